@@ -1,0 +1,112 @@
+package it.comune.milano.suapgw.connectors.geowork;
+
+import it.comune.milano.suapgw.model.DocumentoVerificato;
+import it.comune.milano.suapgw.model.Ente;
+import it.comune.milano.suapgw.model.Esito;
+import it.comune.milano.suapgw.model.PraticaCanonica;
+import it.comune.milano.suapgw.model.VoceChecklist;
+import it.comune.milano.suapgw.schemas.geowork.Documento;
+import it.comune.milano.suapgw.schemas.geowork.EnteCoinvolto;
+import it.comune.milano.suapgw.schemas.geowork.EsitoVerifica;
+import it.comune.milano.suapgw.schemas.geowork.NotificaValidazioneEsito;
+import it.comune.milano.suapgw.schemas.geowork.ParereSintesi;
+import it.comune.milano.suapgw.schemas.geowork.Pratica;
+import it.comune.milano.suapgw.schemas.geowork.ProponiEsito;
+import it.comune.milano.suapgw.schemas.geowork.RegistraPratica;
+import it.comune.milano.suapgw.schemas.geowork.Richiedente;
+
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Function;
+import javax.xml.datatype.DatatypeConfigurationException;
+import javax.xml.datatype.DatatypeFactory;
+import javax.xml.datatype.XMLGregorianCalendar;
+
+/**
+ * Translation between the canonical model and Geowork's contract (schemas/geowork). Every assumption about
+ * the vendor interface lives here.
+ */
+public class GeoworkMapper {
+    private final DatatypeFactory datatypes;
+
+    public GeoworkMapper() {
+        try {
+            datatypes = DatatypeFactory.newInstance();
+        } catch (DatatypeConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A summary of one ente's parere for the funzionario. */
+    public record SintesiParere(String ente, String esito, List<String> prescrizioni, String motivazione) {
+    }
+
+    /** The answer of the funzionario, in canonical terms. */
+    public record Validazione(String praticaId, Esito esito, String funzionario, String note) {
+    }
+
+    public RegistraPratica registraPratica(PraticaCanonica p, Function<DocumentoVerificato, String> downloadUrl) {
+        Pratica gp = new Pratica();
+        gp.setIdPratica(p.id().toString());
+        gp.setCui(p.cuiUuid());
+        gp.setCanale(p.canale().name());
+        gp.setProcedimento(p.procedureCode());
+        gp.setRegime(p.regime());
+        gp.setComune(p.municipality());
+        Richiedente r = new Richiedente();
+        r.setCodiceFiscale(p.applicantCf());
+        gp.setRichiedente(r);
+        XMLGregorianCalendar presented = datatypes.newXMLGregorianCalendar(
+                p.presentedAt().atZoneSameInstant(ZoneOffset.UTC).toLocalDateTime().toString() + "Z");
+        gp.setDataPresentazione(presented);
+        for (VoceChecklist v : p.checklist()) {
+            it.comune.milano.suapgw.schemas.geowork.VoceChecklist gv = new it.comune.milano.suapgw.schemas.geowork.VoceChecklist();
+            gv.setCodice(v.codice());
+            gv.setDescrizione(v.descrizione());
+            gv.setEsito(EsitoVerifica.fromValue(v.esito()));
+            gv.setEvidenza(v.evidenza());
+            gp.getChecklist().add(gv);
+        }
+        for (DocumentoVerificato d : p.documenti()) {
+            Documento gd = new Documento();
+            gd.setIdDocumento(d.sha256());
+            gd.setNome(d.name());
+            gd.setMimeType(d.mimeType() == null ? "application/octet-stream" : d.mimeType());
+            gd.setDimensione(d.size());
+            gd.setSha256(d.sha256());
+            gd.setUrlDownload(downloadUrl.apply(d));
+            gp.getDocumento().add(gd);
+        }
+        for (Ente e : p.enti()) {
+            EnteCoinvolto ge = new EnteCoinvolto();
+            ge.setCodice(e.code());
+            ge.setDenominazione(e.name());
+            gp.getEnte().add(ge);
+        }
+        RegistraPratica req = new RegistraPratica();
+        req.setIdempotencyKey("registra-" + p.id());
+        req.setPratica(gp);
+        return req;
+    }
+
+    public ProponiEsito proponiEsito(String praticaId, int round, Esito esito, List<SintesiParere> pareri) {
+        ProponiEsito req = new ProponiEsito();
+        req.setIdempotencyKey("esito-" + praticaId + "-" + round);
+        req.setIdPratica(praticaId);
+        req.setEsitoProposto(it.comune.milano.suapgw.schemas.geowork.Esito.fromValue(esito.name()));
+        for (SintesiParere s : pareri) {
+            ParereSintesi ps = new ParereSintesi();
+            ps.setEnte(s.ente());
+            ps.setEsito(s.esito());
+            ps.getPrescrizione().addAll(s.prescrizioni());
+            ps.setMotivazione(s.motivazione());
+            req.getParere().add(ps);
+        }
+        return req;
+    }
+
+    public Validazione validazione(NotificaValidazioneEsito n) {
+        return new Validazione(n.getIdPratica(), Esito.valueOf(n.getEsitoValidato().value()), n.getFunzionario(),
+                n.getNote());
+    }
+}

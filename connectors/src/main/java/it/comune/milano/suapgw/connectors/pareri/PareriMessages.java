@@ -1,0 +1,114 @@
+package it.comune.milano.suapgw.connectors.pareri;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import it.comune.milano.suapgw.model.DocumentoVerificato;
+import it.comune.milano.suapgw.model.Ente;
+import it.comune.milano.suapgw.model.Esito;
+import it.comune.milano.suapgw.model.Parere;
+import it.comune.milano.suapgw.model.PraticaCanonica;
+import it.comune.milano.suapgw.model.RichiestaParere;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** The JSON messages exchanged with enti over Artemis (schemas/messages), both directions. */
+public class PareriMessages {
+    public static final String SCHEMA_VERSION = "1.0";
+    private static final String RICHIESTA = "classpath:messages/richiesta-parere-v1.schema.json";
+    private static final String RISPOSTA = "classpath:messages/risposta-parere-v1.schema.json";
+
+    private final ObjectMapper json;
+    private final JsonSchema richiestaSchema;
+    private final JsonSchema rispostaSchema;
+
+    public PareriMessages(ObjectMapper json) {
+        this.json = json;
+        JsonSchemaFactory f = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+        SchemaValidatorsConfig cfg = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        this.richiestaSchema = f.getSchema(SchemaLocation.of(RICHIESTA), cfg);
+        this.rispostaSchema = f.getSchema(SchemaLocation.of(RISPOSTA), cfg);
+    }
+
+    /** Thrown when a message does not satisfy its schema; the text lists every violation. */
+    public static class InvalidMessageException extends RuntimeException {
+        public InvalidMessageException(String message) {
+            super(message);
+        }
+    }
+
+    public ObjectNode richiesta(RichiestaParere r, PraticaCanonica p, Ente ente,
+                                Function<DocumentoVerificato, String> downloadUrl, OffsetDateTime now) {
+        ObjectNode n = json.createObjectNode();
+        n.put("schemaVersion", SCHEMA_VERSION);
+        n.put("idRichiesta", r.id().toString());
+        n.put("idPratica", p.id().toString());
+        if (p.cuiUuid() != null) n.put("cuiUuid", p.cuiUuid());
+        if (p.municipality() != null) n.put("comune", p.municipality());
+        ObjectNode ric = n.putObject("richiedente");
+        if (p.applicantCf() != null) ric.put("codiceFiscale", p.applicantCf());
+        ObjectNode e = n.putObject("ente");
+        e.put("codice", ente.code());
+        e.put("codiceIpa", ente.ipaCode());
+        if (ente.officeCode() != null) e.put("codiceUfficio", ente.officeCode());
+        ObjectNode proc = n.putObject("procedimento");
+        proc.put("codice", p.procedureCode());
+        if (p.procedureVersion() != null) proc.put("versione", p.procedureVersion());
+        if (p.regime() != null) proc.put("regime", p.regime());
+        n.put("round", r.round());
+        n.put("scadenza", r.deadline().toString());
+        ArrayNode docs = n.putArray("documenti");
+        for (DocumentoVerificato d : p.documenti()) {
+            ObjectNode dn = docs.addObject();
+            dn.put("idDocumento", d.sha256());
+            dn.put("nome", d.name());
+            dn.put("mimeType", d.mimeType() == null ? "application/octet-stream" : d.mimeType());
+            dn.put("dimensione", d.size());
+            dn.put("algHash", "S256");
+            dn.put("hash", d.sha256());
+            dn.put("url", downloadUrl.apply(d));
+        }
+        n.put("inviataIl", now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS).toString());
+        check(richiestaSchema, n, "richiesta-parere");
+        return n;
+    }
+
+    /** Parses and validates an ente's reply. */
+    public Parere risposta(String body) {
+        JsonNode n;
+        try {
+            n = json.readTree(body);
+        } catch (Exception e) {
+            throw new InvalidMessageException("reply is not JSON: " + e.getMessage());
+        }
+        if (n == null || !n.isObject()) throw new InvalidMessageException("reply is not a JSON object");
+        check(rispostaSchema, n, "risposta-parere");
+        List<String> prescrizioni = new ArrayList<>();
+        n.path("prescrizioni").forEach(p -> prescrizioni.add(p.asText()));
+        return new Parere(n.path("idRisposta").asText(), UUID.fromString(n.path("idRichiesta").asText()),
+                n.path("ente").asText(), Esito.valueOf(n.path("esito").asText().toUpperCase()), prescrizioni,
+                n.path("motivazione").asText(null), n.path("firmatario").asText(null),
+                OffsetDateTime.parse(n.path("dataParere").asText()));
+    }
+
+    private static void check(JsonSchema schema, JsonNode n, String what) {
+        var errors = schema.validate(n);
+        if (!errors.isEmpty()) {
+            throw new InvalidMessageException(what + " invalid: " + String.join("; ",
+                    errors.stream().map(ValidationMessage::getMessage).sorted().toList()));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package it.comune.milano.suapgw.connectors.ssu;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The SSU hash of a resource: alg_hash S256/S384/S512. The specification does not fix the text encoding of
+ * "hash"; we produce lowercase hex and accept hex (any case), base64 and base64url.
+ */
+public final class SsuHashes {
+    private SsuHashes() {
+    }
+
+    public static byte[] digest(String algHash, byte[] content) {
+        String jca = switch (algHash) {
+            case "S256" -> "SHA-256";
+            case "S384" -> "SHA-384";
+            case "S512" -> "SHA-512";
+            default -> throw new IllegalArgumentException("unsupported alg_hash " + algHash);
+        };
+        try {
+            return MessageDigest.getInstance(jca).digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sha256Hex(byte[] content) {
+        return HexFormat.of().formatHex(digest("S256", content));
+    }
+
+    public static boolean matches(String algHash, String expected, byte[] content) {
+        byte[] actual = digest(algHash, content);
+        byte[] declared = decode(expected.trim());
+        return declared != null && MessageDigest.isEqual(actual, declared);
+    }
+
+    private static byte[] decode(String s) {
+        try {
+            if (s.matches("[0-9a-fA-F]+") && s.length() % 2 == 0) return HexFormat.of().parseHex(s);
+        } catch (IllegalArgumentException ignored) {
+            // fall through to base64
+        }
+        try {
+            return Base64.getDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            try {
+                return Base64.getUrlDecoder().decode(s);
+            } catch (IllegalArgumentException e2) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package it.comune.milano.suapgw.model;
+
+import java.util.List;
+
+/** What the gateway keeps of an instance descriptor, in canonical terms. */
+public record DatiIstanza(String procedureCode, String procedureVersion, String regime, String municipality,
+                          String applicantCf, List<AmministrazioneCompetente> competentAdministrations,
+                          List<DocumentoAtteso> descriptorDocuments) {
+}

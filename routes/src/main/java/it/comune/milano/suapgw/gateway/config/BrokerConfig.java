@@ -1,0 +1,123 @@
+package it.comune.milano.suapgw.gateway.config;
+
+import it.comune.milano.suapgw.model.Ente;
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Artemis for the gateway. Embedded by default (in-VM for the gateway, a TCP acceptor speaking CORE and AMQP
+ * for the enti); an external broker or HA pair by configuration only (suapgw.broker.embedded=false + url).
+ * Security: every ente has its own user, may consume only its own request queue and send only to the reply
+ * queue; the broker stamps the authenticated user on each message (_AMQ_VALIDATED_USER).
+ */
+@Configuration
+public class BrokerConfig {
+    private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
+    public static final String GATEWAY_ROLE = "gateway";
+    public static final String ENTE_ROLE = "ente";
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    @ConditionalOnProperty(name = "suapgw.broker.embedded", havingValue = "true")
+    public EmbeddedActiveMQ embeddedBroker(GatewayProperties props) throws Exception {
+        GatewayProperties.Broker b = props.broker();
+        Path data = Path.of(b.dataDir()).toAbsolutePath();
+        ConfigurationImpl cfg = new ConfigurationImpl();
+        cfg.setName("suapgw-embedded");
+        cfg.setPersistenceEnabled(true);
+        cfg.setJournalDirectory(data.resolve("journal").toString());
+        cfg.setBindingsDirectory(data.resolve("bindings").toString());
+        cfg.setLargeMessagesDirectory(data.resolve("large-messages").toString());
+        cfg.setPagingDirectory(data.resolve("paging").toString());
+        cfg.setJMXManagementEnabled(false);
+        cfg.setSecurityEnabled(true);
+        cfg.setPopulateValidatedUser(true);
+        cfg.addAcceptorConfiguration("in-vm", "vm://0");
+        cfg.addAcceptorConfiguration("tcp", "tcp://" + b.tcpHost() + ":" + b.tcpPort() + "?protocols=CORE,AMQP");
+
+        SecurityConfiguration users = new SecurityConfiguration();
+        users.addUser(b.user(), b.password());
+        users.addRole(b.user(), GATEWAY_ROLE);
+        Role gateway = new Role(GATEWAY_ROLE, true, true, true, true, true, true, true, true, true, true);
+        cfg.putSecurityRoles("#", Set.of(gateway));
+
+        String replyQueue = props.pareri().replyQueue();
+        anycastQueue(cfg, replyQueue);
+        Role enteSend = new Role(ENTE_ROLE, true, false, false, false, false, false, false, false, false, false);
+        cfg.putSecurityRoles(replyQueue, Set.of(gateway, enteSend));
+
+        for (Ente ente : props.enti()) {
+            if (!"artemis".equals(ente.channel())) continue;
+            String password = b.entePasswords() == null ? null : b.entePasswords().get(ente.brokerUser());
+            if (password == null || password.isBlank()) {
+                throw new IllegalStateException("no broker password configured for " + ente.brokerUser()
+                        + " (suapgw.broker.ente-passwords." + ente.brokerUser() + ")");
+            }
+            users.addUser(ente.brokerUser(), password);
+            users.addRole(ente.brokerUser(), ENTE_ROLE);
+            String ownRole = "ente-" + ente.code();
+            users.addRole(ente.brokerUser(), ownRole);
+            anycastQueue(cfg, ente.queue());
+            Set<Role> roles = new HashSet<>();
+            roles.add(gateway);
+            roles.add(new Role(ownRole, false, true, false, false, false, false, false, true, false, false));
+            cfg.putSecurityRoles(ente.queue(), roles);
+        }
+
+        cfg.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue"))
+                .setMaxDeliveryAttempts(10)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000)
+                .setAutoCreateDeadLetterResources(true)
+                .setAutoCreateExpiryResources(true));
+
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+        server.setConfiguration(cfg);
+        server.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
+        log.info("Embedded Artemis: in-VM and tcp://{}:{} (CORE, AMQP), data in {}", b.tcpHost(), b.tcpPort(), data);
+        return server;
+    }
+
+    private static void anycastQueue(ConfigurationImpl cfg, String name) {
+        cfg.addAddressConfiguration(new CoreAddressConfiguration().setName(name)
+                .addRoutingType(RoutingType.ANYCAST)
+                .addQueueConfiguration(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true)));
+    }
+
+    /** The gateway's own connection; depends on the embedded broker (when there is one) having started. */
+    @Bean
+    public ConnectionFactory connectionFactory(GatewayProperties props,
+                                               org.springframework.beans.factory.ObjectProvider<EmbeddedActiveMQ> broker) {
+        broker.ifAvailable(b -> { });
+        GatewayProperties.Broker b = props.broker();
+        String url = b.embedded() ? "vm://0" : b.url();
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, b.user(), b.password());
+        CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
+        caching.setSessionCacheSize(20);
+        caching.setCacheConsumers(false);
+        return caching;
+    }
+}

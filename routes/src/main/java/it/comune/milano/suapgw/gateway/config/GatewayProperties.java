@@ -1,0 +1,58 @@
+package it.comune.milano.suapgw.gateway.config;
+
+import it.comune.milano.suapgw.model.Ente;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+@ConfigurationProperties(prefix = "suapgw")
+public record GatewayProperties(String publicBaseUrl, List<Ente> enti, Suap suap, Db db, Broker broker,
+                                Endpoint catalogo, Endpoint frontoffice, Geowork geowork, Pareri pareri, Http http,
+                                Outbox outbox) {
+
+    public record Suap(String ipaCode, String officeCode) {
+    }
+
+    public record Db(boolean embedded, String embeddedDataDir, int embeddedPort) {
+    }
+
+    public record Broker(boolean embedded, String dataDir, String tcpHost, int tcpPort, String url, String user,
+                         String password, Map<String, String> entePasswords) {
+    }
+
+    public record Endpoint(String baseUrl) {
+    }
+
+    public record Geowork(String address) {
+    }
+
+    public record Pareri(String replyQueue, int replyConsumers) {
+    }
+
+    public record Http(int connectTimeoutMs, int responseTimeoutMs) {
+    }
+
+    public record Outbox(long pollPeriodMs, int batchSize, int workers, int claimSeconds, long initialBackoffMs,
+                         double backoffMultiplier, long maxBackoffMs, int maxAttempts, int hashMismatchAttempts) {
+    }
+
+    public List<Ente> enti() {
+        return enti == null ? List.of() : enti;
+    }
+
+    public Optional<Ente> ente(String code) {
+        return enti().stream().filter(e -> e.code().equals(code)).findFirst();
+    }
+
+    public Optional<Ente> enteByAdministration(String ipaCode, String officeCode) {
+        return enti().stream()
+                .filter(e -> e.ipaCode().equalsIgnoreCase(ipaCode) && e.officeCode().equalsIgnoreCase(officeCode))
+                .findFirst();
+    }
+
+    public boolean isSuap(String ipaCode, String officeCode) {
+        return suap != null && suap.ipaCode().equalsIgnoreCase(ipaCode) && suap.officeCode().equalsIgnoreCase(officeCode);
+    }
+}

@@ -1,0 +1,57 @@
+package it.comune.milano.suapgw.gateway.flows;
+
+import it.comune.milano.suapgw.connectors.pareri.PareriMessages;
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.service.PraticaService;
+import it.comune.milano.suapgw.model.Parere;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Replies of the enti from suapgw.pareri.risposte. Transacted: the message is acknowledged only after the
+ * database has the parere (or has set the reply aside); a database failure rolls back and Artemis redelivers.
+ */
+@Component
+public class PareriCollectionRoute extends RouteBuilder {
+    private static final Logger log = LoggerFactory.getLogger(PareriCollectionRoute.class);
+    static final String VALIDATED_USER = "_AMQ_VALIDATED_USER";
+
+    private final PraticaService pratiche;
+    private final PareriMessages messages;
+    private final DeadLetterStore deadLetters;
+    private final GatewayProperties props;
+
+    public PareriCollectionRoute(PraticaService pratiche, PareriMessages messages, DeadLetterStore deadLetters,
+                                 GatewayProperties props) {
+        this.pratiche = pratiche;
+        this.messages = messages;
+        this.deadLetters = deadLetters;
+        this.props = props;
+    }
+
+    @Override
+    public void configure() {
+        from("jms:queue:{{suapgw.pareri.reply-queue}}?transacted=true&cacheLevelName=CACHE_CONSUMER"
+                + "&concurrentConsumers={{suapgw.pareri.reply-consumers}}")
+                .routeId("pareri-collect-replies")
+                .process(e -> {
+                    String body = e.getMessage().getBody(String.class);
+                    String user = e.getMessage().getHeader(VALIDATED_USER, String.class);
+                    Parere parere;
+                    try {
+                        parere = messages.risposta(body);
+                    } catch (PareriMessages.InvalidMessageException | IllegalArgumentException bad) {
+                        log.warn("Unreadable reply from {} set aside: {}", user, bad.getMessage());
+                        deadLetters.add(DeadLetterStore.REPLY_REJECTED, props.pareri().replyQueue(), bad.getMessage(),
+                                body, "{\"validatedUser\":" + (user == null ? "null" : "\"" + user.replace("\"", "") + "\"") + "}",
+                                null, null);
+                        return;
+                    }
+                    PraticaService.EsitoRisposta outcome = pratiche.onParere(parere, user, body);
+                    log.info("Reply {} for request {} from {}: {}", parere.replyId(), parere.richiestaId(), user, outcome);
+                });
+    }
+}

@@ -1,0 +1,66 @@
+package it.comune.milano.suapgw.gateway.flows;
+
+import it.comune.milano.suapgw.connectors.pareri.PareriMessages;
+import it.comune.milano.suapgw.connectors.ssu.SsuHashes;
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.persistence.OutboxEntry;
+import it.comune.milano.suapgw.gateway.service.PraticaService;
+import it.comune.milano.suapgw.model.Ente;
+import it.comune.milano.suapgw.model.PraticaCanonica;
+import it.comune.milano.suapgw.model.RichiestaParere;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * One parere request per ente per round on suapgw.pareri.richieste.&lt;ente&gt;: JSON (schemas/messages), persistent,
+ * documents by reference only. Artemis duplicate detection drops a re-publication after a crash.
+ */
+@Component
+public class PareriDispatchRoute extends RouteBuilder {
+    private final PraticaService pratiche;
+    private final PareriMessages messages;
+    private final GatewayProperties props;
+
+    public PareriDispatchRoute(PraticaService pratiche, PareriMessages messages, GatewayProperties props) {
+        this.pratiche = pratiche;
+        this.messages = messages;
+        this.props = props;
+    }
+
+    @Override
+    public void configure() {
+        from("direct:outbox-PARERE_REQUEST").routeId("pareri-dispatch")
+                .errorHandler(noErrorHandler())
+                .process(e -> {
+                    OutboxEntry o = e.getMessage().getBody(OutboxEntry.class);
+                    PraticaService.RichiestaDaInviare r = pratiche.richiesta(UUID.fromString(o.payload()));
+                    Ente ente = props.ente(r.enteCode()).orElseThrow(
+                            () -> new IllegalStateException("ente " + r.enteCode() + " no longer in the registry"));
+                    PraticaCanonica p = pratiche.canonical(r.praticaId());
+                    String body = messages.richiesta(new RichiestaParere(r.id(), r.praticaId(), r.enteCode(), r.round(),
+                                    r.deadline()), p, ente, d -> DocumentApi.downloadUrl(props, d.sha256()),
+                            OffsetDateTime.now()).toString();
+                    e.getMessage().getHeaders().clear();
+                    e.getMessage().setHeader("JMSCorrelationID", r.id().toString());
+                    e.getMessage().setHeader("idRichiesta", r.id().toString());
+                    e.getMessage().setHeader("idPratica", r.praticaId().toString());
+                    e.getMessage().setHeader("schemaVersion", PareriMessages.SCHEMA_VERSION);
+                    e.getMessage().setHeader("JMSXGroupID", r.praticaId().toString());
+                    e.getMessage().setHeader("_AMQ_DUPL_ID", "richiesta-" + r.id() + "-" + r.round());
+                    e.getMessage().setBody(body);
+                    e.setProperty("queue", ente.queue());
+                    e.setProperty("ente", ente.code());
+                    e.setProperty("richiesta", r.id());
+                    e.setProperty("sentHash", SsuHashes.sha256Hex(body.getBytes(StandardCharsets.UTF_8)));
+                })
+                .setExchangePattern(ExchangePattern.InOnly)
+                .toD("jms:queue:${exchangeProperty.queue}?deliveryPersistent=true")
+                .process(e -> pratiche.onParereRequestSent(e.getProperty("richiesta", UUID.class),
+                        e.getProperty("ente", String.class), e.getProperty("sentHash", String.class)));
+    }
+}

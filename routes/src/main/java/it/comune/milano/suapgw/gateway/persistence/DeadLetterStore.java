@@ -1,0 +1,44 @@
+package it.comune.milano.suapgw.gateway.persistence;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What could not be delivered or understood: listed by the API, replayable when it came from the outbox. */
+@Repository
+public class DeadLetterStore {
+    public static final String OUTBOX_EXHAUSTED = "OUTBOX_EXHAUSTED";
+    public static final String REPLY_REJECTED = "REPLY_REJECTED";
+
+    private final JdbcTemplate jdbc;
+
+    public DeadLetterStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void add(String category, String source, String reason, String payload, String headersJson,
+                    Long outboxId, UUID praticaId) {
+        jdbc.update("""
+                insert into dead_letter (category, source, reason, payload, headers, outbox_id, pratica_id, created_at)
+                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, now())""",
+                category, source, reason, payload, headersJson, outboxId, praticaId);
+    }
+
+    public List<Map<String, Object>> list(String category) {
+        return category == null
+                ? jdbc.queryForList("select * from dead_letter order by id desc limit 500")
+                : jdbc.queryForList("select * from dead_letter where category = ? order by id desc limit 500", category);
+    }
+
+    public Map<String, Object> get(long id) {
+        List<Map<String, Object>> rows = jdbc.queryForList("select * from dead_letter where id = ?", id);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    public void markReplayed(long id) {
+        jdbc.update("update dead_letter set replayed_at = now() where id = ?", id);
+    }
+}

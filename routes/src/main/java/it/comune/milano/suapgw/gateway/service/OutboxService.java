@@ -1,0 +1,87 @@
+package it.comune.milano.suapgw.gateway.service;
+
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.persistence.OutboxEntry;
+import it.comune.milano.suapgw.gateway.persistence.OutboxStore;
+import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Bookkeeping of outbound calls: retries with exponential backoff, then the dead-letter store. */
+@Service
+public class OutboxService {
+    private static final Logger log = LoggerFactory.getLogger(OutboxService.class);
+
+    private final OutboxStore outbox;
+    private final DeadLetterStore deadLetters;
+    private final TimelineStore timeline;
+    private final PraticaService pratiche;
+    private final GatewayProperties.Outbox cfg;
+
+    public OutboxService(OutboxStore outbox, DeadLetterStore deadLetters, TimelineStore timeline,
+                         PraticaService pratiche, GatewayProperties props) {
+        this.outbox = outbox;
+        this.deadLetters = deadLetters;
+        this.timeline = timeline;
+        this.pratiche = pratiche;
+        this.cfg = props.outbox();
+    }
+
+    @Transactional
+    public List<OutboxEntry> claimDue() {
+        return outbox.claimDue(cfg.batchSize(), cfg.claimSeconds());
+    }
+
+    public void succeeded(OutboxEntry e) {
+        outbox.markDone(e.id());
+    }
+
+    @Transactional
+    public void failed(OutboxEntry e, Exception cause) {
+        String error = describe(cause);
+        if (cause instanceof HashMismatchException && e.attempts() >= cfg.hashMismatchAttempts()) {
+            pratiche.onDocumentInconsistent(e.praticaId(), e.payload(), error);
+            outbox.markDone(e.id());
+            return;
+        }
+        if (e.attempts() >= cfg.maxAttempts()) {
+            log.error("Outbox {} {} exhausted after {} attempts: {}", e.id(), e.kind(), e.attempts(), error);
+            outbox.markDead(e.id(), error);
+            deadLetters.add(DeadLetterStore.OUTBOX_EXHAUSTED, e.kind(), error, e.payload(), null, e.id(), e.praticaId());
+            if (e.praticaId() != null) {
+                timeline.record(e.praticaId(), TimelineStore.OUT, system(e.kind()), e.kind().toLowerCase(), "DEAD_LETTER",
+                        null, "attempt " + e.attempts() + ": " + error);
+            }
+            return;
+        }
+        long delay = (long) Math.min(cfg.maxBackoffMs(),
+                cfg.initialBackoffMs() * Math.pow(cfg.backoffMultiplier(), e.attempts() - 1));
+        log.warn("Outbox {} {} attempt {} failed, next in {} ms: {}", e.id(), e.kind(), e.attempts(), delay, error);
+        outbox.reschedule(e.id(), Instant.now().plusMillis(delay), error);
+        if (e.praticaId() != null) {
+            timeline.record(e.praticaId(), TimelineStore.OUT, system(e.kind()), e.kind().toLowerCase(), "FAILED",
+                    null, "attempt " + e.attempts() + ", retry in " + delay + " ms: " + error);
+        }
+    }
+
+    private static String system(String kind) {
+        if (kind.startsWith("GEOWORK")) return "GEOWORK";
+        if (kind.startsWith("FO_") || kind.equals("FETCH_DOCUMENT")) return "FRONTOFFICE";
+        if (kind.startsWith("PARERE")) return "BROKER";
+        return "CATALOGO";
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
+        if (root != t) msg += " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return msg.length() > 2000 ? msg.substring(0, 2000) : msg;
+    }
+}

@@ -1,0 +1,519 @@
+package it.comune.milano.suapgw.gateway.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.connectors.geowork.GeoworkMapper;
+import it.comune.milano.suapgw.connectors.ssu.SsuErrorCode;
+import it.comune.milano.suapgw.connectors.ssu.SsuException;
+import it.comune.milano.suapgw.connectors.ssu.SsuHashes;
+import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
+import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.persistence.OutboxStore;
+import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
+import it.comune.milano.suapgw.model.AmministrazioneCompetente;
+import it.comune.milano.suapgw.model.Canale;
+import it.comune.milano.suapgw.model.DatiIstanza;
+import it.comune.milano.suapgw.model.DocumentoAtteso;
+import it.comune.milano.suapgw.model.DocumentoVerificato;
+import it.comune.milano.suapgw.model.Ente;
+import it.comune.milano.suapgw.model.Esito;
+import it.comune.milano.suapgw.model.Parere;
+import it.comune.milano.suapgw.model.PraticaCanonica;
+import it.comune.milano.suapgw.model.StatoPratica;
+import it.comune.milano.suapgw.model.VoceChecklist;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Every state change of a pratica, each in one database transaction together with the outbound calls it
+ * causes (outbox) and its timeline entries.
+ */
+@Service
+public class PraticaService {
+    private static final Logger log = LoggerFactory.getLogger(PraticaService.class);
+
+    public enum Ricezione { CREATED, DUPLICATE }
+
+    public enum EsitoRisposta { RECORDED, DUPLICATE_DELIVERY, REJECTED }
+
+    private final JdbcTemplate jdbc;
+    private final OutboxStore outbox;
+    private final TimelineStore timeline;
+    private final DeadLetterStore deadLetters;
+    private final SsuMapper ssu;
+    private final ObjectMapper json;
+    private final GatewayProperties props;
+
+    public PraticaService(JdbcTemplate jdbc, OutboxStore outbox, TimelineStore timeline, DeadLetterStore deadLetters,
+                          SsuMapper ssu, ObjectMapper json, GatewayProperties props) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.timeline = timeline;
+        this.deadLetters = deadLetters;
+        this.ssu = ssu;
+        this.json = json;
+        this.props = props;
+    }
+
+    // ---------------------------------------------------------------- SSU intake
+
+    /** send_instance: durable before the caller answers 200; a repeated one creates nothing. */
+    @Transactional
+    public Ricezione receiveSendInstance(JsonNode body, String rawBody) {
+        String cuiUuid = body.path("cui").path("uuid").asText();
+        String version = body.path("instance_descriptor_version").asText();
+        String bodyHash = SsuHashes.sha256Hex(rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<UUID> existing = jdbc.queryForList("select id from pratica where cui_uuid = ? for update", UUID.class, cuiUuid);
+        if (!existing.isEmpty()) {
+            UUID id = existing.get(0);
+            Integer same = jdbc.queryForObject(
+                    "select count(*) from ssu_submission where cui_uuid = ? and descriptor_version = ?",
+                    Integer.class, cuiUuid, version);
+            if (same == 0) {
+                throw new SsuException(SsuErrorCode.ERROR_500_009, "instance " + cuiUuid + " is already in progress with another"
+                        + " instance_descriptor_version; a new version is expected only after a correction request");
+            }
+            resendAfterInconsistency(id);
+            timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "send_instance", "DUPLICATE", bodyHash, null);
+            return Ricezione.DUPLICATE;
+        }
+        UUID id = UUID.randomUUID();
+        jdbc.update("""
+                insert into pratica (id, channel, cui_uuid, cui, descriptor_version, state, presented_at, updated_at)
+                values (?, ?, ?, cast(? as jsonb), ?, ?, now(), now())""",
+                id, Canale.SSU.name(), cuiUuid, body.path("cui").toString(), version, StatoPratica.PRESENTED.name());
+        jdbc.update("""
+                insert into ssu_submission (cui_uuid, descriptor_version, pratica_id, body_sha256, received_at)
+                values (?, ?, ?, ?, now())""", cuiUuid, version, id, bodyHash);
+        for (DocumentoAtteso d : ssu.documentsOf(body)) {
+            jdbc.update("""
+                    insert into pratica_documento (pratica_id, resource_id, name, code, ref, mime_type, alg_hash,
+                                                   expected_hash, status)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING')""",
+                    id, d.resourceId(), d.name(), d.code(), d.ref(), d.mimeType(), d.algHash(), d.hash());
+        }
+        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "send_instance", "ACCEPTED", bodyHash, null);
+        outbox.enqueue(id, OutboxKind.FETCH_DESCRIPTOR.name(), null, cuiUuid);
+        log.info("Pratica {} received (CUI {})", id, cuiUuid);
+        return Ricezione.CREATED;
+    }
+
+    /** The FO re-executes send_instance after our /retry: fetch the documents that did not match again. */
+    private void resendAfterInconsistency(UUID id) {
+        int reset = jdbc.update("""
+                update pratica_documento set status = 'PENDING', last_error = null
+                 where pratica_id = ? and status = 'HASH_MISMATCH'""", id);
+        if (reset > 0) {
+            jdbc.update("update pratica set documents_status = 'PENDING', anomaly = null, updated_at = now() where id = ?", id);
+            for (String rid : jdbc.queryForList(
+                    "select resource_id from pratica_documento where pratica_id = ? and status = 'PENDING'", String.class, id)) {
+                outbox.enqueue(id, OutboxKind.FETCH_DOCUMENT.name(), null, rid);
+            }
+            timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "refetch_documents", "SCHEDULED", null,
+                    reset + " document(s) fetched again after the sender re-sent the instance");
+        }
+    }
+
+    @Transactional
+    public void receiveNotifyReceipt(JsonNode body, String rawBody) {
+        UUID id = praticaIdByCui(body.path("cui").path("uuid").asText());
+        StatoPratica state = stateOf(id);
+        if (state.isFinal()) {
+            throw new SsuException(SsuErrorCode.ERROR_500_009, "notify_receipt not expected in state " + state.apiName());
+        }
+        jdbc.update("update pratica set receipt_date = ?, updated_at = now() where id = ?",
+                LocalDate.parse(body.path("date").asText()), id);
+        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "notify_receipt", "ACCEPTED",
+                SsuHashes.sha256Hex(rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null);
+    }
+
+    /** The FO asks us to execute again an operation we made towards it (data-inconsistency path). */
+    @Transactional
+    public void receiveRetry(JsonNode body, String rawBody) {
+        UUID id = praticaIdByCui(body.path("cui").path("uuid").asText());
+        String operation = body.path("operation").asText();
+        String hash = SsuHashes.sha256Hex(rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!"notify".equals(operation)) {
+            timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "retry", "REJECTED", hash, operation);
+            throw new SsuException(SsuErrorCode.ERROR_500_009, "no " + operation + " was sent for this instance");
+        }
+        Map<String, Object> p = jdbc.queryForMap("select state, fo_notified_at from pratica where id = ? for update", id);
+        if (p.get("fo_notified_at") == null) {
+            timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "retry", "REJECTED", hash, operation);
+            throw new SsuException(SsuErrorCode.ERROR_500_009, "no notify was sent yet for this instance");
+        }
+        StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
+        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "retry", "ACCEPTED", hash, operation);
+        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, state.ssuState());
+        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "retry_requested_for_send_instance");
+    }
+
+    // ---------------------------------------------------------------- documents
+
+    @Transactional
+    public List<String> onDescriptor(UUID id, JsonNode descriptor, DatiIstanza dati) {
+        lock(id);
+        jdbc.update("""
+                update pratica set descriptor = cast(? as jsonb), procedure_code = ?, procedure_version = ?, regime = ?,
+                       municipality = ?, applicant_cf = ?, updated_at = now() where id = ?""",
+                descriptor.toString(), dati.procedureCode(), dati.procedureVersion(), dati.regime(), dati.municipality(),
+                dati.applicantCf(), id);
+        // the descriptor knows the mime types of the instance documents the index lists by ref
+        for (DocumentoAtteso d : dati.descriptorDocuments()) {
+            if (d.mimeType() != null) {
+                jdbc.update("""
+                        update pratica_documento set mime_type = ?, name = coalesce(?, name)
+                         where pratica_id = ? and mime_type is null and ref = ?""", d.mimeType(), d.name(), id, d.ref());
+            }
+        }
+        timeline.record(id, TimelineStore.IN, "CATALOGO", "instance_descriptor", "OK",
+                SsuHashes.sha256Hex(descriptor.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "version " + descriptor.path("version").asText());
+        List<String> pending = jdbc.queryForList(
+                "select resource_id from pratica_documento where pratica_id = ? and status = 'PENDING'", String.class, id);
+        for (String rid : pending) {
+            outbox.enqueue(id, OutboxKind.FETCH_DOCUMENT.name(), null, rid);
+        }
+        if (pending.isEmpty()) {
+            maybeStartIstruttoria(id);
+        }
+        return pending;
+    }
+
+    public record DocumentToFetch(String cuiUuid, String resourceId, String algHash, String expectedHash) {
+    }
+
+    public DocumentToFetch documentToFetch(UUID id, String resourceId) {
+        return jdbc.queryForObject("""
+                select p.cui_uuid, d.resource_id, d.alg_hash, d.expected_hash
+                  from pratica_documento d join pratica p on p.id = d.pratica_id
+                 where d.pratica_id = ? and d.resource_id = ?""",
+                (rs, i) -> new DocumentToFetch(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                id, resourceId);
+    }
+
+    /** Stores a document whose hash has been verified; never called for a mismatching one. */
+    @Transactional
+    public void onDocumentVerified(UUID id, String resourceId, byte[] content) {
+        lock(id);
+        String sha256 = SsuHashes.sha256Hex(content);
+        jdbc.update("""
+                insert into documento (sha256, size, content, stored_at) values (?, ?, ?, now())
+                on conflict (sha256) do nothing""", sha256, (long) content.length, content);
+        int updated = jdbc.update("""
+                update pratica_documento set status = 'VERIFIED', sha256 = ?, verified_at = now(), last_error = null
+                 where pratica_id = ? and resource_id = ? and status = 'PENDING'""", sha256, id, resourceId);
+        if (updated == 0) return; // already verified by an earlier delivery of the same fetch
+        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "document " + resourceId, "HASH_VERIFIED", sha256,
+                content.length + " bytes");
+        maybeStartIstruttoria(id);
+    }
+
+    /** Retries exhausted on a mismatching document: the SSU data-inconsistency path. */
+    @Transactional
+    public void onDocumentInconsistent(UUID id, String resourceId, String reason) {
+        lock(id);
+        jdbc.update("""
+                update pratica_documento set status = 'HASH_MISMATCH', last_error = ?
+                 where pratica_id = ? and resource_id = ?""", reason, id, resourceId);
+        jdbc.update("""
+                update pratica set documents_status = 'INCONSISTENT', anomaly = ?, updated_at = now() where id = ?""",
+                "document " + resourceId + ": " + reason, id);
+        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "document " + resourceId, "HASH_MISMATCH", null, reason);
+        JsonNode cui = cuiOf(id);
+        ObjectNode retry = ssu.retry(cui, "send_instance", SsuErrorCode.ERROR_412_001,
+                "document " + resourceId + " does not match its declared hash");
+        outbox.enqueue(id, OutboxKind.FO_RETRY.name(), "fo:" + id, retry.toString());
+        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "retry_requested_for_send_instance");
+    }
+
+    private void maybeStartIstruttoria(UUID id) {
+        Integer notVerified = jdbc.queryForObject(
+                "select count(*) from pratica_documento where pratica_id = ? and status <> 'VERIFIED'", Integer.class, id);
+        Map<String, Object> p = jdbc.queryForMap("select state, descriptor is not null as has_descriptor from pratica where id = ?", id);
+        StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
+        if (notVerified > 0 || !(Boolean) p.get("has_descriptor")
+                || !Lifecycle.accepts(state, Lifecycle.Evento.DOCUMENTS_VERIFIED)) {
+            return;
+        }
+        transition(id, state, Lifecycle.Evento.DOCUMENTS_VERIFIED);
+        jdbc.update("update pratica set documents_status = 'VERIFIED' where id = ?", id);
+        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "instance_retrived");
+        outbox.enqueue(id, OutboxKind.GEOWORK_REGISTER.name(), "geowork:" + id, id.toString());
+
+        List<Ente> enti = competentEnti(id);
+        LocalDate today = LocalDate.now();
+        for (Ente ente : enti) {
+            UUID rid = UUID.randomUUID();
+            jdbc.update("""
+                    insert into richiesta_parere (id, pratica_id, ente_code, round, deadline, status, requested_at)
+                    values (?, ?, ?, 1, ?, 'OPEN', now())""", rid, id, ente.code(), today.plusDays(ente.deadlineDays()));
+            outbox.enqueue(id, OutboxKind.PARERE_REQUEST.name(), null, rid.toString());
+        }
+        timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "istruttoria", "STARTED", null,
+                "pareri requested from " + enti.stream().map(Ente::code).toList());
+        if (enti.isEmpty()) {
+            proposeOutcome(id, StatoPratica.IN_ISTRUTTORIA);
+        }
+    }
+
+    /** The enti to consult: the competent administrations of the descriptor found in the registry. */
+    private List<Ente> competentEnti(UUID id) {
+        JsonNode descriptor = descriptorOf(id);
+        Map<String, Ente> enti = new LinkedHashMap<>();
+        for (AmministrazioneCompetente a : ssu.fromDescriptor(descriptor).competentAdministrations()) {
+            if (props.isSuap(a.ipaCode(), a.officeCode())) continue;
+            props.enteByAdministration(a.ipaCode(), a.officeCode()).ifPresentOrElse(
+                    e -> enti.putIfAbsent(e.code(), e),
+                    () -> timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "resolve_ente", "UNKNOWN_ENTE", null,
+                            "no ente registered for " + a.ipaCode() + "/" + a.officeCode() + " (" + a.proceedingCode() + ")"));
+        }
+        return new ArrayList<>(enti.values());
+    }
+
+    // ---------------------------------------------------------------- Geowork and pareri
+
+    @Transactional
+    public void onGeoworkRegistered(UUID id, String protocol, boolean alreadyRegistered) {
+        jdbc.update("update pratica set geowork_protocol = ?, updated_at = now() where id = ?", protocol, id);
+        timeline.record(id, TimelineStore.OUT, "GEOWORK", "registraPratica", alreadyRegistered ? "ALREADY_REGISTERED" : "REGISTERED",
+                null, "protocollo " + protocol);
+    }
+
+    @Transactional
+    public void onParereRequestSent(UUID richiestaId, String enteCode, String sha256) {
+        UUID id = jdbc.queryForObject("update richiesta_parere set sent_at = now() where id = ? returning pratica_id",
+                UUID.class, richiestaId);
+        timeline.record(id, TimelineStore.OUT, "ENTE " + enteCode, "richiesta_parere", "SENT", sha256,
+                "request " + richiestaId);
+    }
+
+    /**
+     * An ente's reply. The ente is identified by its authenticated broker user, never by the payload; a reply
+     * for an unknown or already answered request is set aside (dead letter) and stops nothing.
+     */
+    @Transactional
+    public EsitoRisposta onParere(Parere parere, String brokerUser, String rawBody) {
+        List<Map<String, Object>> rows = jdbc.queryForList(
+                "select pratica_id, ente_code, status, reply_id from richiesta_parere where id = ?", parere.richiestaId());
+        if (rows.isEmpty()) {
+            return reject(null, "reply for unknown request " + parere.richiestaId(), brokerUser, rawBody);
+        }
+        UUID id = (UUID) rows.get(0).get("pratica_id");
+        lock(id);
+        Map<String, Object> r = jdbc.queryForMap(
+                "select ente_code, status, reply_id from richiesta_parere where id = ?", parere.richiestaId());
+        String enteCode = (String) r.get("ente_code");
+        if (parere.replyId().equals(r.get("reply_id"))) {
+            return EsitoRisposta.DUPLICATE_DELIVERY;
+        }
+        Ente ente = props.ente(enteCode).orElseThrow();
+        if (brokerUser == null || !brokerUser.equals(ente.brokerUser())) {
+            return reject(id, "request " + parere.richiestaId() + " belongs to " + enteCode
+                    + " but the reply was sent by broker user " + brokerUser, brokerUser, rawBody);
+        }
+        if (!enteCode.equals(parere.enteCode())) {
+            return reject(id, "reply names ente " + parere.enteCode() + " but request " + parere.richiestaId()
+                    + " belongs to " + enteCode, brokerUser, rawBody);
+        }
+        if ("ANSWERED".equals(r.get("status"))) {
+            return reject(id, "request " + parere.richiestaId() + " was already answered", brokerUser, rawBody);
+        }
+        try {
+            jdbc.update("""
+                    update richiesta_parere set status = 'ANSWERED', answered_at = now(), esito = ?,
+                           prescrizioni = cast(? as jsonb), motivazione = ?, firmatario = ?, reply_id = ?, reply_user = ?
+                     where id = ?""",
+                    parere.esito().name(), json.writeValueAsString(parere.prescrizioni()), parere.motivazione(),
+                    parere.firmatario(), parere.replyId(), brokerUser, parere.richiestaId());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        timeline.record(id, TimelineStore.IN, "ENTE " + enteCode, "risposta_parere", parere.esito().name(),
+                SsuHashes.sha256Hex(rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "reply " + parere.replyId());
+        Integer open = jdbc.queryForObject(
+                "select count(*) from richiesta_parere where pratica_id = ? and status = 'OPEN'", Integer.class, id);
+        StatoPratica state = stateOf(id);
+        if (open == 0 && state == StatoPratica.IN_ISTRUTTORIA) {
+            proposeOutcome(id, state);
+        }
+        return EsitoRisposta.RECORDED;
+    }
+
+    private EsitoRisposta reject(UUID praticaId, String reason, String brokerUser, String rawBody) {
+        log.warn("Reply set aside: {}", reason);
+        deadLetters.add(DeadLetterStore.REPLY_REJECTED, props.pareri().replyQueue(), reason, rawBody,
+                "{\"validatedUser\":" + (brokerUser == null ? "null" : "\"" + brokerUser.replace("\"", "") + "\"") + "}",
+                null, praticaId);
+        if (praticaId != null) {
+            timeline.record(praticaId, TimelineStore.IN, "BROKER", "risposta_parere", "REJECTED", null, reason);
+        }
+        return EsitoRisposta.REJECTED;
+    }
+
+    private void proposeOutcome(UUID id, StatoPratica state) {
+        List<Esito> esiti = jdbc.queryForList(
+                "select esito from richiesta_parere where pratica_id = ? and status = 'ANSWERED'", String.class, id)
+                .stream().map(Esito::valueOf).toList();
+        Esito esito = Esito.combine(esiti);
+        transition(id, state, Lifecycle.Evento.ALL_PARERI_RECEIVED);
+        jdbc.update("update pratica set outcome_proposed = ? where id = ?", esito.name(), id);
+        outbox.enqueue(id, OutboxKind.GEOWORK_PROPOSE_OUTCOME.name(), "geowork:" + id, esito.name());
+    }
+
+    public List<GeoworkMapper.SintesiParere> sintesiPareri(UUID id) {
+        return jdbc.query("""
+                select ente_code, esito, prescrizioni, motivazione from richiesta_parere
+                 where pratica_id = ? and status = 'ANSWERED' order by ente_code""",
+                (rs, i) -> {
+                    List<String> prescrizioni = new ArrayList<>();
+                    try {
+                        String p = rs.getString(3);
+                        if (p != null) json.readTree(p).forEach(n -> prescrizioni.add(n.asText()));
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return new GeoworkMapper.SintesiParere(rs.getString(1), rs.getString(2), prescrizioni, rs.getString(4));
+                }, id);
+    }
+
+    @Transactional
+    public void onOutcomeProposed(UUID id, String esito) {
+        timeline.record(id, TimelineStore.OUT, "GEOWORK", "proponiEsito", "ACCEPTED", null, esito);
+    }
+
+    /** The funzionario's validation from Geowork: ends the pratica and tells the front-office and the Catalogo. */
+    @Transactional
+    public StatoPratica onOutcomeValidated(GeoworkMapper.Validazione v) {
+        UUID id;
+        try {
+            id = UUID.fromString(v.praticaId());
+        } catch (IllegalArgumentException e) {
+            throw new SsuException(SsuErrorCode.ERROR_404_001, "unknown pratica " + v.praticaId());
+        }
+        if (jdbc.queryForList("select id from pratica where id = ? for update", UUID.class, id).isEmpty()) {
+            throw new SsuException(SsuErrorCode.ERROR_404_001, "unknown pratica " + v.praticaId());
+        }
+        Map<String, Object> p = jdbc.queryForMap("select state, outcome_validated from pratica where id = ?", id);
+        StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
+        if (state.isFinal() && v.esito().name().equals(p.get("outcome_validated"))) {
+            return state; // Geowork repeated its callback
+        }
+        StatoPratica next = transition(id, state, Lifecycle.validated(v.esito()));
+        jdbc.update("update pratica set outcome_validated = ?, validated_by = ? where id = ?",
+                v.esito().name(), v.funzionario(), id);
+        timeline.record(id, TimelineStore.IN, "GEOWORK", "notificaValidazioneEsito", v.esito().name(), null,
+                "validated by " + v.funzionario());
+        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, next.ssuState());
+        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id,
+                "end_by_" + next.ssuState().substring("ended_by_".length()));
+        return next;
+    }
+
+    @Transactional
+    public void onFrontOfficeCalled(UUID id, String operation, String sha256, String detail) {
+        if ("notify".equals(operation)) {
+            jdbc.update("update pratica set fo_notified_at = now(), updated_at = now() where id = ?", id);
+        }
+        timeline.record(id, TimelineStore.OUT, "FRONTOFFICE", operation, "DELIVERED", sha256, detail);
+    }
+
+    @Transactional
+    public void onAudited(UUID id, String message, String sha256, String responseType) {
+        timeline.record(id, TimelineStore.OUT, "CATALOGO", "audit " + message, responseType, sha256, null);
+    }
+
+    // ---------------------------------------------------------------- reads for the flows
+
+    public PraticaCanonica canonical(UUID id) {
+        Map<String, Object> p = jdbc.queryForMap("select * from pratica where id = ?", id);
+        List<DocumentoVerificato> docs = jdbc.query("""
+                select d.sha256, d.name, d.mime_type, x.size from pratica_documento d join documento x on x.sha256 = d.sha256
+                 where d.pratica_id = ? and d.status = 'VERIFIED' order by d.resource_id""",
+                (rs, i) -> new DocumentoVerificato(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)), id);
+        List<Ente> enti = jdbc.queryForList("select ente_code from richiesta_parere where pratica_id = ? order by ente_code",
+                String.class, id).stream().map(c -> props.ente(c).orElseThrow()).toList();
+        List<VoceChecklist> checklist = List.of(
+                new VoceChecklist("DOCUMENTI_INTEGRI", "Documents fetched and hash-verified", "PASS",
+                        docs.size() + " documents"),
+                new VoceChecklist("ALLEGATO_1", "Pre-istruttoria checks (Allegato 1)", "DA_VERIFICARE",
+                        "automatic checks not configured for this procedure"));
+        return new PraticaCanonica(id, (String) p.get("cui_uuid"), Canale.valueOf((String) p.get("channel")),
+                (String) p.get("procedure_code"), (String) p.get("procedure_version"), (String) p.get("regime"),
+                (String) p.get("municipality"), (String) p.get("applicant_cf"),
+                ((Timestamp) p.get("presented_at")).toInstant().atOffset(java.time.ZoneOffset.UTC), docs, enti, checklist);
+    }
+
+    public record RichiestaDaInviare(UUID id, UUID praticaId, String enteCode, int round, LocalDate deadline) {
+    }
+
+    public RichiestaDaInviare richiesta(UUID richiestaId) {
+        return jdbc.queryForObject("select id, pratica_id, ente_code, round, deadline from richiesta_parere where id = ?",
+                (rs, i) -> new RichiestaDaInviare((UUID) rs.getObject(1), (UUID) rs.getObject(2), rs.getString(3),
+                        rs.getInt(4), rs.getDate(5).toLocalDate()), richiestaId);
+    }
+
+    public JsonNode cuiOf(UUID id) {
+        return readJson(jdbc.queryForObject("select cui::text from pratica where id = ?", String.class, id));
+    }
+
+    public String descriptorVersionOf(UUID id) {
+        return jdbc.queryForObject("select descriptor_version from pratica where id = ?", String.class, id);
+    }
+
+    public String cuiUuidOf(UUID id) {
+        return jdbc.queryForObject("select cui_uuid from pratica where id = ?", String.class, id);
+    }
+
+    private JsonNode descriptorOf(UUID id) {
+        return readJson(jdbc.queryForObject("select descriptor::text from pratica where id = ?", String.class, id));
+    }
+
+    private JsonNode readJson(String s) {
+        try {
+            return json.readTree(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private UUID praticaIdByCui(String cuiUuid) {
+        List<UUID> ids = jdbc.queryForList("select id from pratica where cui_uuid = ? for update", UUID.class, cuiUuid);
+        if (ids.isEmpty()) {
+            throw new SsuException(SsuErrorCode.ERROR_500_002, "no instance with CUI uuid " + cuiUuid);
+        }
+        return ids.get(0);
+    }
+
+    private StatoPratica stateOf(UUID id) {
+        return StatoPratica.valueOf(jdbc.queryForObject("select state from pratica where id = ?", String.class, id));
+    }
+
+    private void lock(UUID id) {
+        jdbc.queryForObject("select id from pratica where id = ? for update", UUID.class, id);
+    }
+
+    private StatoPratica transition(UUID id, StatoPratica from, Lifecycle.Evento event) {
+        StatoPratica to = Lifecycle.next(from, event);
+        jdbc.update("update pratica set state = ?, updated_at = now() where id = ? and state = ?", to.name(), id, from.name());
+        timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "state", to.apiName(), null,
+                from.apiName() + " -> " + to.apiName() + " (" + event + ")");
+        return to;
+    }
+}
