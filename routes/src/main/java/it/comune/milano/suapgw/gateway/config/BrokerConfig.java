@@ -66,6 +66,9 @@ public class BrokerConfig {
         Role enteSend = new Role(ENTE_ROLE, true, false, false, false, false, false, false, false, false, false);
         cfg.putSecurityRoles(replyQueue, Set.of(gateway, enteSend));
 
+        if (props.enti().isEmpty()) {
+            log.warn("The enti registry is empty (suapgw.enti): no parere can be requested. Check suapgw.config-dir");
+        }
         for (Ente ente : props.enti()) {
             if (!"artemis".equals(ente.channel())) continue;
             String password = b.entePasswords() == null ? null : b.entePasswords().get(ente.brokerUser());

@@ -39,7 +39,9 @@ public class PareriCollectionRoute extends RouteBuilder {
                 .routeId("pareri-collect-replies")
                 .process(e -> {
                     String body = e.getMessage().getBody(String.class);
-                    String user = e.getMessage().getHeader(VALIDATED_USER, String.class);
+                    // Camel's header mapping does not carry Artemis' _AMQ properties: read the broker's stamp directly
+                    jakarta.jms.Message jms = e.getMessage(org.apache.camel.component.jms.JmsMessage.class).getJmsMessage();
+                    String user = jms.getStringProperty(VALIDATED_USER);
                     Parere parere;
                     try {
                         parere = messages.risposta(body);

@@ -1,0 +1,326 @@
+package it.comune.milano.suapgw.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.simulators.CatalogoSimulator;
+import it.comune.milano.suapgw.simulators.EnteSimulator;
+import it.comune.milano.suapgw.simulators.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.GeoworkSimulator;
+import it.comune.milano.suapgw.simulators.SampleInstances;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole gateway over real sockets: embedded PostgreSQL and Artemis (enti over TCP, one of them AMQP 1.0),
+ * Catalogo, front-office and Geowork simulators over HTTP/SOAP.
+ */
+@SpringBootTest(classes = SuapGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+class GatewayEndToEndIT {
+    static final int GATEWAY_PORT = freePort();
+    static final int BROKER_PORT = freePort();
+    static final String GATEWAY = "http://127.0.0.1:" + GATEWAY_PORT;
+    static final Path DATA = tempDir();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final AtomicInteger NEXT_SAMPLE = new AtomicInteger();
+
+    static final SampleInstances SAMPLES = new SampleInstances(Path.of("../test-data/ssu/sample-procedures.json"),
+            "it-" + UUID.randomUUID());
+    static final CatalogoSimulator CATALOGO = new CatalogoSimulator(freePort());
+    static final FrontOfficeSimulator FO = new FrontOfficeSimulator(freePort(), GATEWAY);
+    static final GeoworkSimulator GEOWORK = new GeoworkSimulator(freePort(), GATEWAY + "/services/geowork-callback");
+    static final List<EnteSimulator> ENTI = new ArrayList<>();
+
+    static {
+        // config imports are resolved before @DynamicPropertySource: the enti registry location must be a system property
+        System.setProperty("suapgw.config-dir", "../config");
+        CATALOGO.start();
+        FO.start();
+        GEOWORK.start();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry r) {
+        r.add("server.port", () -> GATEWAY_PORT);
+        r.add("suapgw.public-base-url", () -> GATEWAY);
+        r.add("suapgw.db.embedded-data-dir", () -> DATA.resolve("postgres").toString());
+        r.add("suapgw.db.embedded-port", GatewayEndToEndIT::freePort);
+        r.add("suapgw.broker.data-dir", () -> DATA.resolve("artemis").toString());
+        r.add("suapgw.broker.tcp-port", () -> BROKER_PORT);
+        r.add("suapgw.catalogo.base-url", CATALOGO::baseUrl);
+        r.add("suapgw.frontoffice.base-url", FO::baseUrl);
+        r.add("suapgw.geowork.address", GEOWORK::address);
+        r.add("suapgw.outbox.initial-backoff-ms", () -> 200);
+        r.add("suapgw.outbox.max-backoff-ms", () -> 1000);
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    /** Enti connect once the gateway's broker is up (the Spring context is started before the first test). */
+    synchronized void enti() {
+        if (!ENTI.isEmpty()) return;
+        for (String code : List.of("polizia-locale", "ats-milano", "soprintendenza")) {
+            EnteSimulator.Protocol protocol = code.equals("ats-milano") ? EnteSimulator.Protocol.AMQP : EnteSimulator.Protocol.CORE;
+            EnteSimulator ente = new EnteSimulator(code, protocol, "127.0.0.1", BROKER_PORT, "ente-" + code,
+                    code + "-secret", EnteSimulator.defaultRules(code));
+            ente.start();
+            assertThat(ente.awaitConnected(Duration.ofSeconds(30))).as(code + " connected").isTrue();
+            ENTI.add(ente);
+        }
+    }
+
+    @AfterAll
+    static void stopSimulators() {
+        ENTI.forEach(EnteSimulator::stop);
+        GEOWORK.stop();
+        FO.stop();
+        CATALOGO.stop();
+    }
+
+    SampleInstances.Sample newSample() {
+        SampleInstances.Sample s = SAMPLES.get(NEXT_SAMPLE.getAndIncrement());
+        CATALOGO.register(s);
+        FO.register(s);
+        return s;
+    }
+
+    JsonNode pratica(String cuiUuid) throws Exception {
+        JsonNode list = JSON.readTree(get("/api/pratiche?cui=" + cuiUuid).body());
+        return list.size() == 1 ? list.get(0) : null;
+    }
+
+    JsonNode detail(String cuiUuid) throws Exception {
+        return JSON.readTree(get("/api/pratiche/" + pratica(cuiUuid).path("id").asText()).body());
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void awaitFinal(SampleInstances.Sample s) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode p = pratica(s.cuiUuid());
+            return p != null && p.path("final").asBoolean();
+        });
+    }
+
+    @Test
+    void batchOfPraticheReachesFinalStatesWithTheRightOutcomes() throws Exception {
+        enti();
+        List<SampleInstances.Sample> batch = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            SampleInstances.Sample s = newSample();
+            batch.add(s);
+            assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+            assertThat(FO.notifyReceipt(s, LocalDate.now()).statusCode()).isEqualTo(200);
+        }
+        for (SampleInstances.Sample s : batch) {
+            awaitFinal(s);
+            JsonNode d = detail(s.cuiUuid());
+            assertThat(d.path("state").asText()).as(s.procedureCode()).isEqualTo(s.expectedState());
+            assertThat(d.path("documentsStatus").asText()).isEqualTo("VERIFIED");
+            assertThat(d.path("geoworkProtocol").asText()).startsWith("GW-");
+            d.path("documents").forEach(doc -> assertThat(doc.path("status").asText()).isEqualTo("VERIFIED"));
+            d.path("pareri").forEach(p -> assertThat(p.path("status").asText()).isEqualTo("ANSWERED"));
+            String event = s.expectedOutcome();
+            await().atMost(Duration.ofSeconds(20)).until(() -> FO.notifications(s.cuiUuid()).stream()
+                    .anyMatch(n -> n.path("event").asText().equals(event)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> CATALOGO.audits(s.cuiUuid()).stream()
+                    .anyMatch(a -> a.path("message").asText().equals(event)));
+            assertThat(CATALOGO.audits(s.cuiUuid())).anyMatch(a -> a.path("message").asText().equals("instance_retrived"));
+            assertThat(GEOWORK.isRegistered(d.path("id").asText())).isTrue();
+            JsonNode timeline = JSON.readTree(get("/api/pratiche/" + d.path("id").asText() + "/timeline").body());
+            assertThat(timeline.findValuesAsText("operation")).contains("send_instance", "registraPratica",
+                    "richiesta_parere", "risposta_parere", "notificaValidazioneEsito");
+        }
+        // documents are stored once, content-addressed, and served to the enti
+        assertThat(ENTI.stream().mapToInt(EnteSimulator::documentMismatches).sum()).isZero();
+    }
+
+    @Test
+    void repeatedSendInstanceAnswers200AndCreatesNothingNew() throws Exception {
+        enti();
+        SampleInstances.Sample s = newSample();
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+        awaitFinal(s);
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("select count(*) from pratica where cui_uuid = ?", Integer.class, s.cuiUuid())).isOne();
+        assertThat(jdbc.queryForObject("select count(*) from ssu_submission where cui_uuid = ?", Integer.class, s.cuiUuid())).isOne();
+        UUID id = UUID.fromString(pratica(s.cuiUuid()).path("id").asText());
+        assertThat(jdbc.queryForObject("select count(*) from richiesta_parere where pratica_id = ?", Integer.class, id))
+                .isEqualTo(jdbc.queryForObject("select count(distinct ente_code) from richiesta_parere where pratica_id = ?", Integer.class, id));
+        assertThat(jdbc.queryForObject("select count(*) from timeline where pratica_id = ? and operation = 'send_instance' and outcome = 'DUPLICATE'",
+                Integer.class, id)).isEqualTo(2);
+    }
+
+    @Test
+    void invalidRequestsGetError400001AndLeaveNoTrace() throws Exception {
+        SampleInstances.Sample s = newSample();
+        long praticheBefore = jdbc.queryForObject("select count(*) from pratica", Long.class);
+        long outboxBefore = jdbc.queryForObject("select count(*) from outbox", Long.class);
+
+        ObjectNode noIndex = s.sendInstanceBody().deepCopy();
+        noIndex.remove("instance_index");
+        assertError(FO.postRaw("/ssu/fo/send_instance", noIndex.toString()), "instance_index");
+
+        ObjectNode badAlg = s.sendInstanceBody().deepCopy();
+        ((ObjectNode) badAlg.path("instance_index").get(0)).put("alg_hash", "MD5");
+        assertError(FO.postRaw("/ssu/fo/send_instance", badAlg.toString()), "alg_hash");
+
+        ObjectNode noUuid = s.sendInstanceBody().deepCopy();
+        ((ObjectNode) noUuid.path("cui")).remove("uuid");
+        assertError(FO.postRaw("/ssu/fo/send_instance", noUuid.toString()), "uuid");
+
+        ObjectNode hostileId = s.sendInstanceBody().deepCopy();
+        ((ObjectNode) hostileId.path("cui")).put("uuid", "../../etc/passwd");
+        assertError(FO.postRaw("/ssu/fo/send_instance", hostileId.toString()), "cui.uuid");
+
+        assertError(FO.postRaw("/ssu/fo/send_instance", "{not json"), "not valid JSON");
+        assertError(FO.postRaw("/ssu/fo/notify_receipt", "{\"cui\":{}}"), "date");
+
+        assertThat(jdbc.queryForObject("select count(*) from pratica", Long.class)).isEqualTo(praticheBefore);
+        assertThat(jdbc.queryForObject("select count(*) from outbox", Long.class)).isEqualTo(outboxBefore);
+        assertThat(pratica(s.cuiUuid())).isNull();
+    }
+
+    void assertError(HttpResponse<String> r, String mentioned) throws IOException {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("code").asText()).isEqualTo("ERROR_400_001");
+        assertThat(body.path("message").asText()).contains(mentioned);
+    }
+
+    @Test
+    void documentWithWrongHashIsNeverVerifiedAndTheSenderIsAskedToRetry() throws Exception {
+        enti();
+        SampleInstances.Sample s = newSample();
+        String tampered = s.documents().keySet().iterator().next();
+        FO.tamper(s.cuiUuid(), tampered);
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !FO.retries(s.cuiUuid()).isEmpty());
+        JsonNode retry = FO.retries(s.cuiUuid()).get(0);
+        assertThat(retry.path("operation").asText()).isEqualTo("send_instance");
+        assertThat(retry.path("error").path("code").asText()).isEqualTo("ERROR_412_001");
+        JsonNode d = detail(s.cuiUuid());
+        assertThat(d.path("documentsStatus").asText()).isEqualTo("INCONSISTENT");
+        assertThat(d.path("state").asText()).isEqualTo("presented");
+        assertThat(d.path("anomaly").asText()).contains(tampered);
+        for (JsonNode doc : d.path("documents")) {
+            if (doc.path("resource_id").asText().equals(tampered)) {
+                assertThat(doc.path("status").asText()).isEqualTo("HASH_MISMATCH");
+                assertThat(doc.path("sha256").isNull()).isTrue();
+            }
+        }
+        assertThat(FO.documentRequests(s.cuiUuid(), tampered)).isGreaterThanOrEqualTo(3);
+        assertThat(d.path("pareri")).isEmpty();
+        assertThat(GEOWORK.isRegistered(d.path("id").asText())).isFalse();
+
+        // the front-office re-executes send_instance with the right content: the pratica goes on
+        FO.untamper(s.cuiUuid(), tampered);
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+        awaitFinal(s);
+        assertThat(detail(s.cuiUuid()).path("state").asText()).isEqualTo(s.expectedState());
+    }
+
+    @Test
+    void geoworkDownAtFirstThenUpGetsEverythingExactlyOnce() throws Exception {
+        enti();
+        GEOWORK.setAvailable(false);
+        List<SampleInstances.Sample> batch = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                SampleInstances.Sample s = newSample();
+                batch.add(s);
+                assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+            }
+            for (SampleInstances.Sample s : batch) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    JsonNode p = pratica(s.cuiUuid());
+                    return p != null && jdbc.queryForObject("select count(*) from timeline where pratica_id = ?::uuid"
+                            + " and system = 'GEOWORK' and outcome = 'FAILED'", Integer.class, p.path("id").asText()) > 0;
+                });
+            }
+        } finally {
+            GEOWORK.setAvailable(true);
+        }
+        for (SampleInstances.Sample s : batch) {
+            awaitFinal(s);
+            String id = pratica(s.cuiUuid()).path("id").asText();
+            assertThat(GEOWORK.isRegistered(id)).isTrue();
+            assertThat(jdbc.queryForObject("select count(*) from timeline where pratica_id = ?::uuid and operation = 'registraPratica'",
+                    Integer.class, id)).isOne();
+        }
+        assertThat(GEOWORK.registrationCalls()).isEqualTo(GEOWORK.registrations());
+    }
+
+    @Test
+    void replyForAnUnknownRequestIsSetAsideAndBlocksNothing() throws Exception {
+        enti();
+        String unknown = UUID.randomUUID().toString();
+        ENTI.get(0).sendRawReply("""
+                {"schemaVersion":"1.0","idRisposta":"%s","idRichiesta":"%s","ente":"polizia-locale","esito":"positivo",
+                 "dataParere":"2026-11-25T10:00:00Z"}""".formatted(UUID.randomUUID(), unknown));
+        ENTI.get(0).sendRawReply("this is not json");
+        SampleInstances.Sample s = newSample();
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+        awaitFinal(s);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            String list = get("/api/dead-letters?category=REPLY_REJECTED").body();
+            return list.contains(unknown) && list.contains("not JSON");
+        });
+    }
+
+    @Test
+    void anEnteCannotReadAnotherEntesQueue() {
+        enti();
+        EnteSimulator polizia = ENTI.get(0);
+        EnteSimulator ats = ENTI.get(1);
+        assertThat(polizia.tryConsume("suapgw.pareri.richieste.ats-milano")).isFalse();
+        assertThat(polizia.tryConsume("suapgw.pareri.richieste.soprintendenza")).isFalse();
+        assertThat(ats.tryConsume("suapgw.pareri.richieste.polizia-locale")).isFalse();
+        assertThat(ats.tryConsume("suapgw.pareri.risposte")).isFalse();
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("suapgw-it");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

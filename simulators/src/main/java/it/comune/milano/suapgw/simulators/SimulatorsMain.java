@@ -1,0 +1,155 @@
+package it.comune.milano.suapgw.simulators;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs every simulator as its own process and (optionally) the demo batch against a running gateway.
+ * Settings come from system properties or environment variables (same names), see {@link #main}.
+ */
+public final class SimulatorsMain {
+
+    private SimulatorsMain() {
+    }
+
+    /**
+     * Settings: SUAPGW_URL (http://127.0.0.1:8080), SUAPGW_BROKER_HOST (127.0.0.1), SUAPGW_BROKER_PORT (61616),
+     * SUAPGW_SIM_CATALOGO_PORT (8181), SUAPGW_SIM_FO_PORT (8182), SUAPGW_SIM_GEOWORK_PORT (8183),
+     * SUAPGW_TEST_DATA (test-data), SUAPGW_DEMO_PRATICHE (20), SUAPGW_DEMO_EXIT (false),
+     * SUAPGW_DEMO_TIMEOUT_SECONDS (300), SUAPGW_HEALTH_TIMEOUT_SECONDS (180), SUAPGW_DEMO_SEED (time based),
+     * SUAPGW_ENTE_&lt;CODE&gt;_PASSWORD.
+     */
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "simulators-logback.xml");
+        }
+        if (System.getProperty("org.apache.cxf.Logger") == null) {
+            System.setProperty("org.apache.cxf.Logger", "org.apache.cxf.common.logging.Slf4jLogger");
+        }
+        System.exit(run(System.out));
+    }
+
+    static int run(PrintStream out) throws Exception {
+        String gatewayUrl = FrontOfficeSimulator.stripSlash(setting("SUAPGW_URL", "http://127.0.0.1:8080"));
+        String brokerHost = setting("SUAPGW_BROKER_HOST", "127.0.0.1");
+        int brokerPort = Integer.parseInt(setting("SUAPGW_BROKER_PORT", "61616"));
+        int catalogoPort = Integer.parseInt(setting("SUAPGW_SIM_CATALOGO_PORT", "8181"));
+        int foPort = Integer.parseInt(setting("SUAPGW_SIM_FO_PORT", "8182"));
+        int geoworkPort = Integer.parseInt(setting("SUAPGW_SIM_GEOWORK_PORT", "8183"));
+        Path testData = Path.of(setting("SUAPGW_TEST_DATA", "test-data"));
+        int pratiche = Integer.parseInt(setting("SUAPGW_DEMO_PRATICHE", "20"));
+        boolean exit = Boolean.parseBoolean(setting("SUAPGW_DEMO_EXIT", "false"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_DEMO_TIMEOUT_SECONDS", "300")));
+        Duration healthTimeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_HEALTH_TIMEOUT_SECONDS", "180")));
+        String seed = setting("SUAPGW_DEMO_SEED", "suapgw-demo-" + System.currentTimeMillis());
+
+        Path procedures = testData.resolve("ssu/sample-procedures.json");
+        if (!Files.exists(procedures) && !testData.isAbsolute() && Files.exists(Path.of("..").resolve(procedures))) {
+            procedures = Path.of("..").resolve(procedures); // started from a module directory
+        }
+        SampleInstances samples = new SampleInstances(procedures, seed);
+
+        CatalogoSimulator catalogo = new CatalogoSimulator(catalogoPort);
+        FrontOfficeSimulator fo = new FrontOfficeSimulator(foPort, gatewayUrl);
+        GeoworkSimulator geowork = new GeoworkSimulator(geoworkPort, gatewayUrl + "/services/geowork-callback");
+        List<EnteSimulator> enti = new ArrayList<>();
+        enti.add(new EnteSimulator("polizia-locale", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        enti.add(new EnteSimulator("ats-milano", EnteSimulator.Protocol.AMQP, brokerHost, brokerPort));
+        enti.add(new EnteSimulator("soprintendenza", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+
+        Runnable stopAll = () -> {
+            enti.forEach(EnteSimulator::stop);
+            geowork.stop();
+            fo.stop();
+            catalogo.stop();
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "simulators-shutdown"));
+
+        catalogo.start();
+        fo.start();
+        geowork.start();
+        enti.forEach(EnteSimulator::start);
+
+        out.println("simulators started:");
+        out.println("  catalogo-ssu:  " + catalogo.baseUrl());
+        out.println("  front-office:  " + fo.baseUrl());
+        out.println("  geowork:       " + geowork.address() + " (callback " + geowork.callbackUrl() + ")");
+        for (EnteSimulator e : enti) {
+            out.printf("  ente %-15s %s %s:%d (user %s)%n", e.enteCode(), e.protocol(), brokerHost, brokerPort, EnteSimulator.defaultUser(e.enteCode()));
+        }
+        out.println("waiting for " + gatewayUrl + "/actuator/health ...");
+        if (!awaitHealthy(gatewayUrl, healthTimeout)) {
+            out.println("suap-gateway at " + gatewayUrl + " not healthy after " + healthTimeout.toSeconds() + " s");
+            if (exit) {
+                return 1;
+            }
+            out.println("simulators keep running; no batch");
+            new CountDownLatch(1).await();
+        }
+        out.println("suap-gateway: " + gatewayUrl);
+        out.println("  catalogo-ssu:  " + catalogo.baseUrl());
+        out.println("  front-office:  " + fo.baseUrl());
+        out.println("  geowork:       " + geowork.address());
+        for (EnteSimulator e : enti) {
+            boolean ok = e.awaitConnected(Duration.ofSeconds(30));
+            out.printf("  ente %-15s %s %s%n", e.enteCode(), e.protocol(), ok ? "connected" : "NOT CONNECTED (still retrying)");
+        }
+        out.flush();
+
+        int rc = 0;
+        if (pratiche > 0) {
+            DemoDriver driver = new DemoDriver(gatewayUrl, catalogo, fo, samples, out)
+                    .counter("Geowork registrations", geowork::registrations)
+                    .counter("Geowork registraPratica calls", geowork::registrationCalls)
+                    .counter("Geowork esiti proposed", geowork::proposals)
+                    .counter("Geowork validations sent", geowork::validationsSent);
+            for (EnteSimulator e : enti) {
+                driver.counter("pareri answered " + e.enteCode(), e::repliesSent);
+            }
+            DemoDriver.DemoResult result = driver.run(pratiche, timeout);
+            rc = result.allFinalAsExpected() ? 0 : 1;
+        }
+        if (exit) {
+            return rc;
+        }
+        out.println("simulators keep running (Ctrl-C to stop)");
+        out.flush();
+        new CountDownLatch(1).await();
+        return rc;
+    }
+
+    static boolean awaitHealthy(String gatewayUrl, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                // not up yet
+            }
+            Thread.sleep(1000);
+        }
+        return false;
+    }
+
+    static String setting(String name, String def) {
+        String v = System.getProperty(name);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(name);
+        }
+        return v == null || v.isBlank() ? def : v.trim();
+    }
+}
