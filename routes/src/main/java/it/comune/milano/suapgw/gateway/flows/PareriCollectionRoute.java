@@ -47,9 +47,7 @@ public class PareriCollectionRoute extends RouteBuilder {
                         parere = messages.risposta(body);
                     } catch (PareriMessages.InvalidMessageException | IllegalArgumentException bad) {
                         log.warn("Unreadable reply from {} set aside: {}", user, bad.getMessage());
-                        deadLetters.add(DeadLetterStore.REPLY_REJECTED, props.pareri().replyQueue(), bad.getMessage(),
-                                body, "{\"validatedUser\":" + (user == null ? "null" : "\"" + user.replace("\"", "") + "\"") + "}",
-                                null, null);
+                        deadLetters.addRejectedReply(props.pareri().replyQueue(), bad.getMessage(), body, user, null);
                         return;
                     }
                     PraticaService.EsitoRisposta outcome = pratiche.onParere(parere, user, body);

@@ -27,6 +27,13 @@ public class DeadLetterStore {
                 category, source, reason, payload, headersJson, outboxId, praticaId);
     }
 
+    /** A reply on the reply queue that was not taken as a parere: kept with the broker user that sent it. */
+    public void addRejectedReply(String queue, String reason, String payload, String validatedUser, UUID praticaId) {
+        String headers = validatedUser == null ? "{\"validatedUser\":null}"
+                : "{\"validatedUser\":\"" + validatedUser.replace("\\", "").replace("\"", "") + "\"}";
+        add(REPLY_REJECTED, queue, reason, payload, headers, null, praticaId);
+    }
+
     public List<Map<String, Object>> list(String category) {
         return category == null
                 ? jdbc.queryForList("select * from dead_letter order by id desc limit 500")

@@ -358,9 +358,7 @@ public class PraticaService {
 
     private EsitoRisposta reject(UUID praticaId, String reason, String brokerUser, String rawBody) {
         log.warn("Reply set aside: {}", reason);
-        deadLetters.add(DeadLetterStore.REPLY_REJECTED, props.pareri().replyQueue(), reason, rawBody,
-                "{\"validatedUser\":" + (brokerUser == null ? "null" : "\"" + brokerUser.replace("\"", "") + "\"") + "}",
-                null, praticaId);
+        deadLetters.addRejectedReply(props.pareri().replyQueue(), reason, rawBody, brokerUser, praticaId);
         if (praticaId != null) {
             timeline.record(praticaId, TimelineStore.IN, "BROKER", "risposta_parere", "REJECTED", null, reason);
         }
