@@ -298,6 +298,28 @@ class GatewayEndToEndIT {
     }
 
     @Test
+    void documentsAreServedBackOnlyAgainstTheirHash() throws Exception {
+        enti();
+        SampleInstances.Sample s = newSample();
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+        awaitFinal(s);
+        String rid = s.documents().keySet().iterator().next();
+        String path = "/ssu/fo/instance/" + s.cuiUuid() + "/document/" + rid;
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(GATEWAY + path)).GET();
+        assertThat(HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString()).body()).contains("ERROR_428_001");
+        HttpResponse<String> wrong = HTTP.send(req.copy().header("If-Match", "00".repeat(32)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(412);
+        assertThat(wrong.body()).contains("ERROR_412_001");
+        HttpResponse<String> ok = HTTP.send(req.copy().header("If-Match", s.hash(rid)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(java.util.Base64.getDecoder().decode(ok.body())).isEqualTo(s.documents().get(rid));
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/ssu/fo/instance/nope/document/x"))
+                .header("If-Match", "ab").GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void anEnteCannotReadAnotherEntesQueue() {
         enti();
         EnteSimulator polizia = ENTI.get(0);
