@@ -161,7 +161,6 @@ public class PraticaService {
         StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
         timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "retry", "ACCEPTED", hash, operation);
         outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, state.ssuState());
-        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "retry_requested_for_send_instance");
     }
 
     // ---------------------------------------------------------------- documents
