@@ -36,6 +36,11 @@ public enum StatoPratica {
 
     public boolean isFinal() { return fin; }
 
+    /** The SSU event that announces this state (notify and audit): ended_by_x is announced as end_by_x. */
+    public String ssuEvent() {
+        return ssuState.startsWith("ended_by_") ? "end_by_" + ssuState.substring("ended_by_".length()) : ssuState;
+    }
+
     /** The gateway's own name, as shown by its API: the SSU name for SSU states, lower-case otherwise. */
     public String apiName() { return name().toLowerCase(); }
 

@@ -31,6 +31,10 @@ public final class SsuHashes {
         return HexFormat.of().formatHex(digest("S256", content));
     }
 
+    public static String sha256Hex(String text) {
+        return sha256Hex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public static boolean matches(String algHash, String expected, byte[] content) {
         byte[] actual = digest(algHash, content);
         byte[] declared = decode(expected.trim());

@@ -11,7 +11,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 
 /** What the back-office owes the front-office (fo_to_bo notify, retry) and the Catalogo (audit). */
@@ -37,14 +36,14 @@ public class FrontOfficeNotificationRoute extends RouteBuilder {
                 .process(e -> {
                     OutboxEntry o = e.getMessage().getBody(OutboxEntry.class);
                     String body = ssu.notify(pratiche.cuiOf(o.praticaId()), pratiche.descriptorVersionOf(o.praticaId()),
-                            eventFor(o.payload())).toString();
+                            o.payload()).toString();
                     prepare(e, props.frontoffice().baseUrl() + "/notify", body);
                 })
                 .toD("${exchangeProperty." + OutboundHttp.URL + "}")
                 .process(e -> {
                     OutboxEntry o = e.getProperty("outboxEntry", OutboxEntry.class);
                     pratiche.onFrontOfficeCalled(o.praticaId(), "notify", e.getProperty("sentHash", String.class),
-                            eventFor(o.payload()));
+                            o.payload());
                 });
 
         from("direct:outbox-FO_RETRY").routeId("frontoffice-retry")
@@ -79,14 +78,9 @@ public class FrontOfficeNotificationRoute extends RouteBuilder {
                 });
     }
 
-    /** The SSU event for a final state is the state's own name (ended_by_x -> end_by_x). */
-    private static String eventFor(String ssuState) {
-        return ssuState.startsWith("ended_by_") ? "end_by_" + ssuState.substring("ended_by_".length()) : ssuState;
-    }
-
     private static void prepare(Exchange e, String url, String body) {
         e.setProperty(OutboundHttp.URL, url);
-        e.setProperty("sentHash", SsuHashes.sha256Hex(body.getBytes(StandardCharsets.UTF_8)));
+        e.setProperty("sentHash", SsuHashes.sha256Hex(body));
         e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(body);

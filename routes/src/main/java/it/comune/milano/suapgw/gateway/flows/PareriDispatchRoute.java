@@ -12,7 +12,6 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -56,7 +55,7 @@ public class PareriDispatchRoute extends RouteBuilder {
                     e.setProperty("queue", ente.queue());
                     e.setProperty("ente", ente.code());
                     e.setProperty("richiesta", r.id());
-                    e.setProperty("sentHash", SsuHashes.sha256Hex(body.getBytes(StandardCharsets.UTF_8)));
+                    e.setProperty("sentHash", SsuHashes.sha256Hex(body));
                 })
                 .setExchangePattern(ExchangePattern.InOnly)
                 .toD("jms:queue:${exchangeProperty.queue}?deliveryPersistent=true")

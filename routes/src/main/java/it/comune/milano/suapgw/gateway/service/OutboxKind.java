@@ -2,6 +2,18 @@ package it.comune.milano.suapgw.gateway.service;
 
 /** The outbound calls of the gateway; each has a route "direct:outbox-&lt;name&gt;". */
 public enum OutboxKind {
-    FETCH_DESCRIPTOR, FETCH_DOCUMENT, CATALOGO_AUDIT, GEOWORK_REGISTER, GEOWORK_PROPOSE_OUTCOME, PARERE_REQUEST,
-    FO_NOTIFY, FO_RETRY
+    FETCH_DESCRIPTOR("CATALOGO"), FETCH_DOCUMENT("FRONTOFFICE"), CATALOGO_AUDIT("CATALOGO"),
+    GEOWORK_REGISTER("GEOWORK"), GEOWORK_PROPOSE_OUTCOME("GEOWORK"), PARERE_REQUEST("BROKER"),
+    FO_NOTIFY("FRONTOFFICE"), FO_RETRY("FRONTOFFICE");
+
+    private final String system;
+
+    OutboxKind(String system) {
+        this.system = system;
+    }
+
+    /** The system the call goes to, as named on the timeline. */
+    public String system() {
+        return system;
+    }
 }

@@ -55,7 +55,7 @@ public class OutboxService {
             outbox.markDead(e.id(), error);
             deadLetters.add(DeadLetterStore.OUTBOX_EXHAUSTED, e.kind(), error, e.payload(), null, e.id(), e.praticaId());
             if (e.praticaId() != null) {
-                timeline.record(e.praticaId(), TimelineStore.OUT, system(e.kind()), e.kind().toLowerCase(), "DEAD_LETTER",
+                timeline.record(e.praticaId(), TimelineStore.OUT, OutboxKind.valueOf(e.kind()).system(), e.kind().toLowerCase(), "DEAD_LETTER",
                         null, "attempt " + e.attempts() + ": " + error);
             }
             return;
@@ -65,16 +65,9 @@ public class OutboxService {
         log.warn("Outbox {} {} attempt {} failed, next in {} ms: {}", e.id(), e.kind(), e.attempts(), delay, error);
         outbox.reschedule(e.id(), Instant.now().plusMillis(delay), error);
         if (e.praticaId() != null) {
-            timeline.record(e.praticaId(), TimelineStore.OUT, system(e.kind()), e.kind().toLowerCase(), "FAILED",
+            timeline.record(e.praticaId(), TimelineStore.OUT, OutboxKind.valueOf(e.kind()).system(), e.kind().toLowerCase(), "FAILED",
                     null, "attempt " + e.attempts() + ", retry in " + delay + " ms: " + error);
         }
-    }
-
-    private static String system(String kind) {
-        if (kind.startsWith("GEOWORK")) return "GEOWORK";
-        if (kind.startsWith("FO_") || kind.equals("FETCH_DOCUMENT")) return "FRONTOFFICE";
-        if (kind.startsWith("PARERE")) return "BROKER";
-        return "CATALOGO";
     }
 
     private static String describe(Throwable t) {

@@ -78,7 +78,7 @@ public class PraticaService {
     public Ricezione receiveSendInstance(JsonNode body, String rawBody) {
         String cuiUuid = body.path("cui").path("uuid").asText();
         String version = body.path("instance_descriptor_version").asText();
-        String bodyHash = SsuHashes.sha256Hex(rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String bodyHash = SsuHashes.sha256Hex(rawBody);
         List<UUID> existing = jdbc.queryForList("select id from pratica where cui_uuid = ? for update", UUID.class, cuiUuid);
         if (!existing.isEmpty()) {
             UUID id = existing.get(0);
@@ -140,7 +140,7 @@ public class PraticaService {
         jdbc.update("update pratica set receipt_date = ?, updated_at = now() where id = ?",
                 LocalDate.parse(body.path("date").asText()), id);
         timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "notify_receipt", "ACCEPTED",
-                SsuHashes.sha256Hex(rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null);
+                SsuHashes.sha256Hex(rawBody), null);
     }
 
     /** The FO asks us to execute again an operation we made towards it (data-inconsistency path). */
@@ -148,7 +148,7 @@ public class PraticaService {
     public void receiveRetry(JsonNode body, String rawBody) {
         UUID id = praticaIdByCui(body.path("cui").path("uuid").asText());
         String operation = body.path("operation").asText();
-        String hash = SsuHashes.sha256Hex(rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String hash = SsuHashes.sha256Hex(rawBody);
         if (!"notify".equals(operation)) {
             timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "retry", "REJECTED", hash, operation);
             throw new SsuException(SsuErrorCode.ERROR_500_009, "no " + operation + " was sent for this instance");
@@ -160,7 +160,7 @@ public class PraticaService {
         }
         StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
         timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "retry", "ACCEPTED", hash, operation);
-        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, state.ssuState());
+        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, state.ssuEvent());
     }
 
     // ---------------------------------------------------------------- documents
@@ -182,7 +182,7 @@ public class PraticaService {
             }
         }
         timeline.record(id, TimelineStore.IN, "CATALOGO", "instance_descriptor", "OK",
-                SsuHashes.sha256Hex(descriptor.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                SsuHashes.sha256Hex(descriptor.toString()),
                 "version " + descriptor.path("version").asText());
         List<String> pending = jdbc.queryForList(
                 "select resource_id from pratica_documento where pratica_id = ? and status = 'PENDING'", String.class, id);
@@ -345,7 +345,7 @@ public class PraticaService {
             throw new IllegalStateException(e);
         }
         timeline.record(id, TimelineStore.IN, "ENTE " + enteCode, "risposta_parere", parere.esito().name(),
-                SsuHashes.sha256Hex(rawBody.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "reply " + parere.replyId());
+                SsuHashes.sha256Hex(rawBody), "reply " + parere.replyId());
         Integer open = jdbc.queryForObject(
                 "select count(*) from richiesta_parere where pratica_id = ? and status = 'OPEN'", Integer.class, id);
         StatoPratica state = stateOf(id);
@@ -417,9 +417,8 @@ public class PraticaService {
                 v.esito().name(), v.funzionario(), id);
         timeline.record(id, TimelineStore.IN, "GEOWORK", "notificaValidazioneEsito", v.esito().name(), null,
                 "validated by " + v.funzionario());
-        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, next.ssuState());
-        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id,
-                "end_by_" + next.ssuState().substring("ended_by_".length()));
+        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, next.ssuEvent());
+        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, next.ssuEvent());
         return next;
     }
 
