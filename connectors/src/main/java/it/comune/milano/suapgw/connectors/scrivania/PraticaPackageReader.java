@@ -1,0 +1,274 @@
+package it.comune.milano.suapgw.connectors.scrivania;
+
+import it.comune.milano.suapgw.schemas.infocamere.pratica.AdempimentoSUAP;
+import it.comune.milano.suapgw.schemas.infocamere.pratica.AllegatoGenerico;
+import it.comune.milano.suapgw.schemas.infocamere.pratica.BaseAllegatoSUAP;
+import it.comune.milano.suapgw.schemas.infocamere.pratica.ModelloAttivita;
+import it.comune.milano.suapgw.schemas.infocamere.pratica.RiepilogoPraticaSUAP;
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBElement;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.UnmarshalException;
+import jakarta.xml.bind.Unmarshaller;
+import jakarta.xml.bind.ValidationEvent;
+
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import javax.xml.validation.Schema;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads the pratica package carried by a cooperation message: ZIPs are expanded within {@link PackageLimits}, the
+ * {@code riepilogo-pratica-suap} is found among the files, parsed without DTDs, validated against
+ * pratica_suap-2.0.0.xsd, and every file it declares must be in the package.
+ */
+public class PraticaPackageReader {
+    public static final String RIEPILOGO_NS = "http://www.impresainungiorno.gov.it/schema/suap/pratica";
+    public static final String RIEPILOGO_ROOT = "riepilogo-pratica-suap";
+
+    /** A file of the package, by the name the pratica gives it. */
+    public record FilePratica(String name, byte[] content) {
+    }
+
+    /** The riepilogo (null when the message carries no pratica, e.g. an integration) and every other file. */
+    public record PraticaPackage(RiepilogoPraticaSUAP riepilogo, String riepilogoName, List<FilePratica> files) {
+    }
+
+    private final PackageLimits limits;
+    private final XMLInputFactory xml = SecureXml.inputFactory();
+    private final Schema schema = SecureXml.schema("infocamere/pratica_suap-2.0.0.xsd");
+    private final JAXBContext jaxb;
+
+    public PraticaPackageReader(PackageLimits limits) {
+        this.limits = limits;
+        try {
+            jaxb = JAXBContext.newInstance(RiepilogoPraticaSUAP.class);
+        } catch (JAXBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @param allegati the files of the cooperation message, in order; ZIPs among them are expanded */
+    public PraticaPackage read(List<FilePratica> allegati) {
+        List<FilePratica> files = new ArrayList<>();
+        long[] total = {0};
+        for (FilePratica a : allegati) {
+            if (a.name().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+                files.addAll(unzip(a, total));
+            } else {
+                files.add(a);
+            }
+        }
+        RiepilogoPraticaSUAP riepilogo = null;
+        String riepilogoName = null;
+        List<FilePratica> others = new ArrayList<>();
+        for (FilePratica f : files) {
+            if (f.name().toLowerCase(Locale.ROOT).endsWith(".xml") && isRiepilogo(f)) {
+                if (riepilogo != null) {
+                    throw new ScrivaniaFault(ScrivaniaFault.Code.RIEPILOGO_DUPLICATE,
+                            "the package holds two riepilogo-pratica-suap: " + riepilogoName + " and " + f.name());
+                }
+                riepilogo = parseRiepilogo(f);
+                riepilogoName = f.name();
+            } else {
+                others.add(f);
+            }
+        }
+        if (riepilogo != null) {
+            checkDeclaredFiles(riepilogo, others);
+        }
+        return new PraticaPackage(riepilogo, riepilogoName, others);
+    }
+
+    private List<FilePratica> unzip(FilePratica zip, long[] total) {
+        List<FilePratica> out = new ArrayList<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.content()))) {
+            ZipEntry entry;
+            int entries = 0;
+            while ((entry = in.getNextEntry()) != null) {
+                String name = entry.getName();
+                if (name.contains("..") || name.startsWith("/") || name.startsWith("\\") || name.contains(":")
+                        || name.contains("\\")) {
+                    throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_PATH_TRAVERSAL,
+                            zip.name() + ": entry '" + name + "' points outside the package");
+                }
+                if (entry.isDirectory()) continue;
+                if (++entries > limits.maxEntries()) {
+                    throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_TOO_MANY_ENTRIES,
+                            zip.name() + " has more than " + limits.maxEntries() + " entries");
+                }
+                byte[] content = readEntry(zip, name, in, entry, total);
+                String base = name.substring(name.lastIndexOf('/') + 1);
+                out.add(new FilePratica(base, content));
+            }
+            if (entries == 0) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zip.name() + " is empty or not a ZIP file");
+            }
+        } catch (ZipException e) {
+            throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zip.name() + " is not a valid ZIP file: " + e.getMessage());
+        } catch (IOException e) {
+            throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zip.name() + " cannot be read: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private byte[] readEntry(FilePratica zip, String name, ZipInputStream in, ZipEntry entry, long[] total) throws IOException {
+        String zipName = zip.name();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        long size = 0;
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            size += n;
+            total[0] += n;
+            if (size > limits.maxEntryBytes()) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_ENTRY_TOO_LARGE, zipName + ": entry '" + name
+                        + "' expands beyond " + limits.maxEntryBytes() + " bytes");
+            }
+            if (total[0] > limits.maxTotalBytes()) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_TOTAL_TOO_LARGE, zipName
+                        + " expands beyond " + limits.maxTotalBytes() + " bytes in total");
+            }
+            if (size > limits.ratioThresholdBytes()) {
+                // a streamed ZIP tells the compressed size only after the entry: bound it by the whole archive then
+                long compressed = entry.getCompressedSize() > 0 ? entry.getCompressedSize() : zip.content().length;
+                if (compressed > 0 && (double) size / compressed > limits.maxCompressionRatio()) {
+                    throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_COMPRESSION_RATIO, zipName + ": entry '" + name
+                            + "' expands more than " + (long) limits.maxCompressionRatio() + " times its compressed size");
+                }
+            }
+            buf.write(chunk, 0, n);
+        }
+        return buf.toByteArray();
+    }
+
+    private boolean isRiepilogo(FilePratica f) {
+        try {
+            XMLStreamReader r = xml.createXMLStreamReader(new ByteArrayInputStream(f.content()));
+            try {
+                while (r.hasNext()) {
+                    int ev = r.next();
+                    if (ev == XMLStreamReader.DTD) {
+                        throw new ScrivaniaFault(ScrivaniaFault.Code.XML_DTD_FORBIDDEN,
+                                f.name() + ": DOCTYPE and entity declarations are not accepted");
+                    }
+                    if (ev == XMLStreamReader.START_ELEMENT) {
+                        if (!RIEPILOGO_ROOT.equals(r.getLocalName())) return false;
+                        if (!RIEPILOGO_NS.equals(r.getNamespaceURI())) {
+                            throw new ScrivaniaFault(ScrivaniaFault.Code.RIEPILOGO_INVALID, f.name()
+                                    + ": riepilogo-pratica-suap must be in namespace " + RIEPILOGO_NS + ", found '"
+                                    + r.getNamespaceURI() + "'");
+                        }
+                        return true;
+                    }
+                }
+                return false;
+            } finally {
+                r.close();
+            }
+        } catch (XMLStreamException e) {
+            if (e.getMessage() != null && e.getMessage().toUpperCase(Locale.ROOT).contains("DOCTYPE")) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.XML_DTD_FORBIDDEN,
+                        f.name() + ": DOCTYPE and entity declarations are not accepted");
+            }
+            throw new ScrivaniaFault(ScrivaniaFault.Code.XML_MALFORMED, f.name() + ": " + e.getMessage());
+        }
+    }
+
+    private RiepilogoPraticaSUAP parseRiepilogo(FilePratica f) {
+        List<String> problems = new ArrayList<>();
+        try {
+            Unmarshaller u = jaxb.createUnmarshaller();
+            u.setSchema(schema);
+            u.setEventHandler(ev -> {
+                if (ev.getSeverity() != ValidationEvent.WARNING) {
+                    problems.add(ev.getMessage() + (ev.getLocator() != null && ev.getLocator().getLineNumber() > 0
+                            ? " (line " + ev.getLocator().getLineNumber() + ")" : ""));
+                }
+                return problems.size() < 10; // collect a few, then stop
+            });
+            XMLStreamReader r = xml.createXMLStreamReader(new ByteArrayInputStream(f.content()));
+            JAXBElement<RiepilogoPraticaSUAP> el = u.unmarshal(r, RiepilogoPraticaSUAP.class);
+            if (!problems.isEmpty()) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.RIEPILOGO_INVALID, f.name() + ": " + String.join("; ", problems));
+            }
+            return el.getValue();
+        } catch (UnmarshalException e) {
+            throw new ScrivaniaFault(ScrivaniaFault.Code.RIEPILOGO_INVALID, f.name() + ": "
+                    + (problems.isEmpty() ? String.valueOf(e.getLinkedException() != null ? e.getLinkedException().getMessage()
+                    : e.getMessage()) : String.join("; ", problems)));
+        } catch (JAXBException | XMLStreamException e) {
+            throw new ScrivaniaFault(ScrivaniaFault.Code.XML_MALFORMED, f.name() + ": " + e.getMessage());
+        }
+    }
+
+    /** Every file the riepilogo names must be in the package, with the declared size when one is given. */
+    private static void checkDeclaredFiles(RiepilogoPraticaSUAP r, List<FilePratica> files) {
+        Map<String, FilePratica> byName = new LinkedHashMap<>();
+        files.forEach(f -> byName.put(f.name(), f));
+        Map<String, BaseAllegatoSUAP> declared = declaredFiles(r);
+        for (Map.Entry<String, BaseAllegatoSUAP> d : declared.entrySet()) {
+            FilePratica f = byName.get(d.getKey());
+            if (f == null) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.FILE_MISSING,
+                        "file " + d.getKey() + " declared in the riepilogo is not in the package");
+            }
+            BigInteger dim = d.getValue().getDimensione();
+            if (dim != null && dim.longValue() != f.content().length) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.FILE_SIZE_MISMATCH, "file " + d.getKey() + " is "
+                        + f.content().length + " bytes, the riepilogo declares " + dim);
+            }
+        }
+    }
+
+    /** The files a riepilogo declares, by name: procura, and per modulo distinta, tracciato, allegati. */
+    public static Map<String, BaseAllegatoSUAP> declaredFiles(RiepilogoPraticaSUAP r) {
+        Map<String, BaseAllegatoSUAP> out = new LinkedHashMap<>();
+        if (r.getIntestazione().getProcuraSpeciale() != null) {
+            var procura = r.getIntestazione().getProcuraSpeciale();
+            out.put(procura.getNomeFile(), procura);
+            if (procura.getTracciatoXml() != null) out.put(procura.getTracciatoXml().getNomeFile(), procura.getTracciatoXml());
+        }
+        for (AdempimentoSUAP m : r.getStruttura().getModulo()) {
+            ModelloAttivita d = m.getDistintaModelloAttivita();
+            if (d != null) {
+                out.put(d.getNomeFile(), d);
+                if (d.getTracciatoXml() != null) out.put(d.getTracciatoXml().getNomeFile(), d.getTracciatoXml());
+            }
+            for (AllegatoGenerico a : m.getDocumentoAllegato()) {
+                out.put(a.getNomeFile(), a);
+            }
+        }
+        return out;
+    }
+
+    /** Reads at most {@code max} bytes of an attachment stream. */
+    public static byte[] readBounded(InputStream in, long max, String name) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        long size = 0;
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            size += n;
+            if (size > max) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_TOO_LARGE,
+                        "allegato " + name + " is larger than " + max + " bytes");
+            }
+            buf.write(chunk, 0, n);
+        }
+        return buf.toByteArray();
+    }
+}
