@@ -8,7 +8,6 @@ import it.comune.milano.suapgw.simulators.EnteSimulator;
 import it.comune.milano.suapgw.simulators.FrontOfficeSimulator;
 import it.comune.milano.suapgw.simulators.GeoworkSimulator;
 import it.comune.milano.suapgw.simulators.SampleInstances;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -38,96 +37,8 @@ import static org.awaitility.Awaitility.await;
  * The whole gateway over real sockets: embedded PostgreSQL and Artemis (enti over TCP, one of them AMQP 1.0),
  * Catalogo, front-office and Geowork simulators over HTTP/SOAP.
  */
-@SpringBootTest(classes = SuapGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
-class GatewayEndToEndIT {
-    static final int GATEWAY_PORT = freePort();
-    static final int BROKER_PORT = freePort();
-    static final String GATEWAY = "http://127.0.0.1:" + GATEWAY_PORT;
-    static final Path DATA = tempDir();
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final AtomicInteger NEXT_SAMPLE = new AtomicInteger();
-
-    static final SampleInstances SAMPLES = new SampleInstances(Path.of("../test-data/ssu/sample-procedures.json"),
-            "it-" + UUID.randomUUID());
-    static final CatalogoSimulator CATALOGO = new CatalogoSimulator(freePort());
-    static final FrontOfficeSimulator FO = new FrontOfficeSimulator(freePort(), GATEWAY);
-    static final GeoworkSimulator GEOWORK = new GeoworkSimulator(freePort(), GATEWAY + "/services/geowork-callback");
-    static final List<EnteSimulator> ENTI = new ArrayList<>();
-
-    static {
-        // config imports are resolved before @DynamicPropertySource: the enti registry location must be a system property
-        System.setProperty("suapgw.config-dir", "../config");
-        CATALOGO.start();
-        FO.start();
-        GEOWORK.start();
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry r) {
-        r.add("server.port", () -> GATEWAY_PORT);
-        r.add("suapgw.public-base-url", () -> GATEWAY);
-        r.add("suapgw.db.embedded-data-dir", () -> DATA.resolve("postgres").toString());
-        r.add("suapgw.db.embedded-port", GatewayEndToEndIT::freePort);
-        r.add("suapgw.broker.data-dir", () -> DATA.resolve("artemis").toString());
-        r.add("suapgw.broker.tcp-port", () -> BROKER_PORT);
-        r.add("suapgw.catalogo.base-url", CATALOGO::baseUrl);
-        r.add("suapgw.frontoffice.base-url", FO::baseUrl);
-        r.add("suapgw.geowork.address", GEOWORK::address);
-        r.add("suapgw.outbox.initial-backoff-ms", () -> 200);
-        r.add("suapgw.outbox.max-backoff-ms", () -> 1000);
-    }
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    /** Enti connect once the gateway's broker is up (the Spring context is started before the first test). */
-    synchronized void enti() {
-        if (!ENTI.isEmpty()) return;
-        for (String code : List.of("polizia-locale", "ats-milano", "soprintendenza")) {
-            EnteSimulator.Protocol protocol = code.equals("ats-milano") ? EnteSimulator.Protocol.AMQP : EnteSimulator.Protocol.CORE;
-            EnteSimulator ente = new EnteSimulator(code, protocol, "127.0.0.1", BROKER_PORT, "ente-" + code,
-                    code + "-secret", EnteSimulator.defaultRules(code));
-            ente.start();
-            assertThat(ente.awaitConnected(Duration.ofSeconds(30))).as(code + " connected").isTrue();
-            ENTI.add(ente);
-        }
-    }
-
-    @AfterAll
-    static void stopSimulators() {
-        ENTI.forEach(EnteSimulator::stop);
-        GEOWORK.stop();
-        FO.stop();
-        CATALOGO.stop();
-    }
-
-    SampleInstances.Sample newSample() {
-        SampleInstances.Sample s = SAMPLES.get(NEXT_SAMPLE.getAndIncrement());
-        CATALOGO.register(s);
-        FO.register(s);
-        return s;
-    }
-
-    JsonNode pratica(String cuiUuid) throws Exception {
-        JsonNode list = JSON.readTree(get("/api/pratiche?cui=" + cuiUuid).body());
-        return list.size() == 1 ? list.get(0) : null;
-    }
-
-    JsonNode detail(String cuiUuid) throws Exception {
-        return JSON.readTree(get("/api/pratiche/" + pratica(cuiUuid).path("id").asText()).body());
-    }
-
-    static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    void awaitFinal(SampleInstances.Sample s) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            JsonNode p = pratica(s.cuiUuid());
-            return p != null && p.path("final").asBoolean();
-        });
-    }
+/** The SSU path end to end: front-office → gateway → Catalogo, Geowork, enti → front-office. */
+class GatewayEndToEndIT extends AbstractGatewayIT {
 
     @Test
     void batchOfPraticheReachesFinalStatesWithTheRightOutcomes() throws Exception {
@@ -330,19 +241,4 @@ class GatewayEndToEndIT {
         assertThat(ats.tryConsume("suapgw.pareri.risposte")).isFalse();
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static Path tempDir() {
-        try {
-            return Files.createTempDirectory("suapgw-it");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,17 +25,36 @@ import java.util.function.Supplier;
  * The demo batch: registers N samples in Catalogo and FO, submits them to the gateway (send_instance, then
  * notify_receipt), polls {@code GET /api/pratiche?cui=} until every pratica is final (or the timeout), then prints
  * a summary ({@code GET /api/stats}, simulator counters, each pratica's final state vs the expected outcome).
+ * <p>
+ * With {@link #legacy} it also runs the legacy (pre-SSU) channel: every scrivania case is posted to the gateway's
+ * {@code PddServiceEnte.inviaSUAPEnte} (the answer must carry a {@code return}, not a Fault), then
+ * {@code GET /api/pratiche?codice=} is polled until the pratica is final; its state must be the case's
+ * {@code esitoFinale} and the tipo-cooperazione sequence the scrivania received back its {@code comunicazioni}.
+ * A pratica that was already final before the post (a second demo run on the same gateway data) only needs the
+ * right state: the gateway answers the repeat without creating anything, so nothing new reaches the scrivania.
  * Talks to the gateway over HTTP only.
  */
 public class DemoDriver {
 
-    /** Outcome of {@link #run}. {@code finalStates}: cuiUuid → state for pratiche that reached a final state. */
+    /**
+     * Outcome of {@link #run}. {@code finalStates}: cuiUuid → state for pratiche that reached a final state;
+     * {@code legacy}: one outcome per scrivania case. {@code allFinalAsExpected} covers both batches.
+     */
     public record DemoResult(boolean allFinalAsExpected,
                              Map<String, String> finalStates,
                              Map<String, String> lastStates,
                              Map<String, String> expectedOutcomes,
                              long millis,
-                             JsonNode stats) {
+                             JsonNode stats,
+                             List<LegacyOutcome> legacy) {
+    }
+
+    /**
+     * One legacy pratica: {@code post} describes the inviaSUAPEnte answer; {@code alreadyFinal}: the pratica was
+     * final before the post (re-run); {@code comunicazioni}: tipo-cooperazione received by the scrivania.
+     */
+    public record LegacyOutcome(ScrivaniaCase legacyCase, boolean posted, String post, boolean alreadyFinal, String state,
+                                boolean reachedFinal, List<String> comunicazioni, boolean ok) {
     }
 
     private final String gatewayUrl;
@@ -45,6 +66,9 @@ public class DemoDriver {
     private final Map<String, Supplier<Object>> counters = new LinkedHashMap<>();
     private volatile Duration pollInterval = Duration.ofMillis(500);
     private volatile int firstIndex;
+    private ScrivaniaSimulator scrivania;
+    private List<ScrivaniaCase> legacyCases = List.of();
+    private volatile Duration comunicazioniGrace = Duration.ofSeconds(15);
 
     public DemoDriver(String gatewayUrl, CatalogoSimulator catalogo, FrontOfficeSimulator frontOffice, SampleInstances samples,
                       PrintStream out) {
@@ -66,12 +90,29 @@ public class DemoDriver {
         return this;
     }
 
+    /** Also runs these scrivania cases through the legacy channel ({@code scrivania} posts them and receives the answers). */
+    public DemoDriver legacy(ScrivaniaSimulator scrivania, List<ScrivaniaCase> cases) {
+        this.scrivania = Objects.requireNonNull(scrivania, "scrivania");
+        this.legacyCases = List.copyOf(cases);
+        return this;
+    }
+
+    /**
+     * How long, after a legacy pratica turned final, its comunicazioni may still be on their way to the scrivania
+     * (the gateway may mark the pratica final before its outbound call is delivered). Default 15 s.
+     */
+    public DemoDriver comunicazioniGrace(Duration grace) {
+        this.comunicazioniGrace = grace;
+        return this;
+    }
+
     /** Index of the first sample used by the next {@link #run} (default 0). */
     public DemoDriver firstIndex(int firstIndex) {
         this.firstIndex = firstIndex;
         return this;
     }
 
+    /** Runs {@code n} SSU samples (0: none) and the {@link #legacy} cases, until all are final or {@code timeout}. */
     public DemoResult run(int n, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
@@ -84,7 +125,9 @@ public class DemoDriver {
         Map<String, String> finalStates = new LinkedHashMap<>();
         Map<String, String> expected = new LinkedHashMap<>();
 
-        out.printf("=== batch: %d pratiche (seed %s) ===%n", n, samples.seed());
+        if (n > 0) {
+            out.printf("=== batch: %d pratiche (seed %s) ===%n", n, samples.seed());
+        }
         int submitted = 0;
         for (SampleInstances.Sample s : batch) {
             expected.put(s.cuiUuid(), s.expectedOutcome());
@@ -98,7 +141,9 @@ public class DemoDriver {
             lastStates.put(s.cuiUuid(), "SUBMITTED");
         }
 
-        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+        List<LegacyRun> legacy = postLegacy(deadline);
+        int legacyFinal = 0;
+        while ((!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done)) && System.nanoTime() < deadline) {
             for (Iterator<SampleInstances.Sample> it = pending.values().iterator(); it.hasNext(); ) {
                 SampleInstances.Sample s = it.next();
                 JsonNode p = pratica(s.cuiUuid());
@@ -117,17 +162,123 @@ public class DemoDriver {
                             s.procedureCode(), state, s.expectedOutcome(), ok ? "OK" : "MISMATCH", (System.nanoTime() - start) / 1e9);
                 }
             }
-            if (!pending.isEmpty()) {
+            for (LegacyRun l : legacy) {
+                if (!l.done && poll(l)) {
+                    legacyFinal++;
+                    LegacyOutcome o = l.outcome();
+                    out.printf("[legacy final %d/%d] codice=%s %-28s %-32s expected %-32s comunicazioni %s%s %s (%.1f s)%n", legacyFinal,
+                            legacy.size(), l.c.codicePratica(), l.c.name(), o.state(), l.c.esitoFinale(), o.comunicazioni(),
+                            l.alreadyFinal ? " (already final before the post)" : "", o.ok() ? "OK" : "MISMATCH",
+                            (System.nanoTime() - start) / 1e9);
+                }
+            }
+            if (!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done)) {
                 sleep(pollInterval);
             }
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
 
+        List<LegacyOutcome> legacyOutcomes = legacy.stream().map(LegacyRun::outcome).toList();
         boolean all = pending.isEmpty() && batch.stream()
-                .allMatch(s -> matchesExpected(finalStates.get(s.cuiUuid()), s.expectedOutcome()));
+                .allMatch(s -> matchesExpected(finalStates.get(s.cuiUuid()), s.expectedOutcome()))
+                && legacyOutcomes.stream().allMatch(LegacyOutcome::ok);
         JsonNode stats = stats();
-        summary(batch, finalStates, lastStates, stats, millis, all, pending.size());
-        return new DemoResult(all, Map.copyOf(finalStates), Map.copyOf(lastStates), Map.copyOf(expected), millis, stats);
+        summary(batch, finalStates, lastStates, stats, millis, all, pending.size(), legacyOutcomes);
+        return new DemoResult(all, Map.copyOf(finalStates), Map.copyOf(lastStates), Map.copyOf(expected), millis, stats, legacyOutcomes);
+    }
+
+    /** Progress of one legacy case during {@link #run}. */
+    private final class LegacyRun {
+        final ScrivaniaCase c;
+        boolean posted;
+        String post = "";
+        boolean alreadyFinal;
+        String state = "POSTED";
+        boolean reachedFinal;
+        long finalSeenAt;
+        boolean done;
+
+        LegacyRun(ScrivaniaCase c) {
+            this.c = c;
+        }
+
+        List<String> comunicazioni() {
+            return scrivania == null ? List.of() : scrivania.tipiCooperazione(c.codicePratica());
+        }
+
+        boolean comunicazioniOk() {
+            return alreadyFinal || comunicazioni().equals(c.comunicazioni());
+        }
+
+        LegacyOutcome outcome() {
+            boolean ok = posted && reachedFinal && matchesExpected(state, c.esitoFinale()) && comunicazioniOk();
+            return new LegacyOutcome(c, posted, post, alreadyFinal, state, reachedFinal, comunicazioni(), ok);
+        }
+    }
+
+    private List<LegacyRun> postLegacy(long deadline) {
+        List<LegacyRun> runs = new ArrayList<>();
+        if (scrivania == null || legacyCases.isEmpty()) {
+            return runs;
+        }
+        out.printf("=== legacy batch: %d pratiche via scrivania SUAP (%s) ===%n", legacyCases.size(), scrivania.gatewayEndpoint());
+        int i = 0;
+        for (ScrivaniaCase c : legacyCases) {
+            LegacyRun l = new LegacyRun(c);
+            runs.add(l);
+            JsonNode before = praticaByCodice(c.codicePratica());
+            l.alreadyFinal = before != null && before.path("final").asBoolean(false);
+            ScrivaniaSimulator.Result r = postCase(c, deadline);
+            if (r != null && r.returnValue() != null && r.faultString() == null) {
+                l.posted = true;
+                l.post = "HTTP " + r.httpStatus() + " return " + r.returnValue();
+            } else {
+                l.post = r == null ? "not delivered" : "HTTP " + r.httpStatus()
+                        + (r.faultString() != null ? " fault: " + r.faultString() : " no return: " + abbreviate(r.rawBody()));
+                l.done = true; // refused: nothing to wait for
+            }
+            out.printf("[legacy post %d/%d] codice=%s %-28s %s -> %s%n", ++i, legacyCases.size(), c.codicePratica(), c.name(),
+                    l.alreadyFinal ? "(already final)" : "", l.post);
+        }
+        return runs;
+    }
+
+    /** Posts a case, retrying I/O errors and 502/503/504 (not Faults): a gateway that is still starting. */
+    private ScrivaniaSimulator.Result postCase(ScrivaniaCase c, long deadline) {
+        ScrivaniaSimulator.Result last = null;
+        for (int attempt = 1; attempt <= 5 && System.nanoTime() < deadline; attempt++) {
+            try {
+                last = scrivania.post(c.dir());
+                int st = last.httpStatus();
+                if (st != 502 && st != 503 && st != 504) {
+                    return last;
+                }
+            } catch (UncheckedIOException | IllegalStateException e) {
+                out.printf("  post of %s failed: %s%n", c.name(), e.getMessage());
+            }
+            sleep(Duration.ofMillis(500L * attempt));
+        }
+        return last;
+    }
+
+    /** One poll of a legacy pratica; true when it is done (final, and comunicazioni complete or grace over). */
+    private boolean poll(LegacyRun l) {
+        if (!l.reachedFinal) {
+            JsonNode p = praticaByCodice(l.c.codicePratica());
+            if (p == null) {
+                return false;
+            }
+            l.state = p.path("state").asText("?");
+            if (!p.path("final").asBoolean(false)) {
+                return false;
+            }
+            l.reachedFinal = true;
+            l.finalSeenAt = System.nanoTime();
+        }
+        if (l.comunicazioniOk() || System.nanoTime() - l.finalSeenAt > comunicazioniGrace.toNanos()) {
+            l.done = true;
+        }
+        return l.done;
     }
 
     /**
@@ -189,6 +340,26 @@ public class DemoDriver {
         return body.isObject() ? body : null;
     }
 
+    /** The pratica of {@code GET /api/pratiche?codice=} whose codicePratica is {@code codice}, or null. */
+    private JsonNode praticaByCodice(String codice) {
+        JsonNode body = get("/api/pratiche?codice=" + URLEncoder.encode(codice, StandardCharsets.UTF_8));
+        if (body == null) {
+            return null;
+        }
+        if (body.isObject() && body.has("content")) {
+            body = body.get("content");
+        }
+        if (body.isArray()) {
+            for (JsonNode p : body) {
+                if (codice.equals(p.path("codicePratica").asText(codice))) {
+                    return p;
+                }
+            }
+            return null;
+        }
+        return body.isObject() && codice.equals(body.path("codicePratica").asText(codice)) ? body : null;
+    }
+
     private JsonNode stats() {
         return get("/api/stats");
     }
@@ -210,7 +381,7 @@ public class DemoDriver {
     }
 
     private void summary(List<SampleInstances.Sample> batch, Map<String, String> finalStates, Map<String, String> lastStates,
-                         JsonNode stats, long millis, boolean all, int notFinal) {
+                         JsonNode stats, long millis, boolean all, int notFinal, List<LegacyOutcome> legacy) {
         out.println("=== summary ===");
         out.println("gateway stats (GET " + gatewayUrl + "/api/stats):");
         if (stats == null) {
@@ -237,7 +408,9 @@ public class DemoDriver {
             }
             out.printf("  %-28s %s%n", label, v);
         });
-        out.println("pratiche:");
+        if (!batch.isEmpty()) {
+            out.println("pratiche:");
+        }
         for (SampleInstances.Sample s : batch) {
             String fin = finalStates.get(s.cuiUuid());
             String state = fin != null ? fin : lastStates.getOrDefault(s.cuiUuid(), "?") + " (not final)";
@@ -245,8 +418,29 @@ public class DemoDriver {
             out.printf("  %s %-26s %-40s expected %-32s %s%n", s.cuiUuid(), s.procedureCode(), state, s.expectedOutcome(),
                     ok ? "OK" : "KO");
         }
-        out.printf("batch wall time: %.1f s; %d/%d final%s; result: %s%n", millis / 1000.0, batch.size() - notFinal, batch.size(),
-                notFinal > 0 ? " (timeout)" : "", all ? "ALL AS EXPECTED" : "NOT AS EXPECTED");
+        if (!legacy.isEmpty()) {
+            out.println("legacy pratiche (scrivania SUAP):");
+        }
+        int legacyFinal = 0;
+        for (LegacyOutcome o : legacy) {
+            ScrivaniaCase c = o.legacyCase();
+            legacyFinal += o.reachedFinal() ? 1 : 0;
+            String state = !o.posted() ? "NOT POSTED: " + o.post() : o.reachedFinal() ? o.state() : o.state() + " (not final)";
+            String comunicazioni = o.alreadyFinal() ? "(already final before the post)"
+                    : o.comunicazioni() + (o.comunicazioni().equals(c.comunicazioni()) ? "" : " expected " + c.comunicazioni());
+            out.printf("  %s %-28s %-40s expected %-32s comunicazioni %s %s%n", c.codicePratica(), c.name(), state, c.esitoFinale(),
+                    comunicazioni, o.ok() ? "OK" : "KO");
+        }
+        List<String> counts = new ArrayList<>();
+        if (!batch.isEmpty() || legacy.isEmpty()) {
+            counts.add(String.format("%d/%d final", batch.size() - notFinal, batch.size()));
+        }
+        if (!legacy.isEmpty()) {
+            counts.add(String.format("legacy %d/%d final", legacyFinal, legacy.size()));
+        }
+        boolean timedOut = notFinal > 0 || legacy.stream().anyMatch(o -> o.posted() && !o.reachedFinal());
+        out.printf("batch wall time: %.1f s; %s%s; result: %s%n", millis / 1000.0, String.join("; ", counts),
+                timedOut ? " (timeout)" : "", all ? "ALL AS EXPECTED" : "NOT AS EXPECTED");
         out.flush();
     }
 

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * client of its protocol (Artemis CORE or AMQP 1.0 via Qpid JMS). Consumes {@code suapgw.pareri.richieste.<ente>},
  * downloads and checks the documents (claim check), answers on {@code suapgw.pareri.risposte}.
  * Receive + reply + commit happen in one transacted session; the consumer loop reconnects with backoff.
+ * The esito comes from {@link Rule}s on {@code procedimento.codice}, except from round 2 on, when it is always
+ * {@code positivo}: a second round follows an integration, which the simulated ente always finds satisfying.
  */
 public class EnteSimulator {
 
@@ -65,6 +67,8 @@ public class EnteSimulator {
     private static final Logger LOG = LoggerFactory.getLogger(EnteSimulator.class);
     private static final JsonSchema REQUEST_SCHEMA = Json.schema("classpath:messages/richiesta-parere-v1.schema.json");
     private static final JsonSchema REPLY_SCHEMA = Json.schema("classpath:messages/risposta-parere-v1.schema.json");
+    /** Optional request fields added for the PEC/scrivania channels (additive to richiesta-parere-v1). */
+    static final List<String> EXTENSION_FIELDS = List.of("codicePratica", "canale", "parerePrecedente");
 
     private final String enteCode;
     private final Protocol protocol;
@@ -106,11 +110,15 @@ public class EnteSimulator {
         this(enteCode, protocol, brokerHost, brokerPort, defaultUser(enteCode), defaultPassword(enteCode), defaultRules(enteCode));
     }
 
-    /** Demo rules: ats-milano ACCONCIATORE_APERTURA → conformazione; soprintendenza MEDIA_STRUTTURA_VENDITA → negativo; else positivo. */
+    /**
+     * Demo rules: ats-milano answers conformazione to codes containing ACCONCIATORE_APERTURA, soprintendenza negativo
+     * to codes containing MEDIA_STRUTTURA_VENDITA (legacy pratiche name the procedure by the modulo's code, e.g.
+     * MEDIA_STRUTTURA_VENDITA_APERTURA); everything else, and every round after an integration, positivo.
+     */
     public static List<Rule> defaultRules(String enteCode) {
         return switch (enteCode) {
-            case "ats-milano" -> List.of(new Rule("ACCONCIATORE_APERTURA", "conformazione"));
-            case "soprintendenza" -> List.of(new Rule("MEDIA_STRUTTURA_VENDITA", "negativo"));
+            case "ats-milano" -> List.of(new Rule(".*ACCONCIATORE_APERTURA.*", "conformazione"));
+            case "soprintendenza" -> List.of(new Rule(".*MEDIA_STRUTTURA_VENDITA.*", "negativo"));
             default -> List.of();
         };
     }
@@ -320,7 +328,7 @@ public class EnteSimulator {
                 session.commit();
                 return;
             }
-            String errors = Json.errors(REQUEST_SCHEMA, request);
+            String errors = requestErrors(request);
             if (!errors.isEmpty()) {
                 invalidRequests.incrementAndGet();
                 LOG.warn("ente {}: discarding request not valid against richiesta-parere-v1: {}", enteCode, errors);
@@ -392,9 +400,44 @@ public class EnteSimulator {
         }
     }
 
-    private ObjectNode reply(JsonNode request) {
+    /**
+     * Errors of a request against richiesta-parere-v1 (empty when valid). The optional fields added for the PEC and
+     * scrivania channels ({@link #EXTENSION_FIELDS}) are tolerated even while the schema in suapgw-schemas does not
+     * declare them yet (it is {@code additionalProperties: false}); once declared, the schema checks them.
+     */
+    static String requestErrors(JsonNode request) {
+        JsonNode checked = request;
+        if (request != null && request.isObject()) {
+            JsonNode declared = REQUEST_SCHEMA.getSchemaNode().path("properties");
+            ObjectNode copy = null;
+            for (String field : EXTENSION_FIELDS) {
+                if (request.has(field) && !declared.has(field)) {
+                    copy = copy == null ? ((ObjectNode) request).deepCopy() : copy;
+                    copy.remove(field);
+                }
+            }
+            checked = copy == null ? request : copy;
+        }
+        return Json.errors(REQUEST_SCHEMA, checked);
+    }
+
+    /**
+     * The esito for a request: from round 2 on always {@code positivo} (the requested integration satisfied the
+     * ente), otherwise the first rule matching {@code procedimento.codice}, else {@code positivo}.
+     */
+    static String esito(JsonNode request, List<Rule> rules) {
+        if (request.path("round").asInt(1) >= 2) {
+            return "positivo";
+        }
         String code = request.path("procedimento").path("codice").asText();
-        String esito = rules.stream().filter(r -> r.matches(code)).map(Rule::esito).findFirst().orElse("positivo");
+        return rules.stream().filter(r -> r.matches(code)).map(Rule::esito).findFirst().orElse("positivo");
+    }
+
+    /** The risposta-parere-v1 reply this ente sends for {@code request}. */
+    ObjectNode reply(JsonNode request) {
+        String code = request.path("procedimento").path("codice").asText();
+        int round = request.path("round").asInt(1);
+        String esito = esito(request, rules);
         ObjectNode reply = Json.object();
         reply.put("schemaVersion", "1.0");
         reply.put("idRisposta", UUID.randomUUID().toString());
@@ -410,7 +453,9 @@ public class EnteSimulator {
                     .add("Trasmettere la certificazione di conformità degli impianti");
             case "negativo" -> reply.put("motivazione",
                     "Parere negativo: l'intervento " + code + " non è compatibile con i vincoli di tutela vigenti sull'area");
-            default -> reply.put("motivazione", "Nulla osta per quanto di competenza");
+            default -> reply.put("motivazione", round >= 2
+                    ? "Nulla osta per quanto di competenza: l'integrazione documentale presentata soddisfa le richieste"
+                    : "Nulla osta per quanto di competenza");
         }
         reply.put("firmatario", "Dirigente responsabile " + enteCode);
         reply.put("dataParere", OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS).toString());

@@ -24,9 +24,13 @@ public final class SimulatorsMain {
     /**
      * Settings: SUAPGW_URL (http://127.0.0.1:8080), SUAPGW_BROKER_HOST (127.0.0.1), SUAPGW_BROKER_PORT (61616),
      * SUAPGW_SIM_CATALOGO_PORT (8181), SUAPGW_SIM_FO_PORT (8182), SUAPGW_SIM_GEOWORK_PORT (8183),
-     * SUAPGW_TEST_DATA (test-data), SUAPGW_DEMO_PRATICHE (20), SUAPGW_DEMO_EXIT (false),
-     * SUAPGW_DEMO_TIMEOUT_SECONDS (300), SUAPGW_HEALTH_TIMEOUT_SECONDS (180), SUAPGW_DEMO_SEED (time based),
-     * SUAPGW_ENTE_&lt;CODE&gt;_PASSWORD.
+     * SUAPGW_SIM_SCRIVANIA_PORT (8184: the scrivania's PddServiceSUAP),
+     * SUAPGW_TEST_DATA (test-data; the legacy cases are {@code <test data>/scrivania/valid/NN-slug/}),
+     * SUAPGW_DEMO_PRATICHE (20 SSU pratiche; 0 = none), SUAPGW_DEMO_LEGACY (true: also post every valid scrivania case),
+     * SUAPGW_DEMO_PEC (true: run the PEC ente vigili-del-fuoco), SUAPGW_MAIL_HOST (127.0.0.1),
+     * SUAPGW_MAIL_SMTP_PORT (3025), SUAPGW_MAIL_IMAP_PORT (3143) (the gateway's embedded mail server),
+     * SUAPGW_DEMO_EXIT (false), SUAPGW_DEMO_TIMEOUT_SECONDS (300), SUAPGW_HEALTH_TIMEOUT_SECONDS (180),
+     * SUAPGW_DEMO_SEED (time based), SUAPGW_ENTE_&lt;CODE&gt;_PASSWORD (e.g. SUAPGW_ENTE_VIGILI_DEL_FUOCO_PASSWORD).
      */
     public static void main(String[] args) throws Exception {
         if (System.getProperty("logback.configurationFile") == null) {
@@ -45,8 +49,14 @@ public final class SimulatorsMain {
         int catalogoPort = Integer.parseInt(setting("SUAPGW_SIM_CATALOGO_PORT", "8181"));
         int foPort = Integer.parseInt(setting("SUAPGW_SIM_FO_PORT", "8182"));
         int geoworkPort = Integer.parseInt(setting("SUAPGW_SIM_GEOWORK_PORT", "8183"));
+        int scrivaniaPort = Integer.parseInt(setting("SUAPGW_SIM_SCRIVANIA_PORT", "8184"));
         Path testData = Path.of(setting("SUAPGW_TEST_DATA", "test-data"));
         int pratiche = Integer.parseInt(setting("SUAPGW_DEMO_PRATICHE", "20"));
+        boolean legacyDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_LEGACY", "true"));
+        boolean pecDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_PEC", "true"));
+        String mailHost = setting("SUAPGW_MAIL_HOST", "127.0.0.1");
+        int smtpPort = Integer.parseInt(setting("SUAPGW_MAIL_SMTP_PORT", "3025"));
+        int imapPort = Integer.parseInt(setting("SUAPGW_MAIL_IMAP_PORT", "3143"));
         boolean exit = Boolean.parseBoolean(setting("SUAPGW_DEMO_EXIT", "false"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_DEMO_TIMEOUT_SECONDS", "300")));
         Duration healthTimeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_HEALTH_TIMEOUT_SECONDS", "180")));
@@ -57,6 +67,11 @@ public final class SimulatorsMain {
             procedures = Path.of("..").resolve(procedures); // started from a module directory
         }
         SampleInstances samples = new SampleInstances(procedures, seed);
+        Path scrivaniaValid = testData.resolve("scrivania/valid");
+        if (!Files.isDirectory(scrivaniaValid) && !testData.isAbsolute() && Files.isDirectory(Path.of("..").resolve(scrivaniaValid))) {
+            scrivaniaValid = Path.of("..").resolve(scrivaniaValid);
+        }
+        List<ScrivaniaCase> legacyCases = ScrivaniaCase.loadAll(scrivaniaValid);
 
         CatalogoSimulator catalogo = new CatalogoSimulator(catalogoPort);
         FrontOfficeSimulator fo = new FrontOfficeSimulator(foPort, gatewayUrl);
@@ -65,8 +80,18 @@ public final class SimulatorsMain {
         enti.add(new EnteSimulator("polizia-locale", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
         enti.add(new EnteSimulator("ats-milano", EnteSimulator.Protocol.AMQP, brokerHost, brokerPort));
         enti.add(new EnteSimulator("soprintendenza", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        ScrivaniaSimulator scrivania = new ScrivaniaSimulator(scrivaniaPort, gatewayUrl);
+        PecEnteSimulator pec = pecDemo ? PecEnteSimulator.vigiliDelFuoco(mailHost, smtpPort, mailHost, imapPort) : null;
+        if (pec != null) {
+            // Protocollo Ente stays unique across runs against the same gateway data
+            pec.setProtocolNumberStart(System.currentTimeMillis() / 1000);
+        }
 
         Runnable stopAll = () -> {
+            if (pec != null) {
+                pec.stop();
+            }
+            scrivania.stop();
             enti.forEach(EnteSimulator::stop);
             geowork.stop();
             fo.stop();
@@ -78,6 +103,15 @@ public final class SimulatorsMain {
         fo.start();
         geowork.start();
         enti.forEach(EnteSimulator::start);
+        scrivania.start();
+        int registered = 0;
+        for (ScrivaniaCase c : legacyCases) {
+            scrivania.registerCase(c.dir());
+            registered++;
+        }
+        if (pec != null) {
+            pec.start();
+        }
 
         out.println("simulators started:");
         out.println("  catalogo-ssu:  " + catalogo.baseUrl());
@@ -85,6 +119,11 @@ public final class SimulatorsMain {
         out.println("  geowork:       " + geowork.address() + " (callback " + geowork.callbackUrl() + ")");
         for (EnteSimulator e : enti) {
             out.printf("  ente %-15s %s %s:%d (user %s)%n", e.enteCode(), e.protocol(), brokerHost, brokerPort, EnteSimulator.defaultUser(e.enteCode()));
+        }
+        out.println("  scrivania:     " + scrivania.address() + " (posts to " + scrivania.gatewayEndpoint() + "; " + registered
+                + " cases from " + scrivaniaValid + ")");
+        if (pec != null) {
+            out.printf("  ente %-15s PEC %s (imap %s:%d, smtp %s:%d)%n", pec.enteCode(), pec.address(), mailHost, imapPort, mailHost, smtpPort);
         }
         out.println("waiting for " + gatewayUrl + "/actuator/health ...");
         if (!awaitHealthy(gatewayUrl, healthTimeout)) {
@@ -103,10 +142,16 @@ public final class SimulatorsMain {
             boolean ok = e.awaitConnected(Duration.ofSeconds(30));
             out.printf("  ente %-15s %s %s%n", e.enteCode(), e.protocol(), ok ? "connected" : "NOT CONNECTED (still retrying)");
         }
+        out.println("  scrivania:     " + scrivania.address());
+        if (pec != null) {
+            boolean ok = pec.awaitConnected(Duration.ofSeconds(30));
+            out.printf("  ente %-15s PEC %s%n", pec.enteCode(), ok ? "connected (IMAP)" : "NOT CONNECTED (still retrying)");
+        }
         out.flush();
 
         int rc = 0;
-        if (pratiche > 0) {
+        List<ScrivaniaCase> legacyBatch = legacyDemo ? legacyCases : List.of();
+        if (pratiche > 0 || !legacyBatch.isEmpty()) {
             DemoDriver driver = new DemoDriver(gatewayUrl, catalogo, fo, samples, out)
                     .counter("Geowork registrations", geowork::registrations)
                     .counter("Geowork registraPratica calls", geowork::registrationCalls)
@@ -114,6 +159,17 @@ public final class SimulatorsMain {
                     .counter("Geowork validations sent", geowork::validationsSent);
             for (EnteSimulator e : enti) {
                 driver.counter("pareri answered " + e.enteCode(), e::repliesSent);
+            }
+            driver.counter("Scrivania calls received", scrivania::calls)
+                    .counter("Scrivania invalid calls", scrivania::invalidCalls)
+                    .counter("Scrivania integrations sent", () -> scrivania.integrations().size());
+            if (pec != null) {
+                driver.counter("PEC " + pec.enteCode() + " requests", () -> pec.requests().size())
+                        .counter("PEC " + pec.enteCode() + " replies", () -> pec.replies().size())
+                        .counter("PEC " + pec.enteCode() + " malformed", pec::malformed);
+            }
+            if (!legacyBatch.isEmpty()) {
+                driver.legacy(scrivania, legacyBatch);
             }
             DemoDriver.DemoResult result = driver.run(pratiche, timeout);
             rc = result.allFinalAsExpected() ? 0 : 1;

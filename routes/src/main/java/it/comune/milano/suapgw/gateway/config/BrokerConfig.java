@@ -70,6 +70,7 @@ public class BrokerConfig {
             log.warn("The enti registry is empty (suapgw.enti): no parere can be requested. Check suapgw.config-dir");
         }
         for (Ente ente : props.enti()) {
+            if (ente.byPec()) continue; // answers by certified e-mail, has no queue
             if (!"artemis".equals(ente.channel())) continue;
             String password = b.entePasswords() == null ? null : b.entePasswords().get(ente.brokerUser());
             if (password == null || password.isBlank()) {

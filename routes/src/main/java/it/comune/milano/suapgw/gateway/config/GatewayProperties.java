@@ -10,7 +10,24 @@ import java.util.Optional;
 @ConfigurationProperties(prefix = "suapgw")
 public record GatewayProperties(String publicBaseUrl, List<Ente> enti, Suap suap, Db db, Broker broker,
                                 Endpoint catalogo, Endpoint frontoffice, Geowork geowork, Pareri pareri, Http http,
-                                Outbox outbox) {
+                                Outbox outbox, Scrivania scrivania, Mail mail) {
+
+    /**
+     * The InfoCamere scrivania (pre-SSU channel): where PddServiceSUAP is, how the Comune signs its communications
+     * ({@code enteCodiceAmministrazione}/{@code enteCodiceAoo}) and how large a pratica package may be.
+     */
+    public record Scrivania(String address, String enteCodiceAmministrazione, String enteCodiceAoo, String enteName,
+                            int maxPackageEntries, long maxEntryBytes, long maxTotalBytes, double maxCompressionRatio) {
+    }
+
+    /**
+     * The PEC channel: the gateway's mailbox on the provider (SMTP out, IMAP in). With {@code embedded} a GreenMail
+     * server on 127.0.0.1 plays the provider, with a mailbox for the gateway and one per PEC ente.
+     */
+    public record Mail(boolean embedded, String host, int smtpPort, int imapPort, String address, String password,
+                       long pollDelayMs, String ufficioMittente, String suapIdentificativo,
+                       Map<String, String> entePasswords) {
+    }
 
     public record Suap(String ipaCode, String officeCode) {
     }
@@ -50,6 +67,10 @@ public record GatewayProperties(String publicBaseUrl, List<Ente> enti, Suap suap
         return enti().stream()
                 .filter(e -> e.ipaCode().equalsIgnoreCase(ipaCode) && e.officeCode().equalsIgnoreCase(officeCode))
                 .findFirst();
+    }
+
+    public Optional<Ente> enteByPec(String address) {
+        return enti().stream().filter(e -> e.byPec() && e.pec() != null && e.pec().equalsIgnoreCase(address)).findFirst();
     }
 
     public boolean isSuap(String ipaCode, String officeCode) {

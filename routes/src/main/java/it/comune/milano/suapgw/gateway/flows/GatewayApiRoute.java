@@ -1,6 +1,9 @@
 package it.comune.milano.suapgw.gateway.flows;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.service.PecService;
 import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
 import it.comune.milano.suapgw.gateway.persistence.OutboxStore;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
@@ -26,9 +29,11 @@ public class GatewayApiRoute extends RouteBuilder {
     private final DeadLetterStore deadLetters;
     private final OutboxStore outbox;
     private final ObjectMapper json;
+    private final GatewayProperties props;
 
     public GatewayApiRoute(JdbcTemplate jdbc, TimelineStore timeline, DeadLetterStore deadLetters, OutboxStore outbox,
-                           ObjectMapper json) {
+                           ObjectMapper json, GatewayProperties props) {
+        this.props = props;
         this.jdbc = jdbc;
         this.timeline = timeline;
         this.deadLetters = deadLetters;
@@ -60,12 +65,14 @@ public class GatewayApiRoute extends RouteBuilder {
                 .get("/stats").to("direct:api-stats")
                 .get("/documenti/{sha256}").to("direct:api-get-documento")
                 .get("/dead-letters").to("direct:api-list-dead-letters")
+                .get("/quarantine").to("direct:api-list-quarantine")
                 .post("/dead-letters/{id}/replay").to("direct:api-replay-dead-letter");
 
         from("direct:api-list-pratiche").routeId("api-list-pratiche")
                 .process(e -> {
                     String state = e.getMessage().getHeader("state", String.class);
                     String cui = e.getMessage().getHeader("cui", String.class);
+                    String codice = e.getMessage().getHeader("codice", String.class);
                     StringBuilder sql = new StringBuilder("select * from pratica where 1=1");
                     List<Object> args = new java.util.ArrayList<>();
                     if (state != null) {
@@ -80,6 +87,10 @@ public class GatewayApiRoute extends RouteBuilder {
                         sql.append(" and cui_uuid = ?");
                         args.add(cui);
                     }
+                    if (codice != null) {
+                        sql.append(" and codice_pratica = ?");
+                        args.add(codice);
+                    }
                     sql.append(" order by presented_at desc limit 1000");
                     json(e, jdbc.queryForList(sql.toString(), args.toArray()).stream().map(this::summary).toList());
                 });
@@ -89,14 +100,18 @@ public class GatewayApiRoute extends RouteBuilder {
                     UUID id = id(e);
                     Map<String, Object> p = pratica(id);
                     Map<String, Object> out = summary(p);
-                    out.put("cui", json.readTree(String.valueOf(p.get("cui"))));
+                    out.put("cui", p.get("cui") == null ? null : json.readTree(String.valueOf(p.get("cui"))));
+                    // the pratica as its channel described it (scrivania: riepilogo, impresa, moduli, enti coinvolti)
+                    out.put("dati", p.get("dati") == null ? null : json.readTree(String.valueOf(p.get("dati"))));
                     out.put("documents", jdbc.queryForList("""
                             select resource_id, name, code, mime_type, alg_hash, expected_hash, sha256, status, last_error,
                                    verified_at from pratica_documento where pratica_id = ? order by resource_id""", id));
                     out.put("pareri", jdbc.queryForList("""
-                            select id, ente_code, round, deadline, status, requested_at, sent_at, answered_at, esito,
-                                   prescrizioni::text as prescrizioni, motivazione, firmatario
-                              from richiesta_parere where pratica_id = ? order by ente_code""", id));
+                            select r.id, r.ente_code, r.channel, r.round, r.previous_id, r.deadline, r.status, r.requested_at,
+                                   r.sent_at, r.answered_at, r.esito, r.prescrizioni::text as prescrizioni, r.motivazione,
+                                   r.firmatario, (select json_agg(json_build_object('name', a.name, 'sha256', a.sha256))::text
+                                                    from parere_allegato a where a.richiesta_id = r.id) as allegati
+                              from richiesta_parere r where r.pratica_id = ? order by r.round, r.ente_code""", id));
                     Map<String, Object> outcome = new LinkedHashMap<>();
                     outcome.put("proposed", p.get("outcome_proposed"));
                     outcome.put("validated", p.get("outcome_validated"));
@@ -157,6 +172,19 @@ public class GatewayApiRoute extends RouteBuilder {
         from("direct:api-list-dead-letters").routeId("api-list-dead-letters")
                 .process(e -> json(e, deadLetters.list(e.getMessage().getHeader("category", String.class))));
 
+        from("direct:api-list-quarantine").routeId("api-list-quarantine")
+                .process(e -> json(e, deadLetters.list(PecService.QUARANTINE).stream().map(q -> {
+                    Map<String, Object> out = new LinkedHashMap<>(q);
+                    try {
+                        JsonNode h = json.readTree(String.valueOf(q.get("headers")));
+                        out.put("headers", h);
+                        out.put("rawMessageUrl", DocumentApi.downloadUrl(props, h.path("rawSha256").asText()));
+                    } catch (Exception ignored) {
+                        // headers are always written as JSON by PecService
+                    }
+                    return out;
+                }).toList()));
+
         from("direct:api-replay-dead-letter").routeId("api-replay-dead-letter")
                 .process(e -> {
                     long id;
@@ -182,6 +210,7 @@ public class GatewayApiRoute extends RouteBuilder {
         out.put("id", p.get("id"));
         out.put("channel", p.get("channel"));
         out.put("cuiUuid", p.get("cui_uuid"));
+        out.put("codicePratica", p.get("codice_pratica"));
         out.put("state", state.apiName());
         out.put("ssuState", state.ssuState());
         out.put("final", state.isFinal());

@@ -86,7 +86,7 @@ public class GeoworkDeliveryRoute extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .process(e -> {
                     OutboxEntry o = e.getMessage().getBody(OutboxEntry.class);
-                    e.getMessage().setBody(mapper.proponiEsito(o.praticaId().toString(), 1, Esito.valueOf(o.payload()),
+                    e.getMessage().setBody(mapper.proponiEsito(o.praticaId().toString(), pratiche.roundOf(o.praticaId()), Esito.valueOf(o.payload()),
                             pratiche.sintesiPareri(o.praticaId())));
                     e.getMessage().setHeader(CxfConstants.OPERATION_NAME, "proponiEsito");
                 })

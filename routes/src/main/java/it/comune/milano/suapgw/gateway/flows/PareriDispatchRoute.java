@@ -8,6 +8,7 @@ import it.comune.milano.suapgw.gateway.service.PraticaService;
 import it.comune.milano.suapgw.model.Ente;
 import it.comune.milano.suapgw.model.PraticaCanonica;
 import it.comune.milano.suapgw.model.RichiestaParere;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -40,11 +41,14 @@ public class PareriDispatchRoute extends RouteBuilder {
                     PraticaService.RichiestaDaInviare r = pratiche.richiesta(UUID.fromString(o.payload()));
                     Ente ente = props.ente(r.enteCode()).orElseThrow(
                             () -> new IllegalStateException("ente " + r.enteCode() + " no longer in the registry"));
-                    PraticaCanonica p = pratiche.canonical(r.praticaId());
-                    String body = messages.richiesta(new RichiestaParere(r.id(), r.praticaId(), r.enteCode(), r.round(),
-                                    r.deadline()), p, ente, d -> DocumentApi.downloadUrl(props, d.sha256()),
-                            OffsetDateTime.now()).toString();
+                    String body = requestJson(r, ente);
                     e.getMessage().getHeaders().clear();
+                    if (ente.byPec()) {
+                        e.setProperty("richiestaDaInviare", r);
+                        e.setProperty("ente", ente);
+                        e.getMessage().setBody(body);
+                        return;
+                    }
                     e.getMessage().setHeader("JMSCorrelationID", r.id().toString());
                     e.getMessage().setHeader("idRichiesta", r.id().toString());
                     e.getMessage().setHeader("idPratica", r.praticaId().toString());
@@ -57,9 +61,28 @@ public class PareriDispatchRoute extends RouteBuilder {
                     e.setProperty("richiesta", r.id());
                     e.setProperty("sentHash", SsuHashes.sha256Hex(body));
                 })
-                .setExchangePattern(ExchangePattern.InOnly)
-                .toD("jms:queue:${exchangeProperty.queue}?deliveryPersistent=true")
-                .process(e -> pratiche.onParereRequestSent(e.getProperty("richiesta", UUID.class),
-                        e.getProperty("ente", String.class), e.getProperty("sentHash", String.class)));
+                .choice()
+                    .when(exchangeProperty("richiestaDaInviare").isNotNull())
+                        .to("direct:parere-pec")
+                    .otherwise()
+                        .setExchangePattern(ExchangePattern.InOnly)
+                        .toD("jms:queue:${exchangeProperty.queue}?deliveryPersistent=true")
+                        .process(e -> pratiche.onParereRequestSent(e.getProperty("richiesta", UUID.class),
+                                e.getProperty("ente", String.class), e.getProperty("sentHash", String.class)))
+                .end();
+    }
+
+    /** The richiesta-parere JSON (schemas/messages), the same on every channel. */
+    String requestJson(PraticaService.RichiestaDaInviare r, Ente ente) {
+        PraticaCanonica p = pratiche.canonical(r.praticaId());
+        ObjectNode n = messages.richiesta(new RichiestaParere(r.id(), r.praticaId(), r.enteCode(), r.round(), r.deadline()),
+                p, ente, d -> DocumentApi.downloadUrl(props, d.sha256()), OffsetDateTime.now());
+        if (r.codicePratica() != null) n.put("codicePratica", r.codicePratica());
+        n.put("canale", r.canale());
+        if (r.previousId() != null) {
+            n.putObject("parerePrecedente").put("idRichiesta", r.previousId().toString())
+                    .put("esito", r.previousEsito().toLowerCase(java.util.Locale.ROOT));
+        }
+        return n.toString();
     }
 }

@@ -13,7 +13,10 @@ import static it.comune.milano.suapgw.model.StatoPratica.*;
 public final class Lifecycle {
 
     public enum Evento {
-        DOCUMENTS_VERIFIED, ALL_PARERI_RECEIVED, VALIDATED_POSITIVE, VALIDATED_NEGATIVE, VALIDATED_CONFORMATION
+        DOCUMENTS_VERIFIED, ALL_PARERI_RECEIVED, VALIDATED_POSITIVE, VALIDATED_NEGATIVE, VALIDATED_CONFORMATION,
+        /** the funzionario asks the applicant for an integration (channels where the pratica stays open) */
+        VALIDATED_INTEGRATION_REQUEST,
+        INTEGRATION_RECEIVED
     }
 
     private static final Map<StatoPratica, Map<Evento, StatoPratica>> TRANSITIONS = new EnumMap<>(StatoPratica.class);
@@ -24,6 +27,10 @@ public final class Lifecycle {
         allow(OUTCOME_PROPOSED, Evento.VALIDATED_POSITIVE, ENDED_BY_POSITIVE_OUTCOME);
         allow(OUTCOME_PROPOSED, Evento.VALIDATED_NEGATIVE, ENDED_BY_NEGATIVE_OUTCOME);
         allow(OUTCOME_PROPOSED, Evento.VALIDATED_CONFORMATION, ENDED_BY_CONFORMATION_REQUESTED);
+        allow(OUTCOME_PROPOSED, Evento.VALIDATED_INTEGRATION_REQUEST, INTEGRATION_REQUESTED);
+        allow(INTEGRATION_REQUESTED, Evento.INTEGRATION_RECEIVED, INTEGRATED);
+        // the integration's documents are in hand: the enti that asked for it are consulted again
+        allow(INTEGRATED, Evento.DOCUMENTS_VERIFIED, IN_ISTRUTTORIA);
     }
 
     private Lifecycle() {
@@ -47,11 +54,16 @@ public final class Lifecycle {
         return TRANSITIONS.getOrDefault(current, Map.of()).containsKey(event);
     }
 
-    public static Evento validated(it.comune.milano.suapgw.model.Esito esito) {
+    /**
+     * The event of the funzionario's validation. On the SSU a conformation ends the instance (the applicant presents a
+     * new one); on the scrivania the pratica stays open and waits for the integration.
+     */
+    public static Evento validated(it.comune.milano.suapgw.model.Esito esito, it.comune.milano.suapgw.model.Canale canale) {
         return switch (esito) {
             case POSITIVO -> Evento.VALIDATED_POSITIVE;
             case NEGATIVO -> Evento.VALIDATED_NEGATIVE;
-            case CONFORMAZIONE -> Evento.VALIDATED_CONFORMATION;
+            case CONFORMAZIONE -> canale == it.comune.milano.suapgw.model.Canale.SCRIVANIA
+                    ? Evento.VALIDATED_INTEGRATION_REQUEST : Evento.VALIDATED_CONFORMATION;
         };
     }
 }

@@ -95,9 +95,10 @@ public class PraticaService {
         }
         UUID id = UUID.randomUUID();
         jdbc.update("""
-                insert into pratica (id, channel, cui_uuid, cui, descriptor_version, state, presented_at, updated_at)
-                values (?, ?, ?, cast(? as jsonb), ?, ?, now(), now())""",
-                id, Canale.SSU.name(), cuiUuid, body.path("cui").toString(), version, StatoPratica.PRESENTED.name());
+                insert into pratica (id, channel, cui_uuid, cui, codice_pratica, descriptor_version, state, presented_at, updated_at)
+                values (?, ?, ?, cast(? as jsonb), ?, ?, ?, now(), now())""",
+                id, Canale.SSU.name(), cuiUuid, body.path("cui").toString(), body.path("cui").path("value").asText(null),
+                version, StatoPratica.PRESENTED.name());
         jdbc.update("""
                 insert into ssu_submission (cui_uuid, descriptor_version, pratica_id, body_sha256, received_at)
                 values (?, ?, ?, ?, now())""", cuiUuid, version, id, bodyHash);
@@ -242,28 +243,30 @@ public class PraticaService {
         outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "retry_requested_for_send_instance");
     }
 
-    private void maybeStartIstruttoria(UUID id) {
+    void maybeStartIstruttoria(UUID id) {
         Integer notVerified = jdbc.queryForObject(
                 "select count(*) from pratica_documento where pratica_id = ? and status <> 'VERIFIED'", Integer.class, id);
-        Map<String, Object> p = jdbc.queryForMap("select state, descriptor is not null as has_descriptor from pratica where id = ?", id);
+        Map<String, Object> p = jdbc.queryForMap(
+                "select state, channel, descriptor is not null as has_descriptor from pratica where id = ?", id);
         StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
-        if (notVerified > 0 || !(Boolean) p.get("has_descriptor")
+        Canale canale = Canale.valueOf((String) p.get("channel"));
+        // an SSU pratica is complete with the Catalogo's descriptor; the other channels carry everything in the message
+        boolean complete = canale != Canale.SSU || (Boolean) p.get("has_descriptor");
+        if (notVerified > 0 || !complete || state != StatoPratica.PRESENTED
                 || !Lifecycle.accepts(state, Lifecycle.Evento.DOCUMENTS_VERIFIED)) {
             return;
         }
         transition(id, state, Lifecycle.Evento.DOCUMENTS_VERIFIED);
         jdbc.update("update pratica set documents_status = 'VERIFIED' where id = ?", id);
-        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "instance_retrived");
+        if (canale == Canale.SSU) {
+            outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "instance_retrived");
+        }
         outbox.enqueue(id, OutboxKind.GEOWORK_REGISTER.name(), "geowork:" + id, id.toString());
 
-        List<Ente> enti = competentEnti(id);
+        List<Ente> enti = competentEnti(id, canale);
         LocalDate today = LocalDate.now();
         for (Ente ente : enti) {
-            UUID rid = UUID.randomUUID();
-            jdbc.update("""
-                    insert into richiesta_parere (id, pratica_id, ente_code, round, deadline, status, requested_at)
-                    values (?, ?, ?, 1, ?, 'OPEN', now())""", rid, id, ente.code(), today.plusDays(ente.deadlineDays()));
-            outbox.enqueue(id, OutboxKind.PARERE_REQUEST.name(), null, rid.toString());
+            requestParere(id, ente, 1, null, today);
         }
         timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "istruttoria", "STARTED", null,
                 "pareri requested from " + enti.stream().map(Ente::code).toList());
@@ -272,8 +275,54 @@ public class PraticaService {
         }
     }
 
-    /** The enti to consult: the competent administrations of the descriptor found in the registry. */
-    private List<Ente> competentEnti(UUID id) {
+    private void requestParere(UUID id, Ente ente, int round, UUID previous, LocalDate today) {
+        UUID rid = UUID.randomUUID();
+        jdbc.update("""
+                insert into richiesta_parere (id, pratica_id, ente_code, round, deadline, status, requested_at, previous_id, channel)
+                values (?, ?, ?, ?, ?, 'OPEN', now(), ?, ?)""", rid, id, ente.code(), round,
+                today.plusDays(ente.deadlineDays()), previous, ente.byPec() ? Ente.PEC : Ente.ARTEMIS);
+        outbox.enqueue(id, OutboxKind.PARERE_REQUEST.name(), null, rid.toString());
+    }
+
+    /**
+     * The applicant's integration is in: only the enti whose last parere asked for it (conformation) are consulted
+     * again, each request naming the parere it follows.
+     */
+    void reconsultAfterIntegration(UUID id) {
+        StatoPratica state = stateOf(id);
+        transition(id, state, Lifecycle.Evento.DOCUMENTS_VERIFIED);
+        int round = jdbc.queryForObject("select round + 1 from pratica where id = ?", Integer.class, id);
+        jdbc.update("update pratica set round = ?, outcome_proposed = null, updated_at = now() where id = ?", round, id);
+        List<Map<String, Object>> toAsk = jdbc.queryForList("""
+                select distinct on (ente_code) id, ente_code, esito from richiesta_parere
+                 where pratica_id = ? and status = 'ANSWERED' order by ente_code, round desc""", id)
+                .stream().filter(r -> Esito.CONFORMAZIONE.name().equals(r.get("esito"))).toList();
+        LocalDate today = LocalDate.now();
+        List<String> codes = new ArrayList<>();
+        for (Map<String, Object> r : toAsk) {
+            Ente ente = props.ente((String) r.get("ente_code")).orElse(null);
+            if (ente == null) continue;
+            requestParere(id, ente, round, (UUID) r.get("id"), today);
+            codes.add(ente.code());
+        }
+        timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "istruttoria", "ROUND_" + round, null,
+                "integration received: pareri requested again from " + codes);
+        if (codes.isEmpty()) {
+            proposeOutcome(id, StatoPratica.IN_ISTRUTTORIA);
+        }
+    }
+
+    /**
+     * The enti to consult: on the SSU the competent administrations of the descriptor, on the scrivania the
+     * ente-coinvolto entries resolved at intake; either way only enti of the registry.
+     */
+    private List<Ente> competentEnti(UUID id, Canale canale) {
+        if (canale != Canale.SSU) {
+            JsonNode dati = readJson(jdbc.queryForObject("select coalesce(dati::text, '{}') from pratica where id = ?", String.class, id));
+            List<Ente> out = new ArrayList<>();
+            dati.path("enti").forEach(c -> props.ente(c.asText()).ifPresent(out::add));
+            return out;
+        }
         JsonNode descriptor = descriptorOf(id);
         Map<String, Ente> enti = new LinkedHashMap<>();
         for (AmministrazioneCompetente a : ssu.fromDescriptor(descriptor).competentAdministrations()) {
@@ -334,25 +383,30 @@ public class PraticaService {
         if ("ANSWERED".equals(r.get("status"))) {
             return reject(id, "request " + parere.richiestaId() + " was already answered", brokerUser, rawBody);
         }
+        recordParere(id, enteCode, parere, brokerUser, SsuHashes.sha256Hex(rawBody));
+        return EsitoRisposta.RECORDED;
+    }
+
+    /** Records an ente's parere on its open request (caller holds the pratica lock) and moves the istruttoria on. */
+    void recordParere(UUID id, String enteCode, Parere parere, String replyUser, String rawHash) {
         try {
             jdbc.update("""
                     update richiesta_parere set status = 'ANSWERED', answered_at = now(), esito = ?,
                            prescrizioni = cast(? as jsonb), motivazione = ?, firmatario = ?, reply_id = ?, reply_user = ?
                      where id = ?""",
                     parere.esito().name(), json.writeValueAsString(parere.prescrizioni()), parere.motivazione(),
-                    parere.firmatario(), parere.replyId(), brokerUser, parere.richiestaId());
+                    parere.firmatario(), parere.replyId(), replyUser, parere.richiestaId());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         timeline.record(id, TimelineStore.IN, "ENTE " + enteCode, "risposta_parere", parere.esito().name(),
-                SsuHashes.sha256Hex(rawBody), "reply " + parere.replyId());
+                rawHash, "reply " + parere.replyId());
         Integer open = jdbc.queryForObject(
                 "select count(*) from richiesta_parere where pratica_id = ? and status = 'OPEN'", Integer.class, id);
         StatoPratica state = stateOf(id);
         if (open == 0 && state == StatoPratica.IN_ISTRUTTORIA) {
             proposeOutcome(id, state);
         }
-        return EsitoRisposta.RECORDED;
     }
 
     private EsitoRisposta reject(UUID praticaId, String reason, String brokerUser, String rawBody) {
@@ -365,8 +419,10 @@ public class PraticaService {
     }
 
     private void proposeOutcome(UUID id, StatoPratica state) {
-        List<Esito> esiti = jdbc.queryForList(
-                "select esito from richiesta_parere where pratica_id = ? and status = 'ANSWERED'", String.class, id)
+        // each ente's latest parere counts: an earlier conformation is superseded by the answer after the integration
+        List<Esito> esiti = jdbc.queryForList("""
+                select distinct on (ente_code) esito from richiesta_parere
+                 where pratica_id = ? and status = 'ANSWERED' order by ente_code, round desc""", String.class, id)
                 .stream().map(Esito::valueOf).toList();
         Esito esito = Esito.combine(esiti);
         transition(id, state, Lifecycle.Evento.ALL_PARERI_RECEIVED);
@@ -376,8 +432,8 @@ public class PraticaService {
 
     public List<GeoworkMapper.SintesiParere> sintesiPareri(UUID id) {
         return jdbc.query("""
-                select ente_code, esito, prescrizioni, motivazione from richiesta_parere
-                 where pratica_id = ? and status = 'ANSWERED' order by ente_code""",
+                select distinct on (ente_code) ente_code, esito, prescrizioni, motivazione from richiesta_parere
+                 where pratica_id = ? and status = 'ANSWERED' order by ente_code, round desc""",
                 (rs, i) -> {
                     List<String> prescrizioni = new ArrayList<>();
                     try {
@@ -407,18 +463,26 @@ public class PraticaService {
         if (jdbc.queryForList("select id from pratica where id = ? for update", UUID.class, id).isEmpty()) {
             throw new SsuException(SsuErrorCode.ERROR_404_001, "unknown pratica " + v.praticaId());
         }
-        Map<String, Object> p = jdbc.queryForMap("select state, outcome_validated from pratica where id = ?", id);
+        Map<String, Object> p = jdbc.queryForMap("select state, channel, outcome_validated from pratica where id = ?", id);
         StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
-        if (state.isFinal() && v.esito().name().equals(p.get("outcome_validated"))) {
+        Canale canale = Canale.valueOf((String) p.get("channel"));
+        if (state != StatoPratica.OUTCOME_PROPOSED && v.esito().name().equals(p.get("outcome_validated"))) {
             return state; // Geowork repeated its callback
         }
-        StatoPratica next = transition(id, state, Lifecycle.validated(v.esito()));
+        StatoPratica next = transition(id, state, Lifecycle.validated(v.esito(), canale));
         jdbc.update("update pratica set outcome_validated = ?, validated_by = ? where id = ?",
                 v.esito().name(), v.funzionario(), id);
         timeline.record(id, TimelineStore.IN, "GEOWORK", "notificaValidazioneEsito", v.esito().name(), null,
                 "validated by " + v.funzionario());
-        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, next.ssuEvent());
-        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, next.ssuEvent());
+        // the pratica is answered on the channel it arrived on
+        if (canale == Canale.SCRIVANIA) {
+            long protocollo = jdbc.queryForObject("select nextval('scrivania_protocollo_seq')", Long.class);
+            outbox.enqueue(id, OutboxKind.SCRIVANIA_SEND.name(), "scrivania:" + id,
+                    ScrivaniaService.answerPayload(next, v.esito(), protocollo, LocalDate.now()));
+        } else {
+            outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, next.ssuEvent());
+            outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, next.ssuEvent());
+        }
         return next;
     }
 
@@ -456,13 +520,32 @@ public class PraticaService {
                 ((Timestamp) p.get("presented_at")).toInstant().atOffset(java.time.ZoneOffset.UTC), docs, enti, checklist);
     }
 
-    public record RichiestaDaInviare(UUID id, UUID praticaId, String enteCode, int round, LocalDate deadline) {
+    /**
+     * A request to send, with what every channel needs: the pratica's code and applicant (the PEC subject and body
+     * name them) and, from round 2 on, the earlier parere it follows.
+     */
+    public record RichiestaDaInviare(UUID id, UUID praticaId, String enteCode, int round, LocalDate deadline,
+                                     String canale, String codicePratica, String codiceFiscale, String denominazione,
+                                     String protocolloRi, UUID previousId, String previousEsito) {
     }
 
     public RichiestaDaInviare richiesta(UUID richiestaId) {
-        return jdbc.queryForObject("select id, pratica_id, ente_code, round, deadline from richiesta_parere where id = ?",
+        return jdbc.queryForObject("""
+                select r.id, r.pratica_id, r.ente_code, r.round, r.deadline, p.channel, p.codice_pratica, p.applicant_cf,
+                       p.dati ->> 'denominazione', p.dati ->> 'protocolloRi', r.previous_id, prev.esito
+                  from richiesta_parere r join pratica p on p.id = r.pratica_id
+                  left join richiesta_parere prev on prev.id = r.previous_id
+                 where r.id = ?""",
                 (rs, i) -> new RichiestaDaInviare((UUID) rs.getObject(1), (UUID) rs.getObject(2), rs.getString(3),
-                        rs.getInt(4), rs.getDate(5).toLocalDate()), richiestaId);
+                        rs.getInt(4), rs.getDate(5).toLocalDate(), rs.getString(6), rs.getString(7), rs.getString(8),
+                        rs.getString(9), rs.getString(10), (UUID) rs.getObject(11), rs.getString(12)), richiestaId);
+    }
+
+    /** The verified documents of a pratica with their content, for channels that carry documents (PEC). */
+    public List<Map<String, Object>> documentsWithContent(UUID id) {
+        return jdbc.queryForList("""
+                select d.name, d.mime_type, x.content from pratica_documento d join documento x on x.sha256 = d.sha256
+                 where d.pratica_id = ? and d.status = 'VERIFIED' order by d.resource_id""", id);
     }
 
     public JsonNode cuiOf(UUID id) {
@@ -473,6 +556,10 @@ public class PraticaService {
         return jdbc.queryForObject("select descriptor_version from pratica where id = ?", String.class, id);
     }
 
+    public int roundOf(UUID id) {
+        return jdbc.queryForObject("select round from pratica where id = ?", Integer.class, id);
+    }
+
     public String cuiUuidOf(UUID id) {
         return jdbc.queryForObject("select cui_uuid from pratica where id = ?", String.class, id);
     }
@@ -481,7 +568,7 @@ public class PraticaService {
         return readJson(jdbc.queryForObject("select descriptor::text from pratica where id = ?", String.class, id));
     }
 
-    private JsonNode readJson(String s) {
+    JsonNode readJson(String s) {
         try {
             return json.readTree(s);
         } catch (JsonProcessingException e) {
@@ -497,15 +584,15 @@ public class PraticaService {
         return ids.get(0);
     }
 
-    private StatoPratica stateOf(UUID id) {
+    StatoPratica stateOf(UUID id) {
         return StatoPratica.valueOf(jdbc.queryForObject("select state from pratica where id = ?", String.class, id));
     }
 
-    private void lock(UUID id) {
+    void lock(UUID id) {
         jdbc.queryForObject("select id from pratica where id = ? for update", UUID.class, id);
     }
 
-    private StatoPratica transition(UUID id, StatoPratica from, Lifecycle.Evento event) {
+    StatoPratica transition(UUID id, StatoPratica from, Lifecycle.Evento event) {
         StatoPratica to = Lifecycle.next(from, event);
         jdbc.update("update pratica set state = ?, updated_at = now() where id = ? and state = ?", to.name(), id, from.name());
         timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "state", to.apiName(), null,

@@ -2,6 +2,7 @@ package it.comune.milano.suapgw.gateway.lifecycle;
 
 import it.comune.milano.suapgw.connectors.ssu.SsuErrorCode;
 import it.comune.milano.suapgw.connectors.ssu.SsuException;
+import it.comune.milano.suapgw.model.Canale;
 import it.comune.milano.suapgw.model.Esito;
 import it.comune.milano.suapgw.model.StatoPratica;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,25 @@ class LifecycleTest {
         assertThat(s).isEqualTo(StatoPratica.OUTCOME_PROPOSED);
         assertThat(s.ssuState()).isEqualTo("presented");
         for (Esito e : Esito.values()) {
-            StatoPratica end = Lifecycle.next(s, Lifecycle.validated(e));
+            StatoPratica end = Lifecycle.next(s, Lifecycle.validated(e, Canale.SSU));
             assertThat(end).isEqualTo(e.finalState());
             assertThat(end.isFinal()).isTrue();
             assertThat(end.ssuState()).startsWith("ended_by_");
         }
+    }
+
+    @Test
+    void onTheScrivaniaAConformationAsksForAnIntegrationAndTheEntiAreConsultedAgain() {
+        StatoPratica s = Lifecycle.next(StatoPratica.OUTCOME_PROPOSED, Lifecycle.validated(Esito.CONFORMAZIONE, Canale.SCRIVANIA));
+        assertThat(s).isEqualTo(StatoPratica.INTEGRATION_REQUESTED);
+        assertThat(s.isFinal()).isFalse();
+        s = Lifecycle.next(s, Lifecycle.Evento.INTEGRATION_RECEIVED);
+        assertThat(s).isEqualTo(StatoPratica.INTEGRATED);
+        s = Lifecycle.next(s, Lifecycle.Evento.DOCUMENTS_VERIFIED);
+        assertThat(s).isEqualTo(StatoPratica.IN_ISTRUTTORIA);
+        assertThat(Lifecycle.next(StatoPratica.OUTCOME_PROPOSED, Lifecycle.validated(Esito.POSITIVO, Canale.SCRIVANIA)))
+                .isEqualTo(StatoPratica.ENDED_BY_POSITIVE_OUTCOME);
+        assertThat(Lifecycle.accepts(StatoPratica.IN_ISTRUTTORIA, Lifecycle.Evento.INTEGRATION_RECEIVED)).isFalse();
     }
 
     @Test

@@ -1,0 +1,95 @@
+package it.comune.milano.suapgw.connectors.pec;
+
+import it.comune.milano.suapgw.model.Esito;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PecMessagesTest {
+    final PecMessages pec = new PecMessages();
+
+    static byte[] mail(String headers, String body) {
+        return (headers + "\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsAParereWithItsPrescriptionsAndAttachment() {
+        byte[] raw = mail("""
+                From: VVF Milano <Com.Milano@cert.vigilfuoco.it>\r
+                To: suap@pec.comune.milano.it\r
+                Subject: VVF - 01234567890 - Bar Sport\r
+                Message-ID: <r1@vvf>\r
+                MIME-Version: 1.0\r
+                Content-Type: multipart/mixed; boundary="b"\r
+                """, """
+                --b\r
+                Content-Type: text/plain; charset=UTF-8\r
+                \r
+                SUAP: c_f205-SUAP\r
+                Pratica: 01234567890-01012026-1000\r
+                Tipo messaggio: parere\r
+                Esito: favorevole con prescrizioni\r
+                Motivazione: uscite di sicurezza da adeguare\r
+                Prescrizione: installare due estintori\r
+                Prescrizione: segnaletica conforme\r
+                Firmatario: Ing. Rossi\r
+                --b\r
+                Content-Type: application/pdf\r
+                Content-Disposition: attachment; filename="parere.pdf"\r
+                \r
+                %PDF-1.4\r
+                --b--\r
+                """);
+        PecMessages.Ricevuto r = pec.parse(raw);
+        assertThat(r.from()).isEqualTo("com.milano@cert.vigilfuoco.it");
+        assertThat(r.codicePratica()).isEqualTo("01234567890-01012026-1000");
+        assertThat(r.esito()).isEqualTo(Esito.CONFORMAZIONE);
+        assertThat(r.prescrizioni()).containsExactly("installare due estintori", "segnaletica conforme");
+        assertThat(r.allegati()).extracting(PecMessages.Allegato::name).containsExactly("parere.pdf");
+        assertThat(r.messageId()).isEqualTo("<r1@vvf>");
+    }
+
+    @Test
+    void opensAPecTransportEnvelopeAndRecognisesReceipts() {
+        byte[] inner = mail("From: com.milano@cert.vigilfuoco.it\r\nSubject: x\r\n", "Pratica: P-1\r\nEsito: NEGATIVO\r\n");
+        byte[] envelope = mail("""
+                From: "Per conto di: com.milano@cert.vigilfuoco.it" <posta-certificata@pec.provider.it>\r
+                Subject: POSTA CERTIFICATA: x\r
+                X-Trasporto: posta-certificata\r
+                MIME-Version: 1.0\r
+                Content-Type: multipart/mixed; boundary="e"\r
+                """, "--e\r\nContent-Type: text/plain\r\n\r\nMessaggio di posta certificata\r\n--e\r\n"
+                + "Content-Type: message/rfc822; name=postacert.eml\r\nContent-Disposition: attachment; filename=postacert.eml\r\n\r\n"
+                + new String(inner, StandardCharsets.UTF_8) + "\r\n--e--\r\n");
+        PecMessages.Ricevuto r = pec.parse(envelope);
+        assertThat(r.from()).isEqualTo("com.milano@cert.vigilfuoco.it");
+        assertThat(r.esito()).isEqualTo(Esito.NEGATIVO);
+
+        PecMessages.Ricevuto receipt = pec.parse(mail("From: posta-certificata@pec.provider.it\r\nX-Ricevuta: avvenuta-consegna\r\n"
+                + "Subject: CONSEGNA: x\r\n", "Il messaggio è stato consegnato\r\n"));
+        assertThat(receipt.receipt()).isEqualTo("avvenuta-consegna");
+    }
+
+    @Test
+    void saysWhyAMessageCannotBeAParere() {
+        assertThatThrownBy(() -> pec.parse(mail("From: a@b.it\r\n", "Gentili signori, buongiorno.\r\n")))
+                .isInstanceOf(PecMessages.UnreadableMessage.class).hasMessageContaining("Pratica:");
+        assertThatThrownBy(() -> pec.parse(mail("From: a@b.it\r\n", "Pratica: P-1\r\nEsito: forse\r\n")))
+                .hasMessageContaining("'Esito: forse'");
+        assertThatThrownBy(() -> pec.parse(mail("From: a@b.it\r\n", "Pratica: P-1\r\nTipo messaggio: sollecito\r\nEsito: POSITIVO\r\n")))
+                .hasMessageContaining("not a parere");
+    }
+
+    @Test
+    void writesTheArt10SubjectAndBody() {
+        assertThat(PecMessages.subject("SUAP Comune di Milano", "01234567890", "Bar Sport S.r.l."))
+                .isEqualTo("SUAP Comune di Milano - 01234567890 - Bar Sport S.r.l.");
+        String body = PecMessages.requestBody("c_f205-SUAP", "P-1", "01234567890", "Bar Sport", null, "r-1", 1,
+                java.time.LocalDate.of(2026, 12, 1), "SCIA_SOMMINISTRAZIONE", java.util.List.of("a.pdf"));
+        assertThat(body).contains("SUAP: c_f205-SUAP\r\n", "Pratica: P-1\r\n", "Impresa: 01234567890 - Bar Sport\r\n",
+                "Protocollo RI: -\r\n", "Protocollo Ente: r-1\r\n", "Tipo messaggio: richiesta-parere\r\n");
+    }
+}

@@ -1,0 +1,95 @@
+package it.comune.milano.suapgw.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import it.comune.milano.suapgw.simulators.PecEnteSimulator;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The PEC channel of the enti through a real mail server: request out by SMTP, reply in by IMAP, quarantine. */
+class PecChannelIT extends AbstractGatewayIT {
+    static final String VVF = "com.milano@cert.vigilfuoco.it";
+    static final String GATEWAY_MAILBOX = "suap@pec.comune.milano.it";
+
+    @Autowired
+    GreenMail mailServer;
+
+    JsonNode byCodice(String codice) throws Exception {
+        JsonNode list = JSON.readTree(get("/api/pratiche?codice=" + codice).body());
+        return list.size() == 1 ? list.get(0) : null;
+    }
+
+    @Test
+    void aPecEnteReceivesTheRequestInTheArt10FormatAndItsReplyBecomesAParere() throws Exception {
+        enti();
+        Path dir = Path.of("../test-data/scrivania/valid/05-ordinario-deposito-gpl-vvf-negativo");
+        JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+        String codice = expected.path("codicePratica").asText();
+        assertThat(SCRIVANIA.post(dir).returnValue()).isEqualTo("Ok");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> pecEnte.requests().stream().anyMatch(r -> r.codicePratica().equals(codice)));
+        MimeMessage request = Arrays.stream(mailServer.getReceivedMessagesForDomain("cert.vigilfuoco.it"))
+                .filter(m -> body(m).contains("Pratica: " + codice)).findFirst().orElseThrow();
+        assertThat(request.getSubject()).isEqualTo("SUAP Comune di Milano - " + expected.path("codiceFiscale").asText()
+                + " - " + expected.path("denominazione").asText());
+        assertThat(body(request)).contains("SUAP: c_f205-SUAP", "Impresa: " + expected.path("codiceFiscale").asText(),
+                "Protocollo Ente: ", "Tipo messaggio: richiesta-parere");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(codice) != null && byCodice(codice).path("final").asBoolean());
+        JsonNode d = JSON.readTree(get("/api/pratiche/" + byCodice(codice).path("id").asText()).body());
+        JsonNode vvf = null;
+        for (JsonNode p : d.path("pareri")) if (p.path("ente_code").asText().equals("vigili-del-fuoco")) vvf = p;
+        assertThat(vvf).isNotNull();
+        assertThat(vvf.path("channel").asText()).isEqualTo("pec");
+        assertThat(vvf.path("status").asText()).isEqualTo("ANSWERED");
+        assertThat(vvf.path("esito").asText()).isEqualTo("NEGATIVO");
+        JsonNode allegati = JSON.readTree(vvf.path("allegati").asText());
+        assertThat(allegati.get(0).path("name").asText()).startsWith("parere-VVF-");
+        // the ente's attachment is stored like any document and served against its hash
+        assertThat(get("/api/documenti/" + allegati.get(0).path("sha256").asText()).statusCode()).isEqualTo(200);
+        assertThat(d.path("state").asText()).isEqualTo("ended_by_negative_outcome");
+    }
+
+    @Test
+    void anUnreadableReplyOrAStrangerLandsInQuarantineWithItsRawMessage() throws Exception {
+        int before = JSON.readTree(get("/api/quarantine").body()).size();
+        PecEnteSimulator.sendRaw("127.0.0.1", SMTP_PORT, VVF, "vigili-del-fuoco-secret", GATEWAY_MAILBOX,
+                "Re: pratica", "Buongiorno, in allegato il parere.\r\nCordiali saluti");
+        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get("/api/quarantine").body()).size() == before + 1);
+        JsonNode q = JSON.readTree(get("/api/quarantine").body()).get(0);
+        assertThat(q.path("reason").asText()).contains("Pratica:");
+        assertThat(q.path("headers").path("from").isMissingNode() || q.path("headers").path("from").isNull()
+                || q.path("headers").path("from").asText().equals(VVF)).isTrue();
+        String raw = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(q.path("rawMessageUrl").asText())).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(raw).contains("Buongiorno, in allegato il parere.");
+
+        // a well-formed parere from an address no ente is registered with is not taken either
+        mailServer.setUser("sconosciuto@pec.example.it", "sconosciuto@pec.example.it", "x");
+        PecEnteSimulator.sendRaw("127.0.0.1", SMTP_PORT, "sconosciuto@pec.example.it", "x", GATEWAY_MAILBOX,
+                "Parere", "Pratica: 00000000000-01012026-0000\r\nTipo messaggio: parere\r\nEsito: POSITIVO\r\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get("/api/quarantine").body()).size() == before + 2);
+        List<String> reasons = JSON.readTree(get("/api/quarantine").body()).findValuesAsText("reason");
+        assertThat(reasons).anyMatch(r -> r.contains("not the registered PEC address"));
+    }
+
+    static String body(MimeMessage m) {
+        try {
+            Object c = m.getContent();
+            if (c instanceof String s) return s;
+            jakarta.mail.Multipart mp = (jakarta.mail.Multipart) c;
+            return String.valueOf(mp.getBodyPart(0).getContent());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
