@@ -53,7 +53,8 @@ final class CooperazioneValidator {
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             // the imports are relative to the XSD's own URL: a file (IDE, reactor) or a jar entry
-            f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "file,jar");
+            // inside the executable jar the schemas are jar:nested: URLs
+            f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "file,jar,nested");
             return f.newSchema(new StreamSource(url.toExternalForm()));
         } catch (SAXException e) {
             throw new IllegalStateException("cannot load " + XSD + ": " + e.getMessage(), e);

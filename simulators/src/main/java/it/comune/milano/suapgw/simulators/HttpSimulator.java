@@ -87,7 +87,8 @@ public abstract class HttpSimulator {
                 handle(exchange, segments(exchange));
             } catch (IllegalArgumentException e) {
                 sendError(exchange, 400, "ERROR_400_001", e.getMessage());
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
+                // a broken simulator must answer, not drop the connection: the caller would only see an EOF
                 log.warn("{}: {} {} failed", name, exchange.getRequestMethod(), exchange.getRequestURI(), e);
                 sendError(exchange, 500, "ERROR_500_001", String.valueOf(e.getMessage()));
             }
