@@ -43,6 +43,16 @@ public class PraticaPackageReader {
     public record FilePratica(String name, byte[] content) {
     }
 
+    /** Opens the content of an allegato; called once. */
+    @FunctionalInterface
+    public interface Content {
+        InputStream open() throws IOException;
+    }
+
+    /** An allegato of the cooperation message, read as a stream: a large ZIP never sits in memory compressed. */
+    public record Allegato(String name, Content content) {
+    }
+
     /** The riepilogo (null when the message carries no pratica, e.g. an integration) and every other file. */
     public record PraticaPackage(RiepilogoPraticaSUAP riepilogo, String riepilogoName, List<FilePratica> files) {
     }
@@ -63,13 +73,30 @@ public class PraticaPackageReader {
 
     /** @param allegati the files of the cooperation message, in order; ZIPs among them are expanded */
     public PraticaPackage read(List<FilePratica> allegati) {
+        return readAllegati(allegati.stream()
+                .map(f -> new Allegato(f.name(), () -> new ByteArrayInputStream(f.content()))).toList());
+    }
+
+    /** @param allegati the allegati of the cooperation message, in order; ZIPs among them are expanded */
+    public PraticaPackage readAllegati(List<Allegato> allegati) {
         List<FilePratica> files = new ArrayList<>();
         long[] total = {0};
-        for (FilePratica a : allegati) {
-            if (a.name().toLowerCase(Locale.ROOT).endsWith(".zip")) {
-                files.addAll(unzip(a, total));
-            } else {
-                files.add(a);
+        for (Allegato a : allegati) {
+            try (InputStream in = a.content().open()) {
+                if (a.name().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+                    files.addAll(unzip(a.name(), in, total));
+                } else {
+                    byte[] content = readBounded(in, limits.maxEntryBytes(), a.name());
+                    total[0] += content.length;
+                    if (total[0] > limits.maxTotalBytes()) {
+                        throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_TOTAL_TOO_LARGE, "the allegati exceed "
+                                + limits.maxTotalBytes() + " bytes in total");
+                    }
+                    files.add(new FilePratica(a.name(), content));
+                }
+            } catch (IOException e) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + a.name()
+                        + " cannot be read: " + e.getMessage());
             }
         }
         RiepilogoPraticaSUAP riepilogo = null;
@@ -93,9 +120,10 @@ public class PraticaPackageReader {
         return new PraticaPackage(riepilogo, riepilogoName, others);
     }
 
-    private List<FilePratica> unzip(FilePratica zip, long[] total) {
+    private List<FilePratica> unzip(String zipName, InputStream raw, long[] total) {
         List<FilePratica> out = new ArrayList<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.content()))) {
+        CountingInputStream counted = new CountingInputStream(raw);
+        try (ZipInputStream in = new ZipInputStream(counted)) {
             ZipEntry entry;
             int entries = 0;
             while ((entry = in.getNextEntry()) != null) {
@@ -103,30 +131,31 @@ public class PraticaPackageReader {
                 if (name.contains("..") || name.startsWith("/") || name.startsWith("\\") || name.contains(":")
                         || name.contains("\\")) {
                     throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_PATH_TRAVERSAL,
-                            zip.name() + ": entry '" + name + "' points outside the package");
+                            zipName + ": entry '" + name + "' points outside the package");
                 }
                 if (entry.isDirectory()) continue;
                 if (++entries > limits.maxEntries()) {
                     throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_TOO_MANY_ENTRIES,
-                            zip.name() + " has more than " + limits.maxEntries() + " entries");
+                            zipName + " has more than " + limits.maxEntries() + " entries");
                 }
-                byte[] content = readEntry(zip, name, in, entry, total);
+                byte[] content = readEntry(zipName, name, in, counted, total);
                 String base = name.substring(name.lastIndexOf('/') + 1);
                 out.add(new FilePratica(base, content));
             }
             if (entries == 0) {
-                throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zip.name() + " is empty or not a ZIP file");
+                throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zipName + " is empty or not a ZIP file");
             }
         } catch (ZipException e) {
-            throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zip.name() + " is not a valid ZIP file: " + e.getMessage());
+            throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zipName + " is not a valid ZIP file: " + e.getMessage());
         } catch (IOException e) {
-            throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zip.name() + " cannot be read: " + e.getMessage());
+            throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zipName + " cannot be read: " + e.getMessage());
         }
         return out;
     }
 
-    private byte[] readEntry(FilePratica zip, String name, ZipInputStream in, ZipEntry entry, long[] total) throws IOException {
-        String zipName = zip.name();
+    private byte[] readEntry(String zipName, String name, ZipInputStream in, CountingInputStream counted, long[] total)
+            throws IOException {
+        long compressedStart = counted.count();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         byte[] chunk = new byte[64 * 1024];
         long size = 0;
@@ -143,9 +172,9 @@ public class PraticaPackageReader {
                         + " expands beyond " + limits.maxTotalBytes() + " bytes in total");
             }
             if (size > limits.ratioThresholdBytes()) {
-                // a streamed ZIP tells the compressed size only after the entry: bound it by the whole archive then
-                long compressed = entry.getCompressedSize() > 0 ? entry.getCompressedSize() : zip.content().length;
-                if (compressed > 0 && (double) size / compressed > limits.maxCompressionRatio()) {
+                // compressed bytes consumed so far for this entry: known while inflating, even for streamed ZIPs
+                long compressed = Math.max(1, counted.count() - compressedStart);
+                if ((double) size / compressed > limits.maxCompressionRatio()) {
                     throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_COMPRESSION_RATIO, zipName + ": entry '" + name
                             + "' expands more than " + (long) limits.maxCompressionRatio() + " times its compressed size");
                 }
@@ -270,5 +299,39 @@ public class PraticaPackageReader {
             buf.write(chunk, 0, n);
         }
         return buf.toByteArray();
+    }
+
+    /** Counts the bytes read from the ZIP, i.e. the compressed bytes consumed. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            count += k;
+            return k;
+        }
     }
 }

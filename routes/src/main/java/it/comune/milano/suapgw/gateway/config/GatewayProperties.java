@@ -26,7 +26,7 @@ public record GatewayProperties(String publicBaseUrl, List<Ente> enti, Suap suap
      */
     public record Mail(boolean embedded, String host, int smtpPort, int imapPort, String address, String password,
                        long pollDelayMs, String ufficioMittente, String suapIdentificativo,
-                       Map<String, String> entePasswords) {
+                       long maxAttachmentsBytes, Map<String, String> entePasswords) {
     }
 
     public record Suap(String ipaCode, String officeCode) {

@@ -68,9 +68,20 @@ public class PecChannelRoute extends RouteBuilder {
         Ente ente = e.getProperty("ente", Ente.class);
         String requestJson = e.getMessage().getBody(String.class);
         GatewayProperties.Mail m = props.mail();
-        List<Map<String, Object>> docs = pratiche.documentsWithContent(r.praticaId());
+        // documents travel attached up to the provider's message size; beyond it, as links (claim check)
+        List<Map<String, Object>> attached = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        docs.forEach(d -> names.add((String) d.get("name")));
+        long size = requestJson.length();
+        for (Map<String, Object> d : pratiche.documentsWithContent(r.praticaId())) {
+            long n = ((Number) d.get("size")).longValue();
+            if (size + n <= m.maxAttachmentsBytes()) {
+                attached.add(d);
+                size += n;
+                names.add((String) d.get("name"));
+            } else {
+                names.add(d.get("name") + " (scaricabile da " + DocumentApi.downloadUrl(props, (String) d.get("sha256")) + ")");
+            }
+        }
         String body = PecMessages.requestBody(m.suapIdentificativo(), r.codicePratica(), r.codiceFiscale(),
                 r.denominazione(), r.protocolloRi(), r.id().toString(), r.round(), r.deadline(),
                 pratiche.canonical(r.praticaId()).procedureCode(), names);
@@ -83,7 +94,7 @@ public class PecChannelRoute extends RouteBuilder {
         AttachmentMessage am = e.getMessage(AttachmentMessage.class);
         am.addAttachment("richiesta-parere.json",
                 new DataHandler(new ByteArrayDataSource(requestJson.getBytes(StandardCharsets.UTF_8), "application/json")));
-        for (Map<String, Object> d : docs) {
+        for (Map<String, Object> d : attached) {
             String mime = d.get("mime_type") == null ? "application/octet-stream" : (String) d.get("mime_type");
             am.addAttachment((String) d.get("name"), new DataHandler(new ByteArrayDataSource((byte[]) d.get("content"), mime)));
         }

@@ -21,7 +21,6 @@ import org.apache.cxf.interceptor.Fault;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,8 +53,8 @@ public class ScrivaniaRoute extends RouteBuilder {
         e.setDataFormat(DataFormat.POJO);
         Map<String, Object> p = new HashMap<>();
         p.put("schema-validation-enabled", "true");
-        // a cooperation message's attachment is at most one package: bounded before it is read
-        p.put("attachment-max-size", String.valueOf(props.scrivania().maxEntryBytes()));
+        // a cooperation message's attachment is at most one package; larger MIME parts are cached on disk by CXF
+        p.put("attachment-max-size", String.valueOf(props.scrivania().maxTotalBytes()));
         e.setProperties(p);
         return e;
     }
@@ -99,8 +98,7 @@ public class ScrivaniaRoute extends RouteBuilder {
         CooperazioneSUAPEnte message = (CooperazioneSUAPEnte) e.getMessage().getBody(List.class).get(0);
         String answer;
         try {
-            List<PraticaPackageReader.FilePratica> allegati = allegati(e, message);
-            answer = scrivania.receive(message, packages.read(allegati));
+            answer = scrivania.receive(message, packages.readAllegati(allegati(e, message)));
         } catch (ScrivaniaFault f) {
             log.info("inviaSUAPEnte refused: {}", f.getMessage());
             throw new SoapFault(f.getMessage(), Fault.FAULT_CODE_CLIENT);
@@ -112,29 +110,28 @@ public class ScrivaniaRoute extends RouteBuilder {
      * The content of each allegato: the MIME part its swaRef names, or (SOAP with Attachments without swaRef, as
      * over SPCoop) the part whose Content-ID is its nome-file or cod.
      */
-    private List<PraticaPackageReader.FilePratica> allegati(Exchange e, CooperazioneSUAPEnte message) {
+    private List<PraticaPackageReader.Allegato> allegati(Exchange e, CooperazioneSUAPEnte message) {
         AttachmentMessage am = e.getMessage(AttachmentMessage.class);
         Map<String, DataHandler> parts = am != null && am.hasAttachments() ? am.getAttachments() : Map.of();
-        List<PraticaPackageReader.FilePratica> out = new ArrayList<>();
-        long max = props.scrivania().maxEntryBytes();
+        List<PraticaPackageReader.Allegato> out = new ArrayList<>();
         for (AllegatoCooperazione a : message.getAllegato()) {
-            DataHandler dh = a.getEmbeddedFileRef();
-            if (dh == null) dh = byContentId(parts, a.getNomeFile());
-            if (dh == null && a.getCod() != null) dh = byContentId(parts, a.getCod());
-            if (dh == null) {
+            DataHandler found = a.getEmbeddedFileRef();
+            if (found == null) found = byContentId(parts, a.getNomeFile());
+            if (found == null && a.getCod() != null) found = byContentId(parts, a.getCod());
+            if (found == null) {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + a.getNomeFile()
                         + " has neither an embedded-file-ref nor a MIME part with Content-ID <" + a.getNomeFile() + ">");
             }
-            try (InputStream in = dh.getInputStream()) {
-                out.add(new PraticaPackageReader.FilePratica(a.getNomeFile(),
-                        PraticaPackageReader.readBounded(in, max, a.getNomeFile())));
-            } catch (ScrivaniaFault f) {
-                throw f;
-            } catch (Exception ex) {
-                throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + a.getNomeFile()
-                        + ": its embedded-file-ref does not name a MIME part of this message (only cid: references are"
-                        + " followed)");
-            }
+            DataHandler dh = found;
+            out.add(new PraticaPackageReader.Allegato(a.getNomeFile(), () -> {
+                try {
+                    return dh.getInputStream();
+                } catch (Exception ex) {
+                    throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + a.getNomeFile()
+                            + ": its embedded-file-ref does not name a MIME part of this message (only cid: references"
+                            + " are followed)");
+                }
+            }));
         }
         return out;
     }

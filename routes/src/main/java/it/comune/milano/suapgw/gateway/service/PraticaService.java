@@ -544,7 +544,7 @@ public class PraticaService {
     /** The verified documents of a pratica with their content, for channels that carry documents (PEC). */
     public List<Map<String, Object>> documentsWithContent(UUID id) {
         return jdbc.queryForList("""
-                select d.name, d.mime_type, x.content from pratica_documento d join documento x on x.sha256 = d.sha256
+                select d.name, d.mime_type, d.sha256, x.size, x.content from pratica_documento d join documento x on x.sha256 = d.sha256
                  where d.pratica_id = ? and d.status = 'VERIFIED' order by d.resource_id""", id);
     }
 
