@@ -198,4 +198,64 @@ class ScrivaniaEndToEndIT extends AbstractGatewayIT {
         assertThat(byCodice(codice).path("state").asText()).isEqualTo(
                 JSON.readTree(dir.resolve("expected.json").toFile()).path("esitoFinale").asText());
     }
+
+    /** Case 01 as a new pratica: codice pratica and protocol numbers replaced, in the envelope and inside the ZIP. */
+    record Copia(String codice, String envelope, String zipName, byte[] zip) {
+    }
+
+    static Copia copyOfCase01(String hhmm, String protocolPrefix) throws Exception {
+        Path dir = VALID.resolve("01-scia-somministrazione-impresa-ats-polizia");
+        String old = "14416037498-04052026-0915";
+        String codice = "14416037498-04052026-" + hhmm;
+        String env = Files.readString(dir.resolve("envelope.xml")).replace(old, codice)
+                .replaceAll("numero-registrazione=\"04100(\\d\\d)\"", "numero-registrazione=\"" + protocolPrefix + "$1\"");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(dir.resolve("attachments/" + old + ".SUAP.zip")));
+             var z = new java.util.zip.ZipOutputStream(out)) {
+            java.util.zip.ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                byte[] content = in.readAllBytes();
+                String name = entry.getName().replace(old, codice);
+                if (name.endsWith(".SUAP.xml")) {
+                    content = new String(content, java.nio.charset.StandardCharsets.UTF_8).replace(old, codice)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                z.putNextEntry(new java.util.zip.ZipEntry(name));
+                z.write(content);
+                z.closeEntry();
+            }
+        }
+        return new Copia(codice, env, codice + ".SUAP.zip", out.toByteArray());
+    }
+
+    @Test
+    void aPackageInlineAsADataUriInAPlainXmlMessageIsAccepted() throws Exception {
+        Copia c = copyOfCase01("0916", "07100");
+        String env = c.envelope().replace("<embedded-file-ref>cid:" + c.zipName() + "</embedded-file-ref>",
+                "<embedded-file-ref>data:application/zip;base64," + java.util.Base64.getEncoder().encodeToString(c.zip())
+                        + "</embedded-file-ref>");
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/services/PddServiceEnte"))
+                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"inviaSUAPEnte\"")
+                .POST(HttpRequest.BodyPublishers.ofString(env)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).contains("<return>Ok</return>");
+        JsonNode p = byCodice(c.codice());
+        JsonNode d = JSON.readTree(get("/api/pratiche/" + p.path("id").asText()).body());
+        assertThat(d.path("documents").size()).isEqualTo(JSON.readTree(
+                VALID.resolve("01-scia-somministrazione-impresa-ats-polizia/expected.json").toFile()).path("documenti").asInt());
+    }
+
+    @Test
+    void soapWithAttachmentsWithoutSwaRefIsMatchedByContentIdAndAForeignReferenceIsNotFollowed() throws Exception {
+        Copia c = copyOfCase01("0917", "07200");
+        String env = c.envelope().replace("<embedded-file-ref>cid:" + c.zipName() + "</embedded-file-ref>", "");
+        ScrivaniaSimulator.Result r = SCRIVANIA.postEnvelope(env, java.util.Map.of(c.zipName(), c.zip()));
+        assertThat(r.returnValue()).as(r.rawBody()).isEqualTo("Ok");
+        assertThat(byCodice(c.codice())).isNotNull();
+
+        Copia other = copyOfCase01("0918", "07300");
+        String foreign = other.envelope().replace("cid:" + other.zipName(), "http://127.0.0.1:" + GATEWAY_PORT + "/api/stats");
+        ScrivaniaSimulator.Result refused = SCRIVANIA.postEnvelope(foreign, java.util.Map.of(other.zipName(), other.zip()));
+        assertThat(refused.faultString()).startsWith("ATTACHMENT_MISSING").contains("not followed");
+        assertThat(byCodice(other.codice())).isNull();
+    }
 }

@@ -11,7 +11,7 @@ import it.comune.milano.suapgw.schemas.infocamere.scrivania.PddServiceEnte;
 import it.comune.milano.suapgw.schemas.infocamere.scrivania.PddServiceSUAP;
 import jakarta.activation.DataHandler;
 import org.apache.camel.Exchange;
-import org.apache.camel.attachment.AttachmentMessage;
+import org.apache.cxf.message.Attachment;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.common.message.CxfConstants;
@@ -21,7 +21,12 @@ import org.apache.cxf.interceptor.Fault;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
+import java.io.ByteArrayInputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,40 +112,72 @@ public class ScrivaniaRoute extends RouteBuilder {
     }
 
     /**
-     * The content of each allegato: the MIME part its swaRef names, or (SOAP with Attachments without swaRef, as
-     * over SPCoop) the part whose Content-ID is its nome-file or cod.
+     * The content of each allegato, from its {@code embedded-file-ref}: {@code cid:} names a MIME part of this message
+     * (SOAP with Attachments, swaRef), {@code data:} carries the content inline (RFC 2397, base64). Without a reference
+     * (SwA as over SPCoop) the part whose Content-ID is the allegato's nome-file or cod. Nothing else is followed.
      */
-    private List<PraticaPackageReader.Allegato> allegati(Exchange e, CooperazioneSUAPEnte message) {
-        AttachmentMessage am = e.getMessage(AttachmentMessage.class);
-        Map<String, DataHandler> parts = am != null && am.hasAttachments() ? am.getAttachments() : Map.of();
+    private static List<PraticaPackageReader.Allegato> allegati(Exchange e, CooperazioneSUAPEnte message) {
+        org.apache.cxf.message.Message cxf = e.getMessage().getHeader(CxfConstants.CAMEL_CXF_MESSAGE,
+                org.apache.cxf.message.Message.class);
+        Collection<Attachment> parts = cxf == null || cxf.getAttachments() == null ? List.of() : cxf.getAttachments();
         List<PraticaPackageReader.Allegato> out = new ArrayList<>();
         for (AllegatoCooperazione a : message.getAllegato()) {
-            DataHandler found = a.getEmbeddedFileRef();
-            if (found == null) found = byContentId(parts, a.getNomeFile());
-            if (found == null && a.getCod() != null) found = byContentId(parts, a.getCod());
-            if (found == null) {
-                throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + a.getNomeFile()
-                        + " has neither an embedded-file-ref nor a MIME part with Content-ID <" + a.getNomeFile() + ">");
+            String ref = a.getEmbeddedFileRef() == null ? null : a.getEmbeddedFileRef().trim();
+            String name = a.getNomeFile();
+            if (ref != null && ref.regionMatches(true, 0, "data:", 0, 5)) {
+                byte[] inline = inline(name, ref);
+                out.add(new PraticaPackageReader.Allegato(name, () -> new ByteArrayInputStream(inline)));
+                continue;
             }
-            DataHandler dh = found;
-            out.add(new PraticaPackageReader.Allegato(a.getNomeFile(), () -> {
-                try {
-                    return dh.getInputStream();
-                } catch (Exception ex) {
-                    throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + a.getNomeFile()
-                            + ": its embedded-file-ref does not name a MIME part of this message (only cid: references"
-                            + " are followed)");
+            DataHandler dh;
+            if (ref != null) {
+                if (!ref.regionMatches(true, 0, "cid:", 0, 4)) {
+                    throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + name
+                            + ": embedded-file-ref '" + abbreviate(ref) + "' is neither a cid: nor a data: URI"
+                            + " (references outside the message are not followed)");
                 }
-            }));
+                String cid = URLDecoder.decode(ref.substring(4), StandardCharsets.UTF_8);
+                dh = part(parts, cid);
+                if (dh == null) {
+                    throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + name
+                            + ": the message has no MIME part with Content-ID <" + cid + ">");
+                }
+            } else {
+                dh = part(parts, name);
+                if (dh == null && a.getCod() != null) dh = part(parts, a.getCod());
+                if (dh == null) {
+                    throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + name
+                            + " has neither an embedded-file-ref nor a MIME part with Content-ID <" + name + ">");
+                }
+            }
+            DataHandler content = dh;
+            out.add(new PraticaPackageReader.Allegato(name, content::getInputStream));
         }
         return out;
     }
 
-    private static DataHandler byContentId(Map<String, DataHandler> parts, String id) {
-        for (Map.Entry<String, DataHandler> p : parts.entrySet()) {
-            String k = p.getKey().replaceAll("^<|>$", "");
-            if (k.equals(id)) return p.getValue();
+    private static byte[] inline(String name, String ref) {
+        int comma = ref.indexOf(',');
+        if (comma < 0 || !ref.substring(0, comma).toLowerCase(java.util.Locale.ROOT).endsWith(";base64")) {
+            throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + name
+                    + ": an inline embedded-file-ref must be a base64 data: URI (data:<mime>;base64,<content>)");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(ref.substring(comma + 1));
+        } catch (IllegalArgumentException bad) {
+            throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + name
+                    + ": the inline content is not valid base64");
+        }
+    }
+
+    private static DataHandler part(Collection<Attachment> parts, String id) {
+        for (Attachment p : parts) {
+            if (id.equals(p.getId()) || ("<" + id + ">").equals(p.getId())) return p.getDataHandler();
         }
         return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
     }
 }
