@@ -130,6 +130,12 @@ abstract class AbstractGatewayIT {
         return list.size() == 1 ? list.get(0) : null;
     }
 
+    /** The pratica with this codice pratica (scrivania), or null. */
+    JsonNode byCodice(String codice) throws Exception {
+        JsonNode list = JSON.readTree(get("/api/pratiche?codice=" + codice).body());
+        return list.size() == 1 ? list.get(0) : null;
+    }
+
     JsonNode detail(String cuiUuid) throws Exception {
         return JSON.readTree(get("/api/pratiche/" + pratica(cuiUuid).path("id").asText()).body());
     }

@@ -23,11 +23,6 @@ class PecChannelIT extends AbstractGatewayIT {
     @Autowired
     GreenMail mailServer;
 
-    JsonNode byCodice(String codice) throws Exception {
-        JsonNode list = JSON.readTree(get("/api/pratiche?codice=" + codice).body());
-        return list.size() == 1 ? list.get(0) : null;
-    }
-
     @Test
     void aPecEnteReceivesTheRequestInTheArt10FormatAndItsReplyBecomesAParere() throws Exception {
         enti();

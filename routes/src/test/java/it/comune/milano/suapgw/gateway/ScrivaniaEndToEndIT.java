@@ -22,11 +22,6 @@ class ScrivaniaEndToEndIT extends AbstractGatewayIT {
     static final Path VALID = Path.of("../test-data/scrivania/valid");
     static final Path HOSTILE = Path.of("../test-data/scrivania/hostile");
 
-    JsonNode byCodice(String codice) throws Exception {
-        JsonNode list = JSON.readTree(get("/api/pratiche?codice=" + codice).body());
-        return list.size() == 1 ? list.get(0) : null;
-    }
-
     static List<Path> cases(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isDirectory).sorted().toList();

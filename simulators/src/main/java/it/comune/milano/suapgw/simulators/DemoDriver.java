@@ -322,27 +322,17 @@ public class DemoDriver {
 
     /** First pratica of {@code GET /api/pratiche?cui=uuid}, or null. */
     private JsonNode pratica(String cuiUuid) {
-        JsonNode body = get("/api/pratiche?cui=" + cuiUuid);
-        if (body == null) {
-            return null;
-        }
-        if (body.isObject() && body.has("content")) {
-            body = body.get("content");
-        }
-        if (body.isArray()) {
-            for (JsonNode p : body) {
-                if (cuiUuid.equals(p.path("cuiUuid").asText(cuiUuid))) {
-                    return p;
-                }
-            }
-            return null;
-        }
-        return body.isObject() ? body : null;
+        return find("/api/pratiche?cui=" + cuiUuid, "cuiUuid", cuiUuid);
     }
 
     /** The pratica of {@code GET /api/pratiche?codice=} whose codicePratica is {@code codice}, or null. */
     private JsonNode praticaByCodice(String codice) {
-        JsonNode body = get("/api/pratiche?codice=" + URLEncoder.encode(codice, StandardCharsets.UTF_8));
+        return find("/api/pratiche?codice=" + URLEncoder.encode(codice, StandardCharsets.UTF_8), "codicePratica", codice);
+    }
+
+    /** The pratica of a list answer whose {@code field} is {@code value} (a missing field matches), or null. */
+    private JsonNode find(String path, String field, String value) {
+        JsonNode body = get(path);
         if (body == null) {
             return null;
         }
@@ -351,13 +341,13 @@ public class DemoDriver {
         }
         if (body.isArray()) {
             for (JsonNode p : body) {
-                if (codice.equals(p.path("codicePratica").asText(codice))) {
+                if (value.equals(p.path(field).asText(value))) {
                     return p;
                 }
             }
             return null;
         }
-        return body.isObject() && codice.equals(body.path("codicePratica").asText(codice)) ? body : null;
+        return body.isObject() && value.equals(body.path(field).asText(value)) ? body : null;
     }
 
     private JsonNode stats() {

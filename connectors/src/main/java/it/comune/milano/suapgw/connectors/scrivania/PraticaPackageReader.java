@@ -156,12 +156,7 @@ public class PraticaPackageReader {
     private byte[] readEntry(String zipName, String name, ZipInputStream in, CountingInputStream counted, long[] total)
             throws IOException {
         long compressedStart = counted.count();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        byte[] chunk = new byte[64 * 1024];
-        long size = 0;
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-            size += n;
+        return copy(in, (size, n) -> {
             total[0] += n;
             if (size > limits.maxEntryBytes()) {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_ENTRY_TOO_LARGE, zipName + ": entry '" + name
@@ -171,14 +166,29 @@ public class PraticaPackageReader {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_TOTAL_TOO_LARGE, zipName
                         + " expands beyond " + limits.maxTotalBytes() + " bytes in total");
             }
-            if (size > limits.ratioThresholdBytes()) {
-                // compressed bytes consumed so far for this entry: known while inflating, even for streamed ZIPs
-                long compressed = Math.max(1, counted.count() - compressedStart);
-                if ((double) size / compressed > limits.maxCompressionRatio()) {
-                    throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_COMPRESSION_RATIO, zipName + ": entry '" + name
-                            + "' expands more than " + (long) limits.maxCompressionRatio() + " times its compressed size");
-                }
+            // compressed bytes consumed so far for this entry: known while inflating, even for streamed ZIPs
+            long compressed = Math.max(1, counted.count() - compressedStart);
+            if (size > limits.ratioThresholdBytes() && (double) size / compressed > limits.maxCompressionRatio()) {
+                throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_COMPRESSION_RATIO, zipName + ": entry '" + name
+                        + "' expands more than " + (long) limits.maxCompressionRatio() + " times its compressed size");
             }
+        });
+    }
+
+    /** Checks the bytes read so far ({@code size}) after each chunk of {@code n}; throws to stop reading. */
+    @FunctionalInterface
+    private interface Bound {
+        void check(long size, int n);
+    }
+
+    private static byte[] copy(InputStream in, Bound bound) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        long size = 0;
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            size += n;
+            bound.check(size, n);
             buf.write(chunk, 0, n);
         }
         return buf.toByteArray();
@@ -286,19 +296,12 @@ public class PraticaPackageReader {
 
     /** Reads at most {@code max} bytes of an attachment stream. */
     public static byte[] readBounded(InputStream in, long max, String name) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        byte[] chunk = new byte[64 * 1024];
-        long size = 0;
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-            size += n;
+        return copy(in, (size, n) -> {
             if (size > max) {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_TOO_LARGE,
                         "allegato " + name + " is larger than " + max + " bytes");
             }
-            buf.write(chunk, 0, n);
-        }
-        return buf.toByteArray();
+        });
     }
 
     /** Counts the bytes read from the ZIP, i.e. the compressed bytes consumed. */

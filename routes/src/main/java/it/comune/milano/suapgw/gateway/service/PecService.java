@@ -6,6 +6,7 @@ import it.comune.milano.suapgw.connectors.pec.PecMessages;
 import it.comune.milano.suapgw.connectors.ssu.SsuHashes;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.model.Ente;
 import it.comune.milano.suapgw.model.Parere;
@@ -36,13 +37,15 @@ public class PecService {
     private final JdbcTemplate jdbc;
     private final PraticaService pratiche;
     private final DeadLetterStore deadLetters;
+    private final DocumentStore documents;
     private final TimelineStore timeline;
     private final PecMessages messages;
     private final GatewayProperties props;
     private final ObjectMapper json;
 
-    public PecService(JdbcTemplate jdbc, PraticaService pratiche, DeadLetterStore deadLetters, TimelineStore timeline,
-                      PecMessages messages, GatewayProperties props, ObjectMapper json) {
+    public PecService(JdbcTemplate jdbc, PraticaService pratiche, DeadLetterStore deadLetters, DocumentStore documents,
+                      TimelineStore timeline, PecMessages messages, GatewayProperties props, ObjectMapper json) {
+        this.documents = documents;
         this.jdbc = jdbc;
         this.pratiche = pratiche;
         this.deadLetters = deadLetters;
@@ -92,10 +95,7 @@ public class PecService {
                     + " was already answered", raw, m, id, richiestaId);
         }
         for (PecMessages.Allegato a : m.allegati()) {
-            String sha = SsuHashes.sha256Hex(a.content());
-            jdbc.update("""
-                    insert into documento (sha256, size, content, stored_at) values (?, ?, ?, now())
-                    on conflict (sha256) do nothing""", sha, (long) a.content().length, a.content());
+            String sha = documents.store(a.content());
             jdbc.update("""
                     insert into parere_allegato (richiesta_id, sha256, name, mime_type) values (?, ?, ?, ?)
                     on conflict do nothing""", richiestaId, sha, a.name(), a.mimeType());
@@ -130,10 +130,6 @@ public class PecService {
 
     /** The raw message, kept by content like any document (downloadable through /api/documenti/{sha256}). */
     private String store(byte[] raw) {
-        String sha = SsuHashes.sha256Hex(raw);
-        jdbc.update("""
-                insert into documento (sha256, size, content, stored_at) values (?, ?, ?, now())
-                on conflict (sha256) do nothing""", sha, (long) raw.length, raw);
-        return sha;
+        return documents.store(raw);
     }
 }

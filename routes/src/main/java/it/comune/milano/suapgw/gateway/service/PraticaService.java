@@ -12,6 +12,7 @@ import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
 import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.OutboxStore;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.model.AmministrazioneCompetente;
@@ -56,12 +57,14 @@ public class PraticaService {
     private final OutboxStore outbox;
     private final TimelineStore timeline;
     private final DeadLetterStore deadLetters;
+    private final DocumentStore documents;
     private final SsuMapper ssu;
     private final ObjectMapper json;
     private final GatewayProperties props;
 
     public PraticaService(JdbcTemplate jdbc, OutboxStore outbox, TimelineStore timeline, DeadLetterStore deadLetters,
-                          SsuMapper ssu, ObjectMapper json, GatewayProperties props) {
+                          DocumentStore documents, SsuMapper ssu, ObjectMapper json, GatewayProperties props) {
+        this.documents = documents;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.timeline = timeline;
@@ -212,10 +215,7 @@ public class PraticaService {
     @Transactional
     public void onDocumentVerified(UUID id, String resourceId, byte[] content) {
         lock(id);
-        String sha256 = SsuHashes.sha256Hex(content);
-        jdbc.update("""
-                insert into documento (sha256, size, content, stored_at) values (?, ?, ?, now())
-                on conflict (sha256) do nothing""", sha256, (long) content.length, content);
+        String sha256 = documents.store(content);
         int updated = jdbc.update("""
                 update pratica_documento set status = 'VERIFIED', sha256 = ?, verified_at = now(), last_error = null
                  where pratica_id = ? and resource_id = ? and status = 'PENDING'""", sha256, id, resourceId);

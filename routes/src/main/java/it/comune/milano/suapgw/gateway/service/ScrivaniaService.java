@@ -13,6 +13,7 @@ import it.comune.milano.suapgw.connectors.scrivania.ScrivaniaMapper;
 import it.comune.milano.suapgw.connectors.ssu.SsuHashes;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.model.Canale;
 import it.comune.milano.suapgw.model.Ente;
@@ -56,12 +57,14 @@ public class ScrivaniaService {
     private final JdbcTemplate jdbc;
     private final PraticaService pratiche;
     private final TimelineStore timeline;
+    private final DocumentStore documents;
     private final ScrivaniaMapper mapper;
     private final GatewayProperties props;
     private final ObjectMapper json;
 
-    public ScrivaniaService(JdbcTemplate jdbc, PraticaService pratiche, TimelineStore timeline, ScrivaniaMapper mapper,
-                            GatewayProperties props, ObjectMapper json) {
+    public ScrivaniaService(JdbcTemplate jdbc, PraticaService pratiche, TimelineStore timeline, DocumentStore documents,
+                            ScrivaniaMapper mapper, GatewayProperties props, ObjectMapper json) {
+        this.documents = documents;
         this.jdbc = jdbc;
         this.pratiche = pratiche;
         this.timeline = timeline;
@@ -178,10 +181,7 @@ public class ScrivaniaService {
     /** The documents arrived with the message: verified by computing their hash, stored once by content. */
     private void storeFiles(UUID id, List<PraticaPackageReader.FilePratica> files, String prefix) {
         for (PraticaPackageReader.FilePratica f : files) {
-            String sha = SsuHashes.sha256Hex(f.content());
-            jdbc.update("""
-                    insert into documento (sha256, size, content, stored_at) values (?, ?, ?, now())
-                    on conflict (sha256) do nothing""", sha, (long) f.content().length, f.content());
+            String sha = documents.store(f.content());
             jdbc.update("""
                     insert into pratica_documento (pratica_id, resource_id, name, mime_type, alg_hash, expected_hash, sha256,
                                                    status, verified_at)
