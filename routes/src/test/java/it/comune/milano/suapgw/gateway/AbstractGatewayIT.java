@@ -7,6 +7,10 @@ import it.comune.milano.suapgw.simulators.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.EnteSimulator;
 import it.comune.milano.suapgw.simulators.FrontOfficeSimulator;
 import it.comune.milano.suapgw.simulators.GeoworkSimulator;
+import it.comune.milano.suapgw.simulators.ErmesSimulator;
+import it.comune.milano.suapgw.simulators.GeopostSimulator;
+import it.comune.milano.suapgw.simulators.GeriSimulator;
+import it.comune.milano.suapgw.simulators.OsapiSimulator;
 import it.comune.milano.suapgw.simulators.PecEnteSimulator;
 import it.comune.milano.suapgw.simulators.SampleInstances;
 import it.comune.milano.suapgw.simulators.ScrivaniaSimulator;
@@ -60,6 +64,11 @@ abstract class AbstractGatewayIT {
     static final int IMAP_PORT = freePort();
     static final ScrivaniaSimulator SCRIVANIA = new ScrivaniaSimulator(freePort(), GATEWAY);
     static PecEnteSimulator pecEnte;
+    static final Path OSP = Path.of("../test-data/osp");
+    static final GeopostSimulator GEOPOST = new GeopostSimulator(freePort(), GATEWAY);
+    static final OsapiSimulator OSAPI = new OsapiSimulator(freePort(), fixture("osapi.json"));
+    static final ErmesSimulator ERMES = new ErmesSimulator(freePort(), fixture("ermes.json"));
+    static final GeriSimulator GERI = new GeriSimulator(freePort(), fixture("geri.json"));
 
     static {
         // config imports are resolved before @DynamicPropertySource: the enti registry location must be a system property
@@ -68,6 +77,10 @@ abstract class AbstractGatewayIT {
         FO.start();
         GEOWORK.start();
         SCRIVANIA.start();
+        GEOPOST.start();
+        OSAPI.start();
+        ERMES.start();
+        GERI.start();
         Runtime.getRuntime().addShutdownHook(new Thread(AbstractGatewayIT::stopSimulators));
     }
 
@@ -88,6 +101,13 @@ abstract class AbstractGatewayIT {
         r.add("suapgw.mail.smtp-port", () -> SMTP_PORT);
         r.add("suapgw.mail.imap-port", () -> IMAP_PORT);
         r.add("suapgw.mail.poll-delay-ms", () -> 100);
+        r.add("suapgw.osp.geopost-url", GEOPOST::baseUrl);
+        r.add("suapgw.osp.osapi-url", OSAPI::baseUrl);
+        r.add("suapgw.osp.ermes-url", ERMES::baseUrl);
+        r.add("suapgw.osp.geri-url", GERI::baseUrl);
+        r.add("suapgw.osp.timeout-ms", () -> 1500);
+        r.add("suapgw.osp.poll-period-ms", () -> 300);
+        r.add("suapgw.osp.deadline-check-ms", () -> 500);
     }
 
     @Autowired
@@ -96,10 +116,11 @@ abstract class AbstractGatewayIT {
     /** Enti connect once the gateway's broker is up (the Spring context is started before the first test). */
     synchronized void enti() {
         if (!ENTI.isEmpty()) return;
-        for (String code : List.of("polizia-locale", "ats-milano", "soprintendenza")) {
+        for (String code : List.of("polizia-locale", "ats-milano", "soprintendenza", "mercati", "arredo-urbano", "mobilita")) {
             EnteSimulator.Protocol protocol = code.equals("ats-milano") ? EnteSimulator.Protocol.AMQP : EnteSimulator.Protocol.CORE;
             EnteSimulator ente = new EnteSimulator(code, protocol, "127.0.0.1", BROKER_PORT, "ente-" + code,
                     code + "-secret", EnteSimulator.defaultRules(code));
+            if (fixture("pareri.json") != null) ente.withFixture(fixture("pareri.json"));
             ente.start();
             assertThat(ente.awaitConnected(Duration.ofSeconds(30))).as(code + " connected").isTrue();
             ENTI.add(ente);
@@ -113,6 +134,10 @@ abstract class AbstractGatewayIT {
         ENTI.forEach(EnteSimulator::stop);
         if (pecEnte != null) pecEnte.stop();
         SCRIVANIA.stop();
+        GEOPOST.stop();
+        OSAPI.stop();
+        ERMES.stop();
+        GERI.stop();
         GEOWORK.stop();
         FO.stop();
         CATALOGO.stop();
@@ -149,6 +174,11 @@ abstract class AbstractGatewayIT {
             JsonNode p = pratica(s.cuiUuid());
             return p != null && p.path("final").asBoolean();
         });
+    }
+
+    static Path fixture(String name) {
+        Path f = OSP.resolve("fixtures").resolve(name);
+        return Files.exists(f) ? f : null;
     }
 
     static int freePort() {

@@ -19,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +36,14 @@ import java.util.function.Supplier;
  * {@code esitoFinale} and the tipo-cooperazione sequence the scrivania received back its {@code comunicazioni}.
  * A pratica that was already final before the post (a second demo run on the same gateway data) only needs the
  * right state: the gateway answers the repeat without creating anything, so nothing new reaches the scrivania.
+ * <p>
+ * With {@link #osp} it also runs the OSP batch: every istanza of {@code test-data/osp/istanze} is filed through the
+ * GEOPOST simulator (its integrations registered first), then {@code GET /api/pratiche?codice=<idIstanza>} is polled
+ * until the pratica is final, and its detail ({@code GET /api/pratiche/{id}}) is compared with the istanza's
+ * {@code expected.json} entry (see {@link OspCase}): state, round-1 checklist, enti consulted per round, rounds, the
+ * communications GEOPOST received, and whether OSAPI registered a concession and GERI a canone. An istanza already
+ * final before it was filed (a second run on the same gateway data) is compared on what the gateway keeps only (state,
+ * checklist, enti, rounds).
  * Talks to the gateway over HTTP only.
  */
 public class DemoDriver {
@@ -46,7 +58,18 @@ public class DemoDriver {
                              Map<String, String> expectedOutcomes,
                              long millis,
                              JsonNode stats,
-                             List<LegacyOutcome> legacy) {
+                             List<LegacyOutcome> legacy,
+                             List<OspOutcome> osp,
+                             long ospMillis) {
+    }
+
+    /**
+     * One OSP istanza: {@code push} describes GEOPOST's push of the istanza; {@code refused}: the gateway answered the
+     * push 4xx; {@code alreadyFinal}: the pratica was final before the istanza was filed (re-run);
+     * {@code comunicazioni}: tipi received by GEOPOST; {@code differences}: what differs from expected.json (empty = OK).
+     */
+    public record OspOutcome(OspCase ospCase, String push, boolean refused, boolean alreadyFinal, String state, boolean reachedFinal,
+                             List<String> comunicazioni, List<String> differences, boolean ok) {
     }
 
     /**
@@ -68,6 +91,10 @@ public class DemoDriver {
     private volatile int firstIndex;
     private ScrivaniaSimulator scrivania;
     private List<ScrivaniaCase> legacyCases = List.of();
+    private GeopostSimulator geopost;
+    private OsapiSimulator osapi;
+    private GeriSimulator geri;
+    private List<OspCase> ospCases = List.of();
     private volatile Duration comunicazioniGrace = Duration.ofSeconds(15);
 
     public DemoDriver(String gatewayUrl, CatalogoSimulator catalogo, FrontOfficeSimulator frontOffice, SampleInstances samples,
@@ -98,8 +125,20 @@ public class DemoDriver {
     }
 
     /**
-     * How long, after a legacy pratica turned final, its comunicazioni may still be on their way to the scrivania
-     * (the gateway may mark the pratica final before its outbound call is delivered). Default 15 s.
+     * Also runs these OSP istanze: filed through {@code geopost}; the concessions of {@code osapi} and the canoni of
+     * {@code geri} (either may be null: not checked) are compared with the expected ones.
+     */
+    public DemoDriver osp(GeopostSimulator geopost, OsapiSimulator osapi, GeriSimulator geri, List<OspCase> cases) {
+        this.geopost = Objects.requireNonNull(geopost, "geopost");
+        this.osapi = osapi;
+        this.geri = geri;
+        this.ospCases = List.copyOf(cases);
+        return this;
+    }
+
+    /**
+     * How long, after a legacy or OSP pratica turned final, its comunicazioni may still be on their way to the scrivania
+     * or GEOPOST (the gateway may mark the pratica final before its outbound call is delivered). Default 15 s.
      */
     public DemoDriver comunicazioniGrace(Duration grace) {
         this.comunicazioniGrace = grace;
@@ -112,7 +151,7 @@ public class DemoDriver {
         return this;
     }
 
-    /** Runs {@code n} SSU samples (0: none) and the {@link #legacy} cases, until all are final or {@code timeout}. */
+    /** Runs {@code n} SSU samples (0: none), the {@link #legacy} cases and the {@link #osp} istanze, until all are final or {@code timeout}. */
     public DemoResult run(int n, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
@@ -142,8 +181,13 @@ public class DemoDriver {
         }
 
         List<LegacyRun> legacy = postLegacy(deadline);
+        long ospStart = System.nanoTime();
+        List<OspRun> osp = submitOsp();
+        long ospEnd = osp.stream().allMatch(o -> o.done) ? System.nanoTime() : 0;
         int legacyFinal = 0;
-        while ((!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done)) && System.nanoTime() < deadline) {
+        int ospDone = (int) osp.stream().filter(o -> o.done).count();
+        while ((!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done) || osp.stream().anyMatch(o -> !o.done))
+                && System.nanoTime() < deadline) {
             for (Iterator<SampleInstances.Sample> it = pending.values().iterator(); it.hasNext(); ) {
                 SampleInstances.Sample s = it.next();
                 JsonNode p = pratica(s.cuiUuid());
@@ -172,19 +216,36 @@ public class DemoDriver {
                             (System.nanoTime() - start) / 1e9);
                 }
             }
-            if (!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done)) {
+            for (OspRun o : osp) {
+                if (!o.done && poll(o)) {
+                    ospDone++;
+                    OspOutcome r = o.outcome();
+                    out.printf("[osp final %d/%d] %s %-28s %-32s expected %-32s comunicazioni %s%s %s%s (%.1f s)%n", ospDone, osp.size(),
+                            o.c.idIstanza(), o.c.name(), r.state(), o.c.esitoFinale(), r.comunicazioni(),
+                            o.alreadyFinal ? " (already final before filing)" : "", r.ok() ? "OK" : "MISMATCH",
+                            r.ok() ? "" : ": " + String.join("; ", r.differences()), (System.nanoTime() - start) / 1e9);
+                    if (ospDone == osp.size()) {
+                        ospEnd = System.nanoTime();
+                    }
+                }
+            }
+            if (!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done) || osp.stream().anyMatch(o -> !o.done)) {
                 sleep(pollInterval);
             }
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
+        long ospMillis = osp.isEmpty() ? 0 : ((ospEnd == 0 ? System.nanoTime() : ospEnd) - ospStart) / 1_000_000;
 
         List<LegacyOutcome> legacyOutcomes = legacy.stream().map(LegacyRun::outcome).toList();
+        List<OspOutcome> ospOutcomes = osp.stream().map(OspRun::outcome).toList();
         boolean all = pending.isEmpty() && batch.stream()
                 .allMatch(s -> matchesExpected(finalStates.get(s.cuiUuid()), s.expectedOutcome()))
-                && legacyOutcomes.stream().allMatch(LegacyOutcome::ok);
+                && legacyOutcomes.stream().allMatch(LegacyOutcome::ok)
+                && ospOutcomes.stream().allMatch(OspOutcome::ok);
         JsonNode stats = stats();
-        summary(batch, finalStates, lastStates, stats, millis, all, pending.size(), legacyOutcomes);
-        return new DemoResult(all, Map.copyOf(finalStates), Map.copyOf(lastStates), Map.copyOf(expected), millis, stats, legacyOutcomes);
+        summary(batch, finalStates, lastStates, stats, millis, all, pending.size(), legacyOutcomes, ospOutcomes, ospMillis);
+        return new DemoResult(all, Map.copyOf(finalStates), Map.copyOf(lastStates), Map.copyOf(expected), millis, stats, legacyOutcomes,
+                ospOutcomes, ospMillis);
     }
 
     /** Progress of one legacy case during {@link #run}. */
@@ -214,6 +275,200 @@ public class DemoDriver {
             boolean ok = posted && reachedFinal && matchesExpected(state, c.esitoFinale()) && comunicazioniOk();
             return new LegacyOutcome(c, posted, post, alreadyFinal, state, reachedFinal, comunicazioni(), ok);
         }
+    }
+
+    /** Progress of one OSP istanza during {@link #run}. */
+    private final class OspRun {
+        final OspCase c;
+        String push = "";
+        boolean refused;
+        boolean alreadyFinal;
+        String praticaId;
+        String state = "FILED";
+        boolean reachedFinal;
+        long finalSeenAt;
+        boolean done;
+        List<String> differences = List.of();
+
+        OspRun(OspCase c) {
+            this.c = c;
+        }
+
+        List<String> comunicazioni() {
+            return c.idIstanza() == null ? List.of() : geopost.tipiComunicazioni(c.idIstanza());
+        }
+
+        /** What the gateway sends out after the pratica turned final has arrived (or is not expected). */
+        boolean outboundComplete() {
+            if (alreadyFinal) {
+                return true;
+            }
+            return (c.comunicazioni() == null || comunicazioni().equals(c.comunicazioni()))
+                    && (osapi == null || c.concessioneOsapi() == null || osapi.concessioni().containsKey(c.idIstanza()) == c.concessioneOsapi())
+                    && (geri == null || c.canoneGeri() == null || geri.canoni().containsKey(c.idIstanza()) == c.canoneGeri());
+        }
+
+        OspOutcome outcome() {
+            List<String> diffs = new ArrayList<>(differences);
+            if (!done && !refused) {
+                diffs.add(reachedFinal ? "not complete" : "not final (last state " + state + ")");
+            }
+            return new OspOutcome(c, push, refused, alreadyFinal, state, reachedFinal, comunicazioni(), List.copyOf(diffs), diffs.isEmpty());
+        }
+    }
+
+    private List<OspRun> submitOsp() {
+        List<OspRun> runs = new ArrayList<>();
+        if (geopost == null || ospCases.isEmpty()) {
+            return runs;
+        }
+        out.printf("=== OSP batch: %d istanze via GEOPOST (%s) ===%n", ospCases.size(), geopost.pushUrl());
+        int i = 0;
+        for (OspCase c : ospCases) {
+            OspRun o = new OspRun(c);
+            runs.add(o);
+            if (c.idIstanza() == null) {
+                o.push = "not filed: no idIstanza";
+                o.differences = List.of("no idIstanza in " + c.istanzaFile().getFileName());
+                o.done = true;
+                out.printf("[osp submit %d/%d] %-16s %-28s %s%n", ++i, ospCases.size(), "?", c.name(), o.push);
+                continue;
+            }
+            JsonNode before = praticaByCodice(c.idIstanza());
+            o.alreadyFinal = before != null && before.path("final").asBoolean(false);
+            int integrations = 0;
+            try {
+                integrations = geopost.registerIntegrations(c.istanzaFile());
+                GeopostSimulator.Event e = geopost.submitIstanza(c.istanzaFile());
+                GeopostSimulator.PushResult r = geopost.pushResult(e.seq());
+                if (r == null) {
+                    o.push = "event " + e.seq() + " (not pushed)";
+                } else if (r.httpStatus() == 0) {
+                    o.push = "event " + e.seq() + ", push failed (" + r.error() + "): left to the poll";
+                } else {
+                    o.push = "event " + e.seq() + ", push HTTP " + r.httpStatus() + (r.esito() != null ? " " + r.esito() : " " + abbreviate(r.body()));
+                    if (r.httpStatus() / 100 == 4) {
+                        o.refused = true;
+                    }
+                }
+            } catch (RuntimeException ex) {
+                o.push = "not filed: " + ex.getMessage();
+                o.differences = List.of(o.push);
+                o.done = true;
+            }
+            if (o.refused) {
+                o.done = true;
+                o.state = "REFUSED BY THE GATEWAY";
+                if (c.esitoFinale() != null && !c.esitoFinale().isBlank()) {
+                    o.differences = List.of("push refused: " + o.push);
+                }
+            }
+            out.printf("[osp submit %d/%d] %s %-28s %s%s%s%n", ++i, ospCases.size(), c.idIstanza(), c.name(),
+                    o.alreadyFinal ? "(already final) " : "", o.push, integrations > 0 ? "; " + integrations + " integration(s) registered" : "");
+        }
+        return runs;
+    }
+
+    /** One poll of an OSP istanza; true when it is done (final and outbound complete or grace over; then compared). */
+    private boolean poll(OspRun o) {
+        if (!o.reachedFinal) {
+            JsonNode p = praticaByCodice(o.c.idIstanza());
+            if (p == null) {
+                return false;
+            }
+            o.state = p.path("state").asText("?");
+            o.praticaId = p.path("id").asText(null);
+            if (!p.path("final").asBoolean(false)) {
+                return false;
+            }
+            o.reachedFinal = true;
+            o.finalSeenAt = System.nanoTime();
+        }
+        if (!o.outboundComplete() && System.nanoTime() - o.finalSeenAt <= comunicazioniGrace.toNanos()) {
+            return false;
+        }
+        JsonNode detail = o.praticaId == null ? null : get("/api/pratiche/" + o.praticaId);
+        o.differences = ospDifferences(o.c, o.state, detail, o.alreadyFinal ? null : o.comunicazioni(),
+                o.alreadyFinal || osapi == null ? null : osapi.concessioni().keySet(),
+                o.alreadyFinal || geri == null ? null : geri.canoni().keySet());
+        o.done = true;
+        return true;
+    }
+
+    /**
+     * What differs between a final OSP pratica and its expected entry (empty: as expected). {@code comunicazioni},
+     * {@code concessioni}, {@code canoni} null: not checked (re-run, or simulator not given).
+     */
+    static List<String> ospDifferences(OspCase c, String state, JsonNode detail, List<String> comunicazioni,
+                                       Set<String> concessioni, Set<String> canoni) {
+        List<String> d = new ArrayList<>();
+        if (c.expected() == null) {
+            d.add("no expected.json entry");
+            return d;
+        }
+        if (c.esitoFinale() != null && !matchesExpected(state, c.esitoFinale())) {
+            d.add("state " + state + " expected " + c.esitoFinale());
+        }
+        if (detail == null) {
+            if (c.checklist() != null || c.entiPerRound() != null || c.rounds() != null) {
+                d.add("detail GET /api/pratiche/{id} not available");
+            }
+        } else {
+            int maxRound = 0;
+            if (c.checklist() != null) {
+                if (!detail.path("checklist").isArray()) {
+                    d.add("no checklist in the pratica's detail");
+                } else {
+                    Map<String, String> actual = new TreeMap<>();
+                    for (JsonNode v : detail.get("checklist")) {
+                        if (v.path("round").asInt(1) == 1) {
+                            actual.put(v.path("codice").asText(), v.path("esito").asText());
+                        }
+                    }
+                    Set<String> codes = new TreeSet<>(c.checklist().keySet());
+                    codes.addAll(actual.keySet());
+                    for (String code : codes) {
+                        String got = actual.get(code);
+                        String want = c.checklist().get(code);
+                        if (!Objects.equals(got, want)) {
+                            d.add("checklist " + code + " " + (got == null ? "missing" : got) + " expected " + (want == null ? "none" : want));
+                        }
+                    }
+                }
+            }
+            for (JsonNode v : detail.path("checklist")) {
+                maxRound = Math.max(maxRound, v.path("round").asInt(1));
+            }
+            TreeMap<Integer, SortedSet<String>> enti = new TreeMap<>();
+            for (JsonNode p : detail.path("pareri")) {
+                int round = p.path("round").asInt(1);
+                maxRound = Math.max(maxRound, round);
+                enti.computeIfAbsent(round, k -> new TreeSet<>()).add(p.path("ente_code").asText(p.path("enteCode").asText()));
+            }
+            if (c.entiPerRound() != null) {
+                int rounds = Math.max(c.entiPerRound().size(), enti.isEmpty() ? 0 : enti.lastKey());
+                for (int r = 1; r <= rounds; r++) {
+                    List<String> got = List.copyOf(enti.getOrDefault(r, new TreeSet<>()));
+                    List<String> want = r <= c.entiPerRound().size() ? c.entiPerRound().get(r - 1) : List.of();
+                    if (!got.equals(want)) {
+                        d.add("enti round " + r + " " + got + " expected " + want);
+                    }
+                }
+            }
+            if (c.rounds() != null && maxRound != c.rounds()) {
+                d.add("rounds " + maxRound + " expected " + c.rounds());
+            }
+        }
+        if (comunicazioni != null && c.comunicazioni() != null && !comunicazioni.equals(c.comunicazioni())) {
+            d.add("GEOPOST comunicazioni " + comunicazioni + " expected " + c.comunicazioni());
+        }
+        if (concessioni != null && c.concessioneOsapi() != null && concessioni.contains(c.idIstanza()) != c.concessioneOsapi()) {
+            d.add(c.concessioneOsapi() ? "no OSAPI concessione" : "unexpected OSAPI concessione");
+        }
+        if (canoni != null && c.canoneGeri() != null && canoni.contains(c.idIstanza()) != c.canoneGeri()) {
+            d.add(c.canoneGeri() ? "no GERI canone" : "unexpected GERI canone");
+        }
+        return d;
     }
 
     private List<LegacyRun> postLegacy(long deadline) {
@@ -371,7 +626,8 @@ public class DemoDriver {
     }
 
     private void summary(List<SampleInstances.Sample> batch, Map<String, String> finalStates, Map<String, String> lastStates,
-                         JsonNode stats, long millis, boolean all, int notFinal, List<LegacyOutcome> legacy) {
+                         JsonNode stats, long millis, boolean all, int notFinal, List<LegacyOutcome> legacy, List<OspOutcome> osp,
+                         long ospMillis) {
         out.println("=== summary ===");
         out.println("gateway stats (GET " + gatewayUrl + "/api/stats):");
         if (stats == null) {
@@ -421,14 +677,35 @@ public class DemoDriver {
             out.printf("  %s %-28s %-40s expected %-32s comunicazioni %s %s%n", c.codicePratica(), c.name(), state, c.esitoFinale(),
                     comunicazioni, o.ok() ? "OK" : "KO");
         }
+        if (!osp.isEmpty()) {
+            out.println("OSP istanze (GEOPOST):");
+        }
+        int ospFinal = 0;
+        int ospOk = 0;
+        for (OspOutcome o : osp) {
+            OspCase c = o.ospCase();
+            ospFinal += o.reachedFinal() ? 1 : 0;
+            ospOk += o.ok() ? 1 : 0;
+            String state = o.refused() ? "REFUSED: " + o.push() : o.reachedFinal() ? o.state() : o.state() + " (not final)";
+            out.printf("  %s %-28s %-40s expected %-32s comunicazioni %s%s %s%n", c.idIstanza(), c.name(), state, c.esitoFinale(),
+                    o.comunicazioni(), o.alreadyFinal() ? " (already final before filing)" : "",
+                    o.ok() ? "OK" : "MISMATCH: " + String.join("; ", o.differences()));
+        }
+        if (!osp.isEmpty()) {
+            out.printf("OSP batch time: %.1f s; %d/%d final, %d/%d as expected%n", ospMillis / 1000.0, ospFinal, osp.size(), ospOk, osp.size());
+        }
         List<String> counts = new ArrayList<>();
-        if (!batch.isEmpty() || legacy.isEmpty()) {
+        if (!batch.isEmpty() || (legacy.isEmpty() && osp.isEmpty())) {
             counts.add(String.format("%d/%d final", batch.size() - notFinal, batch.size()));
         }
         if (!legacy.isEmpty()) {
             counts.add(String.format("legacy %d/%d final", legacyFinal, legacy.size()));
         }
-        boolean timedOut = notFinal > 0 || legacy.stream().anyMatch(o -> o.posted() && !o.reachedFinal());
+        if (!osp.isEmpty()) {
+            counts.add(String.format("OSP %d/%d final", ospFinal, osp.size()));
+        }
+        boolean timedOut = notFinal > 0 || legacy.stream().anyMatch(o -> o.posted() && !o.reachedFinal())
+                || osp.stream().anyMatch(o -> !o.refused() && !o.reachedFinal() && !o.push().startsWith("not filed"));
         out.printf("batch wall time: %.1f s; %s%s; result: %s%n", millis / 1000.0, String.join("; ", counts),
                 timedOut ? " (timeout)" : "", all ? "ALL AS EXPECTED" : "NOT AS EXPECTED");
         out.flush();

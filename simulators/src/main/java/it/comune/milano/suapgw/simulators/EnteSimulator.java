@@ -1,6 +1,7 @@
 package it.comune.milano.suapgw.simulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import jakarta.jms.Connection;
@@ -16,13 +17,18 @@ import jakarta.jms.TextMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -42,6 +48,10 @@ import java.util.regex.Pattern;
  * Receive + reply + commit happen in one transacted session; the consumer loop reconnects with backoff.
  * The esito comes from {@link Rule}s on {@code procedimento.codice}, except from round 2 on, when it is always
  * {@code positivo}: a second round follows an integration, which the simulated ente always finds satisfying.
+ * <p>
+ * Fixture mode ({@link #withFixture(Path)}, the OSP {@code pareri.json}): when the request's {@code codicePratica} has
+ * an entry for this ente and the request's {@code round}, that entry is the answer (esito, prescrizioni, integrazioni,
+ * motivazione); otherwise the rules above apply.
  */
 public class EnteSimulator {
 
@@ -68,7 +78,8 @@ public class EnteSimulator {
     private static final JsonSchema REQUEST_SCHEMA = Json.schema("classpath:messages/richiesta-parere-v1.schema.json");
     private static final JsonSchema REPLY_SCHEMA = Json.schema("classpath:messages/risposta-parere-v1.schema.json");
     /** Optional request fields added for the PEC/scrivania channels (additive to richiesta-parere-v1). */
-    static final List<String> EXTENSION_FIELDS = List.of("codicePratica", "canale", "parerePrecedente");
+    static final List<String> EXTENSION_FIELDS = List.of("codicePratica", "canale", "parerePrecedente", "checklist");
+    static final String DEFAULT_NEGATIVE_MOTIVAZIONE = "Parere negativo per quanto di competenza";
 
     private final String enteCode;
     private final Protocol protocol;
@@ -86,6 +97,8 @@ public class EnteSimulator {
     private final AtomicInteger documentFailures = new AtomicInteger();
     private final AtomicInteger documentsVerified = new AtomicInteger();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger fixtureReplies = new AtomicInteger();
+    private volatile JsonNode fixture = Json.object();
 
     private volatile boolean running;
     private volatile boolean connected;
@@ -145,6 +158,52 @@ public class EnteSimulator {
             v = System.getenv(name);
         }
         return v == null || v.isBlank() ? null : v;
+    }
+
+    /**
+     * Fixture mode: answers from {@code pareriJson} ({@code {"<codicePratica>": {"<ente code>": {"<round>": {"esito",
+     * "prescrizioni", "integrazioni", "motivazione"}}}}}, the OSP {@code test-data/osp/fixtures/pareri.json}) whenever it
+     * has an entry for the request; other requests follow the rules. Returns this simulator.
+     */
+    public EnteSimulator withFixture(Path pareriJson) {
+        try {
+            return withFixture(Json.parse(Files.readAllBytes(pareriJson)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pareriJson, e);
+        }
+    }
+
+    /** {@link #withFixture(Path)} with the parsed JSON (null = no fixture). */
+    public EnteSimulator withFixture(JsonNode pareri) {
+        if (pareri != null && !pareri.isObject()) {
+            throw new IllegalArgumentException("the pareri fixture must be a JSON object keyed by codicePratica");
+        }
+        this.fixture = pareri == null ? Json.object() : pareri;
+        return this;
+    }
+
+    /** Replies taken from the fixture (see {@link #withFixture(Path)}). */
+    public int fixtureReplies() {
+        return fixtureReplies.get();
+    }
+
+    /** The fixture entry for a request ({@code codicePratica} → this ente → {@code round}), or null. */
+    JsonNode fixtureEntry(JsonNode request) {
+        String codice = Json.text(request, "codicePratica");
+        if (codice == null) {
+            return null;
+        }
+        JsonNode entry = fixture.path(codice).path(enteCode).path(String.valueOf(request.path("round").asInt(1)));
+        if (!entry.isObject()) {
+            return null;
+        }
+        String esito = entry.path("esito").asText("");
+        if (!Set.of("positivo", "negativo", "conformazione").contains(esito)) {
+            LOG.warn("ente {}: fixture entry for {} round {} has no valid esito ({}), using the rules", enteCode, codice,
+                    request.path("round").asInt(1), entry);
+            return null;
+        }
+        return entry;
     }
 
     public String enteCode() {
@@ -437,7 +496,8 @@ public class EnteSimulator {
     ObjectNode reply(JsonNode request) {
         String code = request.path("procedimento").path("codice").asText();
         int round = request.path("round").asInt(1);
-        String esito = esito(request, rules);
+        JsonNode entry = fixtureEntry(request);
+        String esito = entry != null ? entry.get("esito").asText() : esito(request, rules);
         ObjectNode reply = Json.object();
         reply.put("schemaVersion", "1.0");
         reply.put("idRisposta", UUID.randomUUID().toString());
@@ -447,19 +507,71 @@ public class EnteSimulator {
         }
         reply.put("ente", enteCode);
         reply.put("esito", esito);
-        switch (esito) {
-            case "conformazione" -> reply.putArray("prescrizioni")
-                    .add("Adeguare i servizi igienici alle prescrizioni del regolamento locale d'igiene entro 30 giorni")
-                    .add("Trasmettere la certificazione di conformità degli impianti");
-            case "negativo" -> reply.put("motivazione",
-                    "Parere negativo: l'intervento " + code + " non è compatibile con i vincoli di tutela vigenti sull'area");
-            default -> reply.put("motivazione", round >= 2
-                    ? "Nulla osta per quanto di competenza: l'integrazione documentale presentata soddisfa le richieste"
-                    : "Nulla osta per quanto di competenza");
+        if (entry != null) {
+            fixtureReply(reply, entry, request);
+        } else {
+            switch (esito) {
+                case "conformazione" -> reply.putArray("prescrizioni")
+                        .add("Adeguare i servizi igienici alle prescrizioni del regolamento locale d'igiene entro 30 giorni")
+                        .add("Trasmettere la certificazione di conformità degli impianti");
+                case "negativo" -> reply.put("motivazione",
+                        "Parere negativo: l'intervento " + code + " non è compatibile con i vincoli di tutela vigenti sull'area");
+                default -> reply.put("motivazione", round >= 2
+                        ? "Nulla osta per quanto di competenza: l'integrazione documentale presentata soddisfa le richieste"
+                        : "Nulla osta per quanto di competenza");
+            }
         }
         reply.put("firmatario", "Dirigente responsabile " + enteCode);
         reply.put("dataParere", OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS).toString());
         return reply;
+    }
+
+    /**
+     * Fills a reply from a fixture entry. The reply stays valid against risposta-parere-v1: a {@code negativo} without
+     * motivazione gets a generic one, a {@code conformazione} with neither prescrizioni nor integrazioni a generic
+     * prescrizione, a {@code positivo} without motivazione the usual nulla osta.
+     */
+    private void fixtureReply(ObjectNode reply, JsonNode entry, JsonNode request) {
+        String esito = reply.get("esito").asText();
+        int prescrizioni = copyStrings(entry.path("prescrizioni"), reply, "prescrizioni");
+        int integrazioni = copyStrings(entry.path("integrazioni"), reply, "integrazioni");
+        String motivazione = entry.hasNonNull("motivazione") && !entry.get("motivazione").asText().isBlank()
+                ? entry.get("motivazione").asText() : null;
+        if (motivazione == null && "negativo".equals(esito)) {
+            LOG.warn("ente {}: fixture negativo for {} without motivazione, using a generic one", enteCode, request.path("codicePratica").asText());
+            motivazione = DEFAULT_NEGATIVE_MOTIVAZIONE;
+        }
+        if (motivazione == null && "positivo".equals(esito)) {
+            motivazione = "Nulla osta per quanto di competenza";
+        }
+        if ("conformazione".equals(esito) && prescrizioni == 0 && integrazioni == 0) {
+            LOG.warn("ente {}: fixture conformazione for {} without prescrizioni or integrazioni, adding a generic prescrizione",
+                    enteCode, request.path("codicePratica").asText());
+            reply.putArray("prescrizioni").add("Attenersi alle prescrizioni generali dell'ufficio");
+        }
+        if (motivazione != null) {
+            reply.put("motivazione", motivazione);
+        }
+        fixtureReplies.incrementAndGet();
+    }
+
+    /** Copies the non-blank strings of {@code from} into {@code reply.field} (only when there is at least one); returns how many. */
+    private static int copyStrings(JsonNode from, ObjectNode reply, String field) {
+        List<String> items = new ArrayList<>();
+        if (from.isArray()) {
+            from.forEach(i -> {
+                if (i.isValueNode() && !i.asText().isBlank()) {
+                    items.add(i.asText());
+                }
+            });
+        } else if (from.isTextual() && !from.asText().isBlank()) {
+            items.add(from.asText());
+        }
+        if (!items.isEmpty()) {
+            ArrayNode arr = reply.putArray(field);
+            items.forEach(arr::add);
+        }
+        return items.size();
     }
 
     /** Sends an arbitrary text message to {@code suapgw.pareri.risposte} with this ente's credentials. */

@@ -24,10 +24,14 @@ public final class SimulatorsMain {
     /**
      * Settings: SUAPGW_URL (http://127.0.0.1:8080), SUAPGW_BROKER_HOST (127.0.0.1), SUAPGW_BROKER_PORT (61616),
      * SUAPGW_SIM_CATALOGO_PORT (8181), SUAPGW_SIM_FO_PORT (8182), SUAPGW_SIM_GEOWORK_PORT (8183),
-     * SUAPGW_SIM_SCRIVANIA_PORT (8184: the scrivania's PddServiceSUAP),
-     * SUAPGW_TEST_DATA (test-data; the legacy cases are {@code <test data>/scrivania/valid/NN-slug/}),
+     * SUAPGW_SIM_SCRIVANIA_PORT (8184: the scrivania's PddServiceSUAP), SUAPGW_SIM_GEOPOST_PORT (8185),
+     * SUAPGW_SIM_OSAPI_PORT (8186), SUAPGW_SIM_ERMES_PORT (8187), SUAPGW_SIM_GERI_PORT (8188),
+     * SUAPGW_TEST_DATA (test-data; the legacy cases are {@code <test data>/scrivania/valid/NN-slug/}, the OSP istanze
+     * {@code <test data>/osp/istanze/}, the fixtures of OSAPI, ERMES, GERI and of the enti's pareri
+     * {@code <test data>/osp/fixtures/}),
      * SUAPGW_DEMO_PRATICHE (20 SSU pratiche; 0 = none), SUAPGW_DEMO_LEGACY (true: also post every valid scrivania case),
-     * SUAPGW_DEMO_PEC (true: run the PEC ente vigili-del-fuoco), SUAPGW_MAIL_HOST (127.0.0.1),
+     * SUAPGW_DEMO_PEC (true: run the PEC ente vigili-del-fuoco), SUAPGW_DEMO_OSP (true: also file every OSP istanza
+     * through GEOPOST), SUAPGW_MAIL_HOST (127.0.0.1),
      * SUAPGW_MAIL_SMTP_PORT (3025), SUAPGW_MAIL_IMAP_PORT (3143) (the gateway's embedded mail server),
      * SUAPGW_DEMO_EXIT (false), SUAPGW_DEMO_TIMEOUT_SECONDS (300), SUAPGW_HEALTH_TIMEOUT_SECONDS (180),
      * SUAPGW_DEMO_SEED (time based), SUAPGW_ENTE_&lt;CODE&gt;_PASSWORD (e.g. SUAPGW_ENTE_VIGILI_DEL_FUOCO_PASSWORD).
@@ -50,10 +54,15 @@ public final class SimulatorsMain {
         int foPort = Integer.parseInt(setting("SUAPGW_SIM_FO_PORT", "8182"));
         int geoworkPort = Integer.parseInt(setting("SUAPGW_SIM_GEOWORK_PORT", "8183"));
         int scrivaniaPort = Integer.parseInt(setting("SUAPGW_SIM_SCRIVANIA_PORT", "8184"));
+        int geopostPort = Integer.parseInt(setting(GeopostSimulator.PORT_SETTING, String.valueOf(GeopostSimulator.DEFAULT_PORT)));
+        int osapiPort = Integer.parseInt(setting(OsapiSimulator.PORT_SETTING, String.valueOf(OsapiSimulator.DEFAULT_PORT)));
+        int ermesPort = Integer.parseInt(setting(ErmesSimulator.PORT_SETTING, String.valueOf(ErmesSimulator.DEFAULT_PORT)));
+        int geriPort = Integer.parseInt(setting(GeriSimulator.PORT_SETTING, String.valueOf(GeriSimulator.DEFAULT_PORT)));
         Path testData = Path.of(setting("SUAPGW_TEST_DATA", "test-data"));
         int pratiche = Integer.parseInt(setting("SUAPGW_DEMO_PRATICHE", "20"));
         boolean legacyDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_LEGACY", "true"));
         boolean pecDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_PEC", "true"));
+        boolean ospDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_OSP", "true"));
         String mailHost = setting("SUAPGW_MAIL_HOST", "127.0.0.1");
         int smtpPort = Integer.parseInt(setting("SUAPGW_MAIL_SMTP_PORT", "3025"));
         int imapPort = Integer.parseInt(setting("SUAPGW_MAIL_IMAP_PORT", "3143"));
@@ -72,6 +81,13 @@ public final class SimulatorsMain {
             scrivaniaValid = Path.of("..").resolve(scrivaniaValid);
         }
         List<ScrivaniaCase> legacyCases = ScrivaniaCase.loadAll(scrivaniaValid);
+        Path ospDir = testData.resolve("osp");
+        if (!Files.isDirectory(ospDir) && !testData.isAbsolute() && Files.isDirectory(Path.of("..").resolve(ospDir))) {
+            ospDir = Path.of("..").resolve(ospDir);
+        }
+        Path fixtures = ospDir.resolve("fixtures");
+        Path pareri = existing(fixtures.resolve("pareri.json"));
+        List<OspCase> ospCases = OspCase.loadAll(ospDir);
 
         CatalogoSimulator catalogo = new CatalogoSimulator(catalogoPort);
         FrontOfficeSimulator fo = new FrontOfficeSimulator(foPort, gatewayUrl);
@@ -80,6 +96,17 @@ public final class SimulatorsMain {
         enti.add(new EnteSimulator("polizia-locale", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
         enti.add(new EnteSimulator("ats-milano", EnteSimulator.Protocol.AMQP, brokerHost, brokerPort));
         enti.add(new EnteSimulator("soprintendenza", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        // the enti of the OSP workflow (docs/osp-workflow.md §6)
+        enti.add(new EnteSimulator("mercati", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        enti.add(new EnteSimulator("arredo-urbano", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        enti.add(new EnteSimulator("mobilita", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        if (pareri != null) {
+            enti.forEach(e -> e.withFixture(pareri));
+        }
+        GeopostSimulator geopost = new GeopostSimulator(geopostPort, gatewayUrl);
+        OsapiSimulator osapi = new OsapiSimulator(osapiPort, existing(fixtures.resolve("osapi.json")));
+        ErmesSimulator ermes = new ErmesSimulator(ermesPort, existing(fixtures.resolve("ermes.json")));
+        GeriSimulator geri = new GeriSimulator(geriPort, existing(fixtures.resolve("geri.json")));
         ScrivaniaSimulator scrivania = new ScrivaniaSimulator(scrivaniaPort, gatewayUrl);
         PecEnteSimulator pec = pecDemo ? PecEnteSimulator.vigiliDelFuoco(mailHost, smtpPort, mailHost, imapPort) : null;
         if (pec != null) {
@@ -92,6 +119,10 @@ public final class SimulatorsMain {
                 pec.stop();
             }
             scrivania.stop();
+            geri.stop();
+            ermes.stop();
+            osapi.stop();
+            geopost.stop();
             enti.forEach(EnteSimulator::stop);
             geowork.stop();
             fo.stop();
@@ -104,6 +135,10 @@ public final class SimulatorsMain {
         geowork.start();
         enti.forEach(EnteSimulator::start);
         scrivania.start();
+        geopost.start();
+        osapi.start();
+        ermes.start();
+        geri.start();
         int registered = 0;
         for (ScrivaniaCase c : legacyCases) {
             scrivania.registerCase(c.dir());
@@ -125,6 +160,12 @@ public final class SimulatorsMain {
         if (pec != null) {
             out.printf("  ente %-15s PEC %s (imap %s:%d, smtp %s:%d)%n", pec.enteCode(), pec.address(), mailHost, imapPort, mailHost, smtpPort);
         }
+        out.println("  geopost:       " + geopost.baseUrl() + " (pushes to " + geopost.pushUrl() + "; " + ospCases.size()
+                + " istanze from " + ospDir.resolve("istanze") + ")");
+        out.println("  osapi:         " + osapi.baseUrl() + " (" + osapi.occupazioniOnFile().size() + " occupazioni on file)");
+        out.println("  ermes:         " + ermes.baseUrl());
+        out.println("  geri:          " + geri.baseUrl());
+        out.println("  enti pareri fixture: " + (pareri != null ? pareri : "none (rules only)"));
         out.println("waiting for " + gatewayUrl + "/actuator/health ...");
         if (!awaitHealthy(gatewayUrl, healthTimeout)) {
             out.println("suap-gateway at " + gatewayUrl + " not healthy after " + healthTimeout.toSeconds() + " s");
@@ -143,6 +184,10 @@ public final class SimulatorsMain {
             out.printf("  ente %-15s %s %s%n", e.enteCode(), e.protocol(), ok ? "connected" : "NOT CONNECTED (still retrying)");
         }
         out.println("  scrivania:     " + scrivania.address());
+        out.println("  geopost:       " + geopost.baseUrl());
+        out.println("  osapi:         " + osapi.baseUrl());
+        out.println("  ermes:         " + ermes.baseUrl());
+        out.println("  geri:          " + geri.baseUrl());
         if (pec != null) {
             boolean ok = pec.awaitConnected(Duration.ofSeconds(30));
             out.printf("  ente %-15s PEC %s%n", pec.enteCode(), ok ? "connected (IMAP)" : "NOT CONNECTED (still retrying)");
@@ -151,7 +196,8 @@ public final class SimulatorsMain {
 
         int rc = 0;
         List<ScrivaniaCase> legacyBatch = legacyDemo ? legacyCases : List.of();
-        if (pratiche > 0 || !legacyBatch.isEmpty()) {
+        List<OspCase> ospBatch = ospDemo ? ospCases : List.of();
+        if (pratiche > 0 || !legacyBatch.isEmpty() || !ospBatch.isEmpty()) {
             DemoDriver driver = new DemoDriver(gatewayUrl, catalogo, fo, samples, out)
                     .counter("Geowork registrations", geowork::registrations)
                     .counter("Geowork registraPratica calls", geowork::registrationCalls)
@@ -168,8 +214,17 @@ public final class SimulatorsMain {
                         .counter("PEC " + pec.enteCode() + " replies", () -> pec.replies().size())
                         .counter("PEC " + pec.enteCode() + " malformed", pec::malformed);
             }
+            driver.counter("GEOPOST events", () -> geopost.events().size())
+                    .counter("GEOPOST polls", geopost::pollCount)
+                    .counter("GEOPOST comunicazioni dup.", geopost::duplicateComunicazioni)
+                    .counter("OSAPI calls", osapi::calls)
+                    .counter("ERMES calls", ermes::calls)
+                    .counter("GERI calls", geri::calls);
             if (!legacyBatch.isEmpty()) {
                 driver.legacy(scrivania, legacyBatch);
+            }
+            if (!ospBatch.isEmpty()) {
+                driver.osp(geopost, osapi, geri, ospBatch);
             }
             DemoDriver.DemoResult result = driver.run(pratiche, timeout);
             rc = result.allFinalAsExpected() ? 0 : 1;
@@ -181,6 +236,10 @@ public final class SimulatorsMain {
         out.flush();
         new CountDownLatch(1).await();
         return rc;
+    }
+
+    private static Path existing(Path file) {
+        return Files.isRegularFile(file) ? file : null;
     }
 
     static boolean awaitHealthy(String gatewayUrl, Duration timeout) throws InterruptedException {

@@ -2,6 +2,7 @@ package it.comune.milano.suapgw.simulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -22,14 +23,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DemoDriver against a minimal fake gateway (send_instance, /api/pratiche, /api/stats, PddServiceEnte for the legacy batch). */
+/**
+ * DemoDriver against a minimal fake gateway (send_instance, /api/pratiche, /api/stats, PddServiceEnte for the legacy
+ * batch, /geopost/eventi and the pratica detail for the OSP batch).
+ */
 class DemoDriverTest {
 
     private final SampleInstances samples = TestSupport.samples();
@@ -57,6 +63,11 @@ class DemoDriverTest {
         if (scrivania != null) {
             scrivania.stop();
         }
+        if (geopost != null) {
+            geopost.stop();
+            osapi.stop();
+            geri.stop();
+        }
         gatewayOutbox.shutdownNow();
         fo.stop();
         catalogo.stop();
@@ -69,6 +80,31 @@ class DemoDriverTest {
         Object out = null;
         if ("/services/PddServiceEnte".equals(path)) {
             legacyPost(ex, in);
+            return;
+        }
+        if ("/geopost/eventi".equals(path)) {
+            reply(ex, geopostEvent(Json.parse(in)));
+            return;
+        }
+        if (path.startsWith("/api/pratiche/osp-")) {
+            OspPratica p = ospPratiche.get(path.substring("/api/pratiche/osp-".length()));
+            if (p == null) {
+                ex.sendResponseHeaders(404, -1);
+                ex.close();
+            } else {
+                reply(ex, p.detail());
+            }
+            return;
+        }
+        if ("/api/pratiche".equals(path) && ex.getRequestURI().getQuery().startsWith("codice=GP-")) {
+            String codice = URLDecoder.decode(ex.getRequestURI().getQuery().substring("codice=".length()), StandardCharsets.UTF_8);
+            ArrayNode arr = Json.MAPPER.createArrayNode();
+            OspPratica p = ospPratiche.get(codice);
+            if (p != null) {
+                arr.addObject().put("id", "osp-" + codice).put("codicePratica", codice).put("channel", "GEOPOST")
+                        .put("state", p.state).put("final", p.fin);
+            }
+            reply(ex, arr);
             return;
         }
         if ("/api/pratiche".equals(path) && ex.getRequestURI().getQuery().startsWith("codice=")) {
@@ -121,6 +157,201 @@ class DemoDriverTest {
             ex.getResponseBody().write(b);
         }
         ex.close();
+    }
+
+    private static void reply(HttpExchange ex, JsonNode body) throws IOException {
+        byte[] b = Json.bytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, b.length);
+        ex.getResponseBody().write(b);
+        ex.close();
+    }
+
+    // ------------------------------------------------------------------ fake OSP channel of the gateway
+
+    /** What the fake gateway knows of an OSP pratica: state, checklist items and pareri (ente, round). */
+    static final class OspPratica {
+        volatile String state = "IN_ISTRUTTORIA";
+        volatile boolean fin;
+        final List<String[]> checklist = new CopyOnWriteArrayList<>();
+        final List<String[]> pareri = new CopyOnWriteArrayList<>();
+
+        OspPratica check(int round, String codice, String esito) {
+            checklist.add(new String[]{codice, esito, String.valueOf(round)});
+            return this;
+        }
+
+        OspPratica parere(int round, String ente) {
+            pareri.add(new String[]{ente, String.valueOf(round)});
+            return this;
+        }
+
+        JsonNode detail() {
+            ObjectNode d = Json.object().put("state", state).put("final", fin);
+            ArrayNode c = d.putArray("checklist");
+            checklist.forEach(v -> c.addObject().put("codice", v[0]).put("esito", v[1]).put("evidenza", "...").put("round", Integer.parseInt(v[2])));
+            ArrayNode p = d.putArray("pareri");
+            pareri.forEach(v -> p.addObject().put("ente_code", v[0]).put("round", Integer.parseInt(v[1])).put("status", "ANSWERED"));
+            return d;
+        }
+    }
+
+    private static final String OSP_1 = "GP-2026-000101";
+    private static final String OSP_2 = "GP-2026-000102";
+    private final Map<String, OspPratica> ospPratiche = new ConcurrentHashMap<>();
+    /** Test knobs: the fake gateway's morosità result for OSP_2 and whether it registers OSP_1's concession in OSAPI. */
+    private volatile String morositaOsp2 = "FAIL";
+    private volatile boolean registerConcessione = true;
+    private GeopostSimulator geopost;
+    private OsapiSimulator osapi;
+    private GeriSimulator geri;
+
+    /**
+     * OSP_1: checklist with ALLEGATI_OBBLIGATORI FAIL → RICHIESTA_INTEGRAZIONE; its INTEGRAZIONE → concession in OSAPI,
+     * final positive, then CONCESSIONE to GEOPOST. OSP_2: final negative, then DINIEGO. A known istanza is DUPLICATO.
+     */
+    private JsonNode geopostEvent(JsonNode event) {
+        String tipo = event.path("tipo").asText();
+        String id = "ISTANZA".equals(tipo) ? event.at("/istanza/idIstanza").asText() : event.at("/integrazione/idIstanza").asText();
+        if ("ISTANZA".equals(tipo)) {
+            if (ospPratiche.containsKey(id)) {
+                return Json.object().put("esito", "DUPLICATO");
+            }
+            OspPratica p = new OspPratica();
+            ospPratiche.put(id, p);
+            if (OSP_1.equals(id)) {
+                p.check(1, "OSAPI_PRECEDENTI", "PASS").check(1, "ALLEGATI_OBBLIGATORI", "FAIL").check(1, "MOROSITA_CANONE", "PASS")
+                        .parere(1, "polizia-locale").parere(1, "arredo-urbano");
+                gatewayOutbox.execute(() -> toGeopost(id, "RICHIESTA_INTEGRAZIONE"));
+            } else {
+                p.check(1, "OSAPI_PRECEDENTI", "FAIL").check(1, "ALLEGATI_OBBLIGATORI", "FAIL").check(1, "MOROSITA_CANONE", morositaOsp2)
+                        .parere(1, "mobilita").parere(1, "polizia-locale");
+                p.state = "ended_by_negative_outcome";
+                p.fin = true;
+                gatewayOutbox.execute(() -> toGeopost(id, "DINIEGO"));
+            }
+        } else if (OSP_1.equals(id)) {
+            OspPratica p = ospPratiche.get(id);
+            p.check(2, "ALLEGATI_OBBLIGATORI", "PASS").check(2, "MOROSITA_CANONE", "PASS").parere(2, "arredo-urbano");
+            if (registerConcessione) {
+                try {
+                    TestSupport.post(osapi.baseUrl() + "/api/concessioni", Json.write(OsapiSimulatorTest.concessione(id)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            p.state = "ended_by_positive_outcome";
+            p.fin = true;
+            gatewayOutbox.execute(() -> toGeopost(id, "CONCESSIONE"));
+        }
+        return Json.object().put("esito", "ACCETTATO").put("idPratica", UUID.randomUUID().toString());
+    }
+
+    private void toGeopost(String id, String tipo) {
+        try {
+            TestSupport.post(geopost.baseUrl() + "/api/istanze/" + id + "/comunicazioni", Json.write(GeopostSimulatorTest.comunicazione(tipo)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void startOsp() {
+        if (geopost != null) {
+            geopost.stop();
+            osapi.stop();
+            geri.stop();
+        }
+        geopost = new GeopostSimulator(0, fo.gatewayBaseUrl());
+        osapi = new OsapiSimulator(0, TestSupport.osp("fixtures/osapi.json"));
+        geri = new GeriSimulator(0, TestSupport.osp("fixtures/geri.json"));
+        geopost.start();
+        osapi.start();
+        geri.start();
+    }
+
+    @Test
+    void ospCasesAreLoadedWithTheirExpectedEntries() {
+        List<OspCase> cases = OspCase.loadAll(TestSupport.osp(""));
+        assertThat(cases).extracting(OspCase::name).containsExactly("01-bar-garibaldi", "02-fioriere-dante");
+        OspCase first = cases.get(0);
+        assertThat(first.idIstanza()).isEqualTo(OSP_1);
+        assertThat(first.checklist()).containsEntry("ALLEGATI_OBBLIGATORI", "FAIL").hasSize(3);
+        assertThat(first.entiPerRound()).containsExactly(List.of("arredo-urbano", "polizia-locale"), List.of("arredo-urbano"));
+        assertThat(first.rounds()).isEqualTo(2);
+        assertThat(first.comunicazioni()).containsExactly("RICHIESTA_INTEGRAZIONE", "CONCESSIONE");
+        assertThat(first.concessioneOsapi()).isTrue();
+        assertThat(first.canoneGeri()).isFalse();
+        assertThat(OspCase.loadAll(TestSupport.osp("fixtures"))).isEmpty();
+    }
+
+    @Test
+    void ospIstanzeAreFiledThroughGeopostAndCompared() {
+        startOsp();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<OspCase> cases = OspCase.loadAll(TestSupport.osp(""));
+        DemoDriver.DemoResult result = driver(buf).osp(geopost, osapi, geri, cases).run(0, Duration.ofSeconds(30));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isTrue();
+        assertThat(result.osp()).hasSize(2).allSatisfy(o -> {
+            assertThat(o.ok()).as(String.valueOf(o.differences())).isTrue();
+            assertThat(o.alreadyFinal()).isFalse();
+            assertThat(o.push()).contains("push HTTP 200 ACCETTATO");
+        });
+        assertThat(result.osp().get(0).comunicazioni()).containsExactly("RICHIESTA_INTEGRAZIONE", "CONCESSIONE");
+        assertThat(result.ospMillis()).isPositive();
+        assertThat(geopost.events()).extracting(GeopostSimulator.Event::tipo).containsExactly("ISTANZA", "INTEGRAZIONE", "ISTANZA");
+        assertThat(osapi.concessioni()).containsOnlyKeys(OSP_1);
+        assertThat(out).contains("=== OSP batch: 2 istanze", "[osp submit 1/2]", "1 integration(s) registered", "[osp final 2/2]",
+                "OSP istanze (GEOPOST):", "OSP batch time:", "2/2 as expected", "OSP 2/2 final", "ALL AS EXPECTED");
+        assertThat(out).doesNotContain("0/0 final");
+
+        // a second demo run (new simulators) on the same gateway data: already final, only what the gateway keeps is compared
+        startOsp();
+        ByteArrayOutputStream buf2 = new ByteArrayOutputStream();
+        DemoDriver.DemoResult rerun = driver(buf2).osp(geopost, osapi, geri, cases).run(0, Duration.ofSeconds(30));
+        assertThat(rerun.allFinalAsExpected()).as(buf2.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(rerun.osp()).allSatisfy(o -> {
+            assertThat(o.alreadyFinal()).isTrue();
+            assertThat(o.push()).contains("DUPLICATO");
+        });
+        assertThat(geopost.tipiComunicazioni(OSP_1)).isEmpty();
+    }
+
+    @Test
+    void ospDifferencesAreReported() {
+        morositaOsp2 = "PASS";
+        registerConcessione = false;
+        startOsp();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).comunicazioniGrace(Duration.ofMillis(300))
+                .osp(geopost, osapi, geri, OspCase.loadAll(TestSupport.osp(""))).run(0, Duration.ofSeconds(30));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isFalse();
+        assertThat(result.osp().get(0).differences()).containsExactly("no OSAPI concessione");
+        assertThat(result.osp().get(1).differences()).containsExactly("checklist MOROSITA_CANONE PASS expected FAIL");
+        assertThat(out).contains("MISMATCH: no OSAPI concessione", "MISMATCH: checklist MOROSITA_CANONE PASS expected FAIL",
+                "0/2 as expected", "NOT AS EXPECTED");
+    }
+
+    @Test
+    void ospDifferencesCoverEveryExpectedField() {
+        OspCase c = OspCase.loadAll(TestSupport.osp("")).get(0);
+        OspPratica p = new OspPratica().check(1, "OSAPI_PRECEDENTI", "WARN").check(1, "ALLEGATI_OBBLIGATORI", "FAIL")
+                .check(1, "MOROSITA_CANONE", "PASS").check(1, "DECORO_URBANO", "WARN").check(3, "MOROSITA_CANONE", "PASS")
+                .parere(1, "polizia-locale").parere(2, "arredo-urbano").parere(2, "mercati");
+        List<String> d = DemoDriver.ospDifferences(c, "ended_by_negative_outcome", p.detail(), List.of("DINIEGO"), Set.of(), Set.of(OSP_1));
+        assertThat(d).containsExactly(
+                "state ended_by_negative_outcome expected ended_by_positive_outcome",
+                "checklist DECORO_URBANO WARN expected none",
+                "checklist OSAPI_PRECEDENTI WARN expected PASS",
+                "enti round 1 [polizia-locale] expected [arredo-urbano, polizia-locale]",
+                "enti round 2 [arredo-urbano, mercati] expected [arredo-urbano]",
+                "rounds 3 expected 2",
+                "GEOPOST comunicazioni [DINIEGO] expected [RICHIESTA_INTEGRAZIONE, CONCESSIONE]",
+                "no OSAPI concessione",
+                "unexpected GERI canone");
+        assertThat(DemoDriver.ospDifferences(c, "ENDED_BY_POSITIVE_OUTCOME", null, null, null, null))
+                .containsExactly("detail GET /api/pratiche/{id} not available");
     }
 
     // ------------------------------------------------------------------ fake legacy channel of the gateway

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
@@ -63,5 +64,78 @@ class EnteSimulatorTest {
         ObjectNode missing = request("SOMMINISTRAZIONE_APERTURA", 1);
         missing.remove("idRichiesta");
         assertThat(EnteSimulator.requestErrors(missing)).contains("idRichiesta");
+    }
+
+    private static ObjectNode ospRequest(String ente, String idIstanza, int round) {
+        ObjectNode r = request("OSP_OCCUPAZIONE_SUOLO_PUBBLICO", round);
+        ((ObjectNode) r.get("ente")).put("codice", ente);
+        r.put("codicePratica", idIstanza);
+        r.put("canale", "GEOPOST");
+        return r;
+    }
+
+    @Test
+    void fixtureModeAnswersFromPareriJson() {
+        EnteSimulator arredo = new EnteSimulator("arredo-urbano", EnteSimulator.Protocol.CORE, "127.0.0.1", 1)
+                .withFixture(TestSupport.osp("fixtures/pareri.json"));
+
+        ObjectNode first = ospRequest("arredo-urbano", "GP-2026-000101", 1);
+        first.putArray("checklist").addObject().put("codice", "DECORO_URBANO").put("esito", "WARN").put("evidenza", "Corso Garibaldi");
+        assertThat(EnteSimulator.requestErrors(first)).isEmpty();
+        JsonNode reply = arredo.reply(first);
+        assertThat(reply.get("esito").asText()).isEqualTo("conformazione");
+        assertThat(reply.get("integrazioni")).hasSize(1);
+        assertThat(reply.get("integrazioni").get(0).asText()).isEqualTo("Fotografie del fronte dell'esercizio");
+        assertThat(reply.has("prescrizioni")).as("a reservation with integrazioni only").isFalse();
+        assertThat(Json.errors(REPLY_SCHEMA, reply)).isEmpty();
+
+        ObjectNode second = ospRequest("arredo-urbano", "GP-2026-000101", 2);
+        second.putObject("parerePrecedente").put("idRichiesta", first.get("idRichiesta").asText()).put("esito", "conformazione");
+        assertThat(EnteSimulator.requestErrors(second)).isEmpty();
+        JsonNode positive = arredo.reply(second);
+        assertThat(positive.get("esito").asText()).isEqualTo("positivo");
+        assertThat(positive.get("prescrizioni")).hasSize(1);
+        assertThat(positive.has("integrazioni")).isFalse();
+        assertThat(positive.get("motivazione").asText()).isNotBlank();
+        assertThat(Json.errors(REPLY_SCHEMA, positive)).isEmpty();
+        assertThat(arredo.fixtureReplies()).isEqualTo(2);
+
+        // no entry for round 3, for another pratica or without codicePratica: the rules (positivo)
+        assertThat(arredo.reply(ospRequest("arredo-urbano", "GP-2026-000101", 3)).has("prescrizioni")).isFalse();
+        assertThat(arredo.reply(ospRequest("arredo-urbano", "GP-2026-000999", 1)).get("esito").asText()).isEqualTo("positivo");
+        assertThat(arredo.reply(request("OSP_OCCUPAZIONE_SUOLO_PUBBLICO", 1)).get("esito").asText()).isEqualTo("positivo");
+        assertThat(arredo.fixtureReplies()).isEqualTo(2);
+    }
+
+    @Test
+    void fixtureRepliesStayValidAndOtherEntiKeepTheirRules() {
+        Path pareri = TestSupport.osp("fixtures/pareri.json");
+        EnteSimulator mobilita = new EnteSimulator("mobilita", EnteSimulator.Protocol.CORE, "127.0.0.1", 1).withFixture(pareri);
+        JsonNode negative = mobilita.reply(ospRequest("mobilita", "GP-2026-000102", 1));
+        assertThat(negative.get("esito").asText()).isEqualTo("negativo");
+        assertThat(negative.get("motivazione").asText()).isEqualTo("Occupazione della carreggiata in corsia preferenziale");
+        assertThat(Json.errors(REPLY_SCHEMA, negative)).isEmpty();
+
+        // fixture entries that would make an invalid reply are completed; an unknown esito falls back to the rules
+        EnteSimulator polizia = new EnteSimulator("polizia-locale", EnteSimulator.Protocol.CORE, "127.0.0.1", 1).withFixture(pareri);
+        JsonNode bare = polizia.reply(ospRequest("polizia-locale", "GP-2026-000102", 1));
+        assertThat(bare.get("esito").asText()).isEqualTo("negativo");
+        assertThat(bare.get("motivazione").asText()).isNotBlank();
+        assertThat(Json.errors(REPLY_SCHEMA, bare)).isEmpty();
+        EnteSimulator soprintendenza = new EnteSimulator("soprintendenza", EnteSimulator.Protocol.CORE, "127.0.0.1", 1).withFixture(pareri);
+        JsonNode conformazione = soprintendenza.reply(ospRequest("soprintendenza", "GP-2026-000102", 1));
+        assertThat(conformazione.get("prescrizioni")).isNotEmpty();
+        assertThat(Json.errors(REPLY_SCHEMA, conformazione)).isEmpty();
+        EnteSimulator ats = new EnteSimulator("ats-milano", EnteSimulator.Protocol.CORE, "127.0.0.1", 1).withFixture(pareri);
+        ObjectNode acconciatore = ospRequest("ats-milano", "GP-2026-000102", 1);
+        ((ObjectNode) acconciatore.get("procedimento")).put("codice", "ACCONCIATORE_APERTURA");
+        assertThat(ats.reply(acconciatore).get("esito").asText()).isEqualTo("conformazione");
+        assertThat(ats.fixtureReplies()).isZero();
+
+        // without a fixture, the pratica's entries mean nothing
+        EnteSimulator plain = new EnteSimulator("mobilita", EnteSimulator.Protocol.CORE, "127.0.0.1", 1);
+        assertThat(plain.reply(ospRequest("mobilita", "GP-2026-000102", 1)).get("esito").asText()).isEqualTo("positivo");
+        assertThat(plain.withFixture((JsonNode) null).reply(ospRequest("mobilita", "GP-2026-000102", 1)).get("esito").asText())
+                .isEqualTo("positivo");
     }
 }

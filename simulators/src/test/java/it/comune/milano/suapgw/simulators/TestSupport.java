@@ -30,6 +30,15 @@ final class TestSupport {
         return new SampleInstances(proceduresJson(), "unit-test");
     }
 
+    /** A file or folder of src/test/resources/osp (the small OSP fixtures of these tests). */
+    static Path osp(String name) {
+        try {
+            return Path.of(TestSupport.class.getResource("/osp/" + name).toURI());
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("no test resource osp/" + name, e);
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();

@@ -98,10 +98,12 @@ public class PareriMessages {
         check(rispostaSchema, n, "risposta-parere");
         List<String> prescrizioni = new ArrayList<>();
         n.path("prescrizioni").forEach(p -> prescrizioni.add(p.asText()));
+        List<String> integrazioni = new ArrayList<>();
+        n.path("integrazioni").forEach(p -> integrazioni.add(p.asText()));
         return new Parere(n.path("idRisposta").asText(), UUID.fromString(n.path("idRichiesta").asText()),
                 n.path("ente").asText(), Esito.valueOf(n.path("esito").asText().toUpperCase()), prescrizioni,
                 n.path("motivazione").asText(null), n.path("firmatario").asText(null),
-                OffsetDateTime.parse(n.path("dataParere").asText()));
+                OffsetDateTime.parse(n.path("dataParere").asText()), integrazioni);
     }
 
     private static void check(JsonSchema schema, JsonNode n, String what) {

@@ -48,7 +48,7 @@ public class PecMessages {
     /** A parsed incoming message; {@code receipt} is set for a PEC provider's receipt (X-Ricevuta), not a parere. */
     public record Ricevuto(String messageId, String from, String subject, String receipt, String codicePratica,
                            String tipoMessaggio, Esito esito, String motivazione, List<String> prescrizioni,
-                           String firmatario, String protocolloEnte, List<Allegato> allegati) {
+                           String firmatario, String protocolloEnte, List<Allegato> allegati, List<String> integrazioni) {
     }
 
     public static String subject(String ufficioMittente, String codiceFiscale, String denominazione) {
@@ -95,7 +95,7 @@ public class PecMessages {
             collect(m, texts, allegati);
             if (receipt != null) {
                 return new Ricevuto(messageId, from, m.getSubject(), receipt, null, null, null, null, List.of(), null,
-                        null, allegati);
+                        null, allegati, List.of());
             }
             if (texts.isEmpty()) throw new UnreadableMessage("the message has no text body");
             Map<String, List<String>> lines = lines(String.join("\n", texts));
@@ -112,7 +112,7 @@ public class PecMessages {
                     .filter(s -> !s.isBlank()).toList();
             return new Ricevuto(messageId, from, m.getSubject(), null, pratica.trim(), TIPO_PARERE, esito,
                     first(lines, "motivazione"), prescrizioni, first(lines, "firmatario"), first(lines, "protocollo ente"),
-                    allegati);
+                    allegati, lines.getOrDefault("integrazione", List.of()).stream().filter(s -> !s.isBlank()).toList());
         } catch (MessagingException | IOException e) {
             throw new UnreadableMessage("not a readable MIME message: " + e.getMessage());
         }

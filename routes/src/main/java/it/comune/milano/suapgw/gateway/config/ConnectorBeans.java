@@ -3,6 +3,10 @@ package it.comune.milano.suapgw.gateway.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import it.comune.milano.suapgw.connectors.geowork.GeoworkMapper;
 import it.comune.milano.suapgw.connectors.pareri.PareriMessages;
+import it.comune.milano.suapgw.connectors.osp.Checklist;
+import it.comune.milano.suapgw.connectors.osp.CityZones;
+import it.comune.milano.suapgw.connectors.osp.Comunicazioni;
+import it.comune.milano.suapgw.connectors.osp.OspRules;
 import it.comune.milano.suapgw.connectors.pec.PecMessages;
 import it.comune.milano.suapgw.connectors.scrivania.PackageLimits;
 import it.comune.milano.suapgw.connectors.scrivania.PraticaPackageReader;
@@ -49,5 +53,31 @@ public class ConnectorBeans {
     @Bean
     public PecMessages pecMessages() {
         return new PecMessages();
+    }
+
+    @Bean
+    public OspRules ospRules(GatewayProperties props) {
+        return OspRules.load(configPath(props, props.osp().rules()));
+    }
+
+    @Bean
+    public CityZones cityZones(GatewayProperties props) {
+        return CityZones.load(configPath(props, props.osp().zones()));
+    }
+
+    @Bean
+    public Checklist ospChecklist(CityZones zones, OspRules rules) {
+        return new Checklist(zones, rules);
+    }
+
+    @Bean
+    public Comunicazioni ospComunicazioni(GatewayProperties props) {
+        return new Comunicazioni(configPath(props, props.osp().templates()));
+    }
+
+    /** Files of the OSP configuration, relative to the config directory (suapgw.config-dir) unless absolute. */
+    private static java.nio.file.Path configPath(GatewayProperties props, String path) {
+        java.nio.file.Path p = java.nio.file.Path.of(path);
+        return p.isAbsolute() ? p : java.nio.file.Path.of(props.configDir()).resolve(p);
     }
 }

@@ -8,9 +8,26 @@ import java.util.Map;
 import java.util.Optional;
 
 @ConfigurationProperties(prefix = "suapgw")
-public record GatewayProperties(String publicBaseUrl, List<Ente> enti, Suap suap, Db db, Broker broker,
+public record GatewayProperties(String configDir, String publicBaseUrl, List<Ente> enti, Suap suap, Db db, Broker broker,
                                 Endpoint catalogo, Endpoint frontoffice, Geowork geowork, Pareri pareri, Http http,
-                                Outbox outbox, Scrivania scrivania, Mail mail) {
+                                Outbox outbox, Scrivania scrivania, Mail mail, Osp osp, List<Funzionario> funzionari) {
+
+    /**
+     * The OSP workflow: the Comune's systems (GEOPOST, OSAPI, ERMES, GERI), the time each may take in the
+     * pre-istruttoria, how often GEOPOST is polled for missed events, and where rules, zones and templates are.
+     */
+    public record Osp(String geopostUrl, String osapiUrl, String ermesUrl, String geriUrl, long timeoutMs,
+                      long pollPeriodMs, String rules, String zones, String templates, long deadlineCheckMs,
+                      long reminderEveryHours) {
+    }
+
+    /** A user of the funzionario API (/api/funzionario/**); the password in Spring Security's encoded form. */
+    public record Funzionario(String username, String password) {
+    }
+
+    public List<Funzionario> funzionari() {
+        return funzionari == null ? List.of() : funzionari;
+    }
 
     /**
      * The InfoCamere scrivania (pre-SSU channel): where PddServiceSUAP is, how the Comune signs its communications

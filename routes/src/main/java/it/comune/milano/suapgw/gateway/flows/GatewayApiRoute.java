@@ -118,6 +118,14 @@ public class GatewayApiRoute extends RouteBuilder {
                     outcome.put("validatedBy", p.get("validated_by"));
                     outcome.put("frontOfficeNotifiedAt", p.get("fo_notified_at"));
                     out.put("outcome", outcome);
+                    // OSP: the pre-istruttoria of every round, and the communications composed for the applicant
+                    out.put("checklist", jdbc.queryForList("""
+                            select round, codice, descrizione, esito, evidenza, checked_at from osp_checklist
+                             where pratica_id = ? order by round, codice""", id));
+                    out.put("comunicazioni", jdbc.queryForList("""
+                            select id, round, tipo, stato, coalesce(testo, testo_proposto) as testo, validata_da, validata_il,
+                                   numero_concessione, id_avviso_geri, inviata_il from osp_comunicazione
+                             where pratica_id = ? order by created_at""", id));
                     out.put("pendingOutbound", jdbc.queryForList("""
                             select id, kind, status, attempts, next_attempt_at, last_error from outbox
                              where pratica_id = ? and status <> 'DONE' order by id""", id));

@@ -34,6 +34,12 @@ public class PareriDispatchRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        // an overdue request is sent again as a reminder, on the same channel, with its own duplicate-detection id
+        from("direct:outbox-PARERE_REMINDER").routeId("pareri-reminder")
+                .errorHandler(noErrorHandler())
+                .setProperty("sollecito", constant(true))
+                .to("direct:outbox-PARERE_REQUEST");
+
         from("direct:outbox-PARERE_REQUEST").routeId("pareri-dispatch")
                 .errorHandler(noErrorHandler())
                 .process(e -> {
@@ -41,7 +47,8 @@ public class PareriDispatchRoute extends RouteBuilder {
                     PraticaService.RichiestaDaInviare r = pratiche.richiesta(UUID.fromString(o.payload()));
                     Ente ente = props.ente(r.enteCode()).orElseThrow(
                             () -> new IllegalStateException("ente " + r.enteCode() + " no longer in the registry"));
-                    String body = requestJson(r, ente);
+                    int sollecito = Boolean.TRUE.equals(e.getProperty("sollecito", Boolean.class)) ? pratiche.reminders(r.id()) : 0;
+                    String body = requestJson(r, ente, sollecito);
                     e.getMessage().getHeaders().clear();
                     if (ente.byPec()) {
                         e.setProperty("richiestaDaInviare", r);
@@ -54,7 +61,8 @@ public class PareriDispatchRoute extends RouteBuilder {
                     e.getMessage().setHeader("idPratica", r.praticaId().toString());
                     e.getMessage().setHeader("schemaVersion", PareriMessages.SCHEMA_VERSION);
                     e.getMessage().setHeader("JMSXGroupID", r.praticaId().toString());
-                    e.getMessage().setHeader("_AMQ_DUPL_ID", "richiesta-" + r.id() + "-" + r.round());
+                    e.getMessage().setHeader("_AMQ_DUPL_ID", "richiesta-" + r.id() + "-" + r.round()
+                            + (sollecito > 0 ? "-sollecito-" + sollecito : ""));
                     e.getMessage().setBody(body);
                     e.setProperty("queue", ente.queue());
                     e.setProperty("ente", ente.code());
@@ -73,12 +81,18 @@ public class PareriDispatchRoute extends RouteBuilder {
     }
 
     /** The richiesta-parere JSON (schemas/messages), the same on every channel. */
-    String requestJson(PraticaService.RichiestaDaInviare r, Ente ente) {
+    String requestJson(PraticaService.RichiestaDaInviare r, Ente ente, int sollecito) {
         PraticaCanonica p = pratiche.canonical(r.praticaId());
         ObjectNode n = messages.richiesta(new RichiestaParere(r.id(), r.praticaId(), r.enteCode(), r.round(), r.deadline()),
                 p, ente, d -> DocumentApi.downloadUrl(props, d.sha256()), OffsetDateTime.now());
         if (r.codicePratica() != null) n.put("codicePratica", r.codicePratica());
         n.put("canale", r.canale());
+        if ("GEOPOST".equals(r.canale())) {
+            var checklist = n.putArray("checklist");
+            p.checklist().forEach(v -> checklist.addObject().put("codice", v.codice()).put("esito", v.esito())
+                    .put("evidenza", v.evidenza()));
+        }
+        if (sollecito > 0) n.put("sollecito", sollecito);
         if (r.previousId() != null) {
             n.putObject("parerePrecedente").put("idRichiesta", r.previousId().toString())
                     .put("esito", r.previousEsito().toLowerCase(java.util.Locale.ROOT));

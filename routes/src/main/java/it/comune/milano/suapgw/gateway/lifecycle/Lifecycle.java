@@ -56,14 +56,14 @@ public final class Lifecycle {
 
     /**
      * The event of the funzionario's validation. On the SSU a conformation ends the instance (the applicant presents a
-     * new one); on the scrivania the pratica stays open and waits for the integration.
+     * new one); on the scrivania and GEOPOST the pratica stays open and waits for the integration.
      */
     public static Evento validated(it.comune.milano.suapgw.model.Esito esito, it.comune.milano.suapgw.model.Canale canale) {
         return switch (esito) {
             case POSITIVO -> Evento.VALIDATED_POSITIVE;
             case NEGATIVO -> Evento.VALIDATED_NEGATIVE;
-            case CONFORMAZIONE -> canale == it.comune.milano.suapgw.model.Canale.SCRIVANIA
-                    ? Evento.VALIDATED_INTEGRATION_REQUEST : Evento.VALIDATED_CONFORMATION;
+            case CONFORMAZIONE -> canale == it.comune.milano.suapgw.model.Canale.SSU
+                    ? Evento.VALIDATED_CONFORMATION : Evento.VALIDATED_INTEGRATION_REQUEST;
         };
     }
 }

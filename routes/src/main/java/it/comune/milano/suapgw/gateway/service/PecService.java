@@ -101,7 +101,7 @@ public class PecService {
                     on conflict do nothing""", richiestaId, sha, a.name(), a.mimeType());
         }
         Parere parere = new Parere(replyId, richiestaId, ente.code(), m.esito(), m.prescrizioni(), m.motivazione(),
-                m.firmatario(), OffsetDateTime.now());
+                m.firmatario(), OffsetDateTime.now(), m.integrazioni());
         pratiche.recordParere(id, ente.code(), parere, "pec:" + m.from(), SsuHashes.sha256Hex(raw));
         log.info("PEC parere {} of {} on pratica {}", m.esito(), ente.code(), m.codicePratica());
         return Esito.RECORDED;

@@ -61,9 +61,12 @@ public class PraticaService {
     private final SsuMapper ssu;
     private final ObjectMapper json;
     private final GatewayProperties props;
+    private final OspProposals osp;
 
     public PraticaService(JdbcTemplate jdbc, OutboxStore outbox, TimelineStore timeline, DeadLetterStore deadLetters,
-                          DocumentStore documents, SsuMapper ssu, ObjectMapper json, GatewayProperties props) {
+                          DocumentStore documents, SsuMapper ssu, ObjectMapper json, GatewayProperties props,
+                          OspProposals osp) {
+        this.osp = osp;
         this.documents = documents;
         this.jdbc = jdbc;
         this.outbox = outbox;
@@ -275,7 +278,7 @@ public class PraticaService {
         }
     }
 
-    private void requestParere(UUID id, Ente ente, int round, UUID previous, LocalDate today) {
+    void requestParere(UUID id, Ente ente, int round, UUID previous, LocalDate today) {
         UUID rid = UUID.randomUUID();
         jdbc.update("""
                 insert into richiesta_parere (id, pratica_id, ente_code, round, deadline, status, requested_at, previous_id, channel)
@@ -346,7 +349,7 @@ public class PraticaService {
 
     @Transactional
     public void onParereRequestSent(UUID richiestaId, String enteCode, String sha256) {
-        UUID id = jdbc.queryForObject("update richiesta_parere set sent_at = now() where id = ? returning pratica_id",
+        UUID id = jdbc.queryForObject("update richiesta_parere set sent_at = coalesce(sent_at, now()) where id = ? returning pratica_id",
                 UUID.class, richiestaId);
         timeline.record(id, TimelineStore.OUT, "ENTE " + enteCode, "richiesta_parere", "SENT", sha256,
                 "request " + richiestaId);
@@ -392,9 +395,11 @@ public class PraticaService {
         try {
             jdbc.update("""
                     update richiesta_parere set status = 'ANSWERED', answered_at = now(), esito = ?,
-                           prescrizioni = cast(? as jsonb), motivazione = ?, firmatario = ?, reply_id = ?, reply_user = ?
+                           prescrizioni = cast(? as jsonb), integrazioni = cast(? as jsonb), motivazione = ?, firmatario = ?,
+                           reply_id = ?, reply_user = ?
                      where id = ?""",
-                    parere.esito().name(), json.writeValueAsString(parere.prescrizioni()), parere.motivazione(),
+                    parere.esito().name(), json.writeValueAsString(parere.prescrizioni()),
+                    json.writeValueAsString(parere.integrazioni()), parere.motivazione(),
                     parere.firmatario(), parere.replyId(), replyUser, parere.richiestaId());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -418,7 +423,14 @@ public class PraticaService {
         return EsitoRisposta.REJECTED;
     }
 
-    private void proposeOutcome(UUID id, StatoPratica state) {
+    void proposeOutcome(UUID id, StatoPratica state) {
+        if (channelOf(id) == Canale.GEOPOST) {
+            transition(id, state, Lifecycle.Evento.ALL_PARERI_RECEIVED);
+            Esito proposed = osp.propose(id);
+            jdbc.update("update pratica set outcome_proposed = ? where id = ?", proposed.name(), id);
+            outbox.enqueue(id, OutboxKind.GEOWORK_PROPOSE_OUTCOME.name(), "geowork:" + id, proposed.name());
+            return;
+        }
         // each ente's latest parere counts: an earlier conformation is superseded by the answer after the integration
         List<Esito> esiti = jdbc.queryForList("""
                 select distinct on (ente_code) esito from richiesta_parere
@@ -463,22 +475,36 @@ public class PraticaService {
         if (jdbc.queryForList("select id from pratica where id = ? for update", UUID.class, id).isEmpty()) {
             throw new SsuException(SsuErrorCode.ERROR_404_001, "unknown pratica " + v.praticaId());
         }
+        return validate(id, v.esito(), v.funzionario(), null, "GEOWORK");
+    }
+
+    /**
+     * The funzionario's validation of the proposed outcome, from Geowork's callback or the gateway's own API (where
+     * he may also edit the text of an OSP communication). A repeated validation of an answered round changes nothing.
+     */
+    @Transactional
+    public StatoPratica validate(UUID id, Esito esito, String funzionario, String testo, String source) {
+        lock(id);
         Map<String, Object> p = jdbc.queryForMap("select state, channel, outcome_validated from pratica where id = ?", id);
         StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
         Canale canale = Canale.valueOf((String) p.get("channel"));
-        if (state != StatoPratica.OUTCOME_PROPOSED && v.esito().name().equals(p.get("outcome_validated"))) {
+        if (state != StatoPratica.OUTCOME_PROPOSED && esito.name().equals(p.get("outcome_validated"))) {
             return state; // Geowork repeated its callback
         }
-        StatoPratica next = transition(id, state, Lifecycle.validated(v.esito(), canale));
+        StatoPratica next = transition(id, state, Lifecycle.validated(esito, canale));
         jdbc.update("update pratica set outcome_validated = ?, validated_by = ? where id = ?",
-                v.esito().name(), v.funzionario(), id);
-        timeline.record(id, TimelineStore.IN, "GEOWORK", "notificaValidazioneEsito", v.esito().name(), null,
-                "validated by " + v.funzionario());
+                esito.name(), funzionario, id);
+        timeline.record(id, TimelineStore.IN, source, "GEOWORK".equals(source) ? "notificaValidazioneEsito" : "validazione",
+                esito.name(), null, "validated by " + funzionario);
+        if (canale == Canale.GEOPOST) {
+            osp.onValidated(id, next, esito, funzionario, testo);
+            return next;
+        }
         // the pratica is answered on the channel it arrived on
         if (canale == Canale.SCRIVANIA) {
             long protocollo = jdbc.queryForObject("select nextval('scrivania_protocollo_seq')", Long.class);
             outbox.enqueue(id, OutboxKind.SCRIVANIA_SEND.name(), "scrivania:" + id,
-                    ScrivaniaService.answerPayload(next, v.esito(), protocollo, LocalDate.now()));
+                    ScrivaniaService.answerPayload(next, esito, protocollo, LocalDate.now()));
         } else {
             outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, next.ssuEvent());
             outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, next.ssuEvent());
@@ -507,9 +533,9 @@ public class PraticaService {
                 select d.sha256, d.name, d.mime_type, x.size from pratica_documento d join documento x on x.sha256 = d.sha256
                  where d.pratica_id = ? and d.status = 'VERIFIED' order by d.resource_id""",
                 (rs, i) -> new DocumentoVerificato(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)), id);
-        List<Ente> enti = jdbc.queryForList("select ente_code from richiesta_parere where pratica_id = ? order by ente_code",
+        List<Ente> enti = jdbc.queryForList("select distinct ente_code from richiesta_parere where pratica_id = ? order by ente_code",
                 String.class, id).stream().map(c -> props.ente(c).orElseThrow()).toList();
-        List<VoceChecklist> checklist = List.of(
+        List<VoceChecklist> checklist = Canale.GEOPOST.name().equals(p.get("channel")) ? osp.latestChecklist(id) : List.of(
                 new VoceChecklist("DOCUMENTI_INTEGRI", "Documents fetched and hash-verified", "PASS",
                         docs.size() + " documents"),
                 new VoceChecklist("ALLEGATO_1", "Pre-istruttoria checks (Allegato 1)", "DA_VERIFICARE",
@@ -556,6 +582,42 @@ public class PraticaService {
         return jdbc.queryForObject("select descriptor_version from pratica where id = ?", String.class, id);
     }
 
+    /** The funzionario rejects the composed communication of an OSP istanza; it waits for his own decision. */
+    @Transactional
+    public boolean rejectProposal(UUID id, String funzionario) {
+        lock(id);
+        return osp.reject(id, funzionario);
+    }
+
+    public int reminders(UUID richiestaId) {
+        return jdbc.queryForObject("select reminders from richiesta_parere where id = ?", Integer.class, richiestaId);
+    }
+
+    /**
+     * Open requests past their deadline: flagged overdue, and reminded on the ente's channel at most once per
+     * {@code reminderEvery}.
+     * @return how many reminders were scheduled
+     */
+    @Transactional
+    public int remindOverdue(java.time.Duration reminderEvery) {
+        List<Map<String, Object>> due = jdbc.queryForList("""
+                select id, pratica_id, ente_code, deadline from richiesta_parere
+                 where status = 'OPEN' and deadline < current_date
+                   and (reminded_at is null or reminded_at < now() - make_interval(secs => ?))
+                 for update skip locked""", (double) reminderEvery.toSeconds());
+        for (Map<String, Object> r : due) {
+            UUID rid = (UUID) r.get("id");
+            UUID id = (UUID) r.get("pratica_id");
+            jdbc.update("""
+                    update richiesta_parere set overdue_at = coalesce(overdue_at, now()), reminded_at = now(),
+                           reminders = reminders + 1 where id = ?""", rid);
+            outbox.enqueue(id, OutboxKind.PARERE_REMINDER.name(), null, rid.toString());
+            timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "scadenza parere " + r.get("ente_code"), "OVERDUE", null,
+                    "deadline " + r.get("deadline") + " passed: reminder scheduled");
+        }
+        return due.size();
+    }
+
     public int roundOf(UUID id) {
         return jdbc.queryForObject("select round from pratica where id = ?", Integer.class, id);
     }
@@ -582,6 +644,10 @@ public class PraticaService {
             throw new SsuException(SsuErrorCode.ERROR_500_002, "no instance with CUI uuid " + cuiUuid);
         }
         return ids.get(0);
+    }
+
+    Canale channelOf(UUID id) {
+        return Canale.valueOf(jdbc.queryForObject("select channel from pratica where id = ?", String.class, id));
     }
 
     StatoPratica stateOf(UUID id) {

@@ -1,0 +1,48 @@
+package it.comune.milano.suapgw.gateway.config;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+import java.util.List;
+
+/**
+ * The funzionario API (/api/funzionario/**) needs a user with role FUNZIONARIO (HTTP Basic, stateless). The
+ * system-to-system endpoints keep their own contracts' security (SSU hook, broker users, SOAP) and are not touched.
+ */
+@Configuration
+public class SecurityConfig {
+    public static final String FUNZIONARIO = "FUNZIONARIO";
+
+    @Bean
+    public SecurityFilterChain filterChain(HttpSecurity http) throws Exception {
+        http.csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/api/funzionario/**").hasRole(FUNZIONARIO)
+                        .anyRequest().permitAll())
+                .httpBasic(Customizer.withDefaults());
+        return http.build();
+    }
+
+    @Bean
+    public PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    public InMemoryUserDetailsManager funzionari(GatewayProperties props) {
+        List<UserDetails> users = props.funzionari().stream()
+                .map(f -> User.withUsername(f.username()).password(f.password()).roles(FUNZIONARIO).build())
+                .toList();
+        return new InMemoryUserDetailsManager(users);
+    }
+}

@@ -1,0 +1,279 @@
+package it.comune.milano.suapgw.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.simulators.EnteSimulator;
+import it.comune.milano.suapgw.simulators.GeopostSimulator;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The OSP workflow end to end: GEOPOST → pre-istruttoria (OSAPI, ERMES, GERI, zones) → enti → funzionario → GEOPOST. */
+class OspWorkflowIT extends AbstractGatewayIT {
+    static final Path ISTANZE = OSP.resolve("istanze");
+    static final AtomicInteger COPIES = new AtomicInteger(900001);
+
+    static JsonNode expected() throws Exception {
+        return JSON.readTree(OSP.resolve("expected.json").toFile());
+    }
+
+    static JsonNode istanza(JsonNode row) throws Exception {
+        return JSON.readTree(ISTANZE.resolve(row.path("file").asText()).toFile());
+    }
+
+    /** A sample istanza under a new id: no fixture answers for it, so every ente answers positivo. */
+    static ObjectNode copy(JsonNode istanza) {
+        ObjectNode c = istanza.deepCopy();
+        c.put("idIstanza", "GP-2026-" + COPIES.getAndIncrement());
+        return c;
+    }
+
+    JsonNode detailOf(String idIstanza) throws Exception {
+        return JSON.readTree(get("/api/pratiche/" + byCodice(idIstanza).path("id").asText()).body());
+    }
+
+    void awaitFinal(String idIstanza) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> byCodice(idIstanza) != null && byCodice(idIstanza).path("final").asBoolean());
+    }
+
+    static Map<String, String> round(JsonNode detail, int round) {
+        Map<String, String> out = new TreeMap<>();
+        detail.path("checklist").forEach(v -> {
+            if (v.path("round").asInt() == round) out.put(v.path("codice").asText(), v.path("esito").asText());
+        });
+        return out;
+    }
+
+    static List<List<String>> entiPerRound(JsonNode detail) {
+        List<List<String>> out = new ArrayList<>();
+        detail.path("pareri").forEach(p -> {
+            int r = p.path("round").asInt();
+            while (out.size() < r) out.add(new ArrayList<>());
+            out.get(r - 1).add(p.path("ente_code").asText());
+        });
+        out.forEach(l -> l.sort(null));
+        return out;
+    }
+
+    /** A sample whose expected path is a plain concession (no FAIL, no integration). */
+    static JsonNode plainConcession() throws Exception {
+        for (JsonNode row : expected()) {
+            boolean noFail = true;
+            for (JsonNode v : row.path("checklist")) noFail &= !"FAIL".equals(v.asText());
+            if (noFail && row.path("comunicazioni").size() == 1 && "CONCESSIONE".equals(row.path("comunicazioni").get(0).asText())
+                    && !"TEMPORANEA".equals(istanza(row).path("periodo").path("tipo").asText())) {
+                return row;
+            }
+        }
+        throw new IllegalStateException("no plain concession among the samples");
+    }
+
+    @Test
+    void everySampleIstanzaMatchesItsExpectedRowAndIntegrationsReconsultOnlyTheEntiThatAskedForThem() throws Exception {
+        enti();
+        JsonNode expected = expected();
+        for (JsonNode row : expected) {
+            GEOPOST.registerIntegrations(ISTANZE.resolve(row.path("file").asText()));
+            GEOPOST.submitIstanza(ISTANZE.resolve(row.path("file").asText()));
+        }
+        List<String> mismatches = new ArrayList<>();
+        for (JsonNode row : expected) {
+            String id = row.path("idIstanza").asText();
+            awaitFinal(id);
+            JsonNode d = detailOf(id);
+            Map<String, String> wantChecklist = new TreeMap<>();
+            row.path("checklist").fields().forEachRemaining(f -> wantChecklist.put(f.getKey(), f.getValue().asText()));
+            List<List<String>> wantEnti = new ArrayList<>();
+            row.path("entiPerRound").forEach(r -> {
+                List<String> l = new ArrayList<>();
+                r.forEach(x -> l.add(x.asText()));
+                l.sort(null);
+                wantEnti.add(l);
+            });
+            List<String> wantCom = new ArrayList<>();
+            row.path("comunicazioni").forEach(x -> wantCom.add(x.asText()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> GEOPOST.tipiComunicazioni(id).size() >= wantCom.size());
+            check(mismatches, id, "state", row.path("esitoFinale").asText(), d.path("state").asText());
+            check(mismatches, id, "checklist", wantChecklist, round(d, 1));
+            // rounds that consulted nobody (only allegati were missing) leave no parere: compare the non-empty ones
+            List<List<String>> gotEnti = entiPerRound(d);
+            check(mismatches, id, "enti per round", wantEnti.stream().filter(l -> !l.isEmpty()).toList(),
+                    gotEnti.stream().filter(l -> !l.isEmpty()).toList());
+            check(mismatches, id, "comunicazioni", wantCom, GEOPOST.tipiComunicazioni(id));
+            check(mismatches, id, "concessione in OSAPI", row.path("concessioneOsapi").asBoolean(), OSAPI.concessioni().containsKey(id));
+            check(mismatches, id, "canone in GERI", row.path("canoneGeri").asBoolean(), GERI.canoni().containsKey(id));
+            // a re-consultation names the ente's earlier parere
+            d.path("pareri").forEach(p -> {
+                if (p.path("round").asInt() > 1 && p.path("previous_id").isNull()) {
+                    mismatches.add(id + ": round " + p.path("round").asInt() + " request to " + p.path("ente_code").asText()
+                            + " does not name the earlier parere");
+                }
+            });
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
+    static void check(List<String> mismatches, String id, String what, Object want, Object got) {
+        if (!want.equals(got)) mismatches.add(id + " " + what + ": expected " + want + ", got " + got);
+    }
+
+    @Test
+    void ermesDownLeavesTheItemsUnavailableAndTheIstanzaCompletesOnceItIsBack() throws Exception {
+        enti();
+        ObjectNode istanza = copy(istanza(plainConcession()));
+        String id = istanza.path("idIstanza").asText();
+        ERMES.setAvailable(false);
+        try {
+            GEOPOST.submitIstanza(istanza);
+            await().atMost(Duration.ofSeconds(30)).until(() -> byCodice(id) != null
+                    && "UNAVAILABLE".equals(round(detailOf(id), 1).get("IMPATTO_ACUSTICO")));
+            JsonNode d = detailOf(id);
+            assertThat(d.path("state").asText()).isEqualTo("presented");
+            assertThat(d.path("pareri").size()).as("no ente consulted on an incomplete checklist").isZero();
+        } finally {
+            ERMES.setAvailable(true);
+        }
+        awaitFinal(id);
+        JsonNode d = detailOf(id);
+        assertThat(round(d, 1)).doesNotContainValue("UNAVAILABLE");
+        assertThat(d.path("state").asText()).isEqualTo("ended_by_positive_outcome");
+        assertThat(get("/api/pratiche/" + d.path("id").asText() + "/timeline").body()).contains("INCOMPLETE");
+    }
+
+    @Test
+    void noCommunicationReachesGeopostBeforeTheFunzionarioValidatesIt() throws Exception {
+        enti();
+        ObjectNode istanza = copy(istanza(plainConcession()));
+        String id = istanza.path("idIstanza").asText();
+        GEOWORK.setAutoValidate(false);
+        try {
+            GEOPOST.submitIstanza(istanza);
+            await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
+                    && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+            assertThat(GEOPOST.comunicazioni(id)).isEmpty();
+            assertThat(OSAPI.concessioni()).doesNotContainKey(id);
+
+            String path = "/api/funzionario/istanze/" + id + "/comunicazione";
+            assertThat(send("GET", path, null, null).statusCode()).isEqualTo(401);
+            assertThat(send("GET", path, null, "funzionario:wrong").statusCode()).isEqualTo(401);
+            HttpResponse<String> pending = send("GET", path, null, "funzionario:funzionario-secret");
+            assertThat(pending.statusCode()).isEqualTo(200);
+            JsonNode proposta = JSON.readTree(pending.body());
+            assertThat(proposta.path("tipo").asText()).isEqualTo("CONCESSIONE");
+            assertThat(proposta.path("testo").asText()).contains(id, "accolta");
+            assertThat(GEOPOST.comunicazioni(id)).as("reading the proposal sends nothing").isEmpty();
+
+            String edited = proposta.path("testo").asText() + "\nNota del funzionario: esporre la concessione in vetrina.";
+            HttpResponse<String> ok = send("POST", path, JSON.createObjectNode().put("azione", "VALIDA").put("testo", edited)
+                    .toString(), "funzionario:funzionario-secret");
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !GEOPOST.comunicazioni(id).isEmpty());
+            JsonNode sent = GEOPOST.comunicazioni(id).get(0);
+            assertThat(sent.path("tipo").asText()).isEqualTo("CONCESSIONE");
+            assertThat(sent.path("testo").asText()).isEqualTo(edited);
+            assertThat(sent.path("validataDa").asText()).isEqualTo("funzionario");
+            assertThat(sent.path("numeroConcessione").asText()).isEqualTo(OSAPI.concessioni().get(id).numeroConcessione());
+            assertThat(send("POST", path, "{\"azione\":\"VALIDA\"}", "funzionario:funzionario-secret").statusCode())
+                    .as("nothing left to validate").isIn(404, 409);
+        } finally {
+            GEOWORK.setAutoValidate(true);
+        }
+        awaitFinal(id);
+        assertThat(GEOPOST.tipiComunicazioni(id)).containsExactly("CONCESSIONE");
+    }
+
+    @Test
+    void anIstanzaFiledWhileTheGatewayCouldNotBeReachedIsTakenByTheCatchUpPollExactlyOnce() throws Exception {
+        enti();
+        ObjectNode istanza = copy(istanza(plainConcession()));
+        String id = istanza.path("idIstanza").asText();
+        GEOPOST.setPushEnabled(false);
+        GeopostSimulator.Event event;
+        try {
+            event = GEOPOST.submitIstanza(istanza);
+        } finally {
+            GEOPOST.setPushEnabled(true);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> byCodice(id) != null);
+        assertThat(jdbc.queryForObject("select via from geopost_event where chiave = ?", String.class, "ISTANZA:" + id))
+                .isEqualTo("POLL");
+        // the same event pushed late, and polled again: taken once
+        GeopostSimulator.PushResult late = GEOPOST.push(event);
+        assertThat(late.body()).contains("DUPLICATO");
+        jdbc.update("update geopost_cursor set last_seq = 0");
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "select last_seq from geopost_cursor", Long.class) >= event.seq());
+        assertThat(jdbc.queryForObject("select count(*) from pratica where codice_pratica = ?", Long.class, id)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select count(*) from geopost_event where chiave = ?", Long.class, "ISTANZA:" + id)).isEqualTo(1);
+        awaitFinal(id);
+    }
+
+    @Test
+    void anInvalidPushIsRefusedWithTheReasonAndStoresNothing() throws Exception {
+        long before = jdbc.queryForObject("select count(*) from pratica", Long.class);
+        ObjectNode istanza = copy(istanza(plainConcession()));
+        ((ObjectNode) istanza.withArray("allegati").get(0)).put("sha256", "0".repeat(64));
+        HttpResponse<String> r = send("POST", "/geopost/eventi",
+                JSON.createObjectNode().put("seq", 999999).put("tipo", "ISTANZA").set("istanza", istanza).toString(), null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("RICHIESTA_NON_VALIDA", "SHA-256");
+        HttpResponse<String> bad = send("POST", "/geopost/eventi", "{\"seq\":1,\"tipo\":\"ISTANZA\",\"istanza\":{\"idIstanza\":\"x\"}}", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("idIstanza");
+        assertThat(jdbc.queryForObject("select count(*) from pratica", Long.class)).isEqualTo(before);
+    }
+
+    @Test
+    void anOverdueParereIsFlaggedRemindedAndListed() throws Exception {
+        enti();
+        EnteSimulator mobilita = ENTI.stream().filter(e -> e.enteCode().equals("mobilita")).findFirst().orElseThrow();
+        ObjectNode istanza = copy(istanza(plainConcession()));
+        istanza.put("occupaCarreggiata", true);
+        String id = istanza.path("idIstanza").asText();
+        mobilita.stop();
+        try {
+            GEOPOST.submitIstanza(istanza);
+            await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject("""
+                    select count(*) from richiesta_parere r join pratica p on p.id = r.pratica_id
+                     where p.codice_pratica = ? and r.ente_code = 'mobilita' and r.sent_at is not null""", Long.class, id) == 1);
+            jdbc.update("""
+                    update richiesta_parere set deadline = current_date - 1 where ente_code = 'mobilita'
+                       and pratica_id = (select id from pratica where codice_pratica = ?)""", id);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode overdue = JSON.readTree(get("/api/pareri/scaduti").body());
+                for (JsonNode o : overdue) {
+                    if (id.equals(o.path("codicePratica").asText()) && o.path("solleciti").asInt() >= 1) return true;
+                }
+                return false;
+            });
+            assertThat(get("/api/pratiche/" + byCodice(id).path("id").asText() + "/timeline").body()).contains("OVERDUE");
+        } finally {
+            mobilita.start();
+        }
+        awaitFinal(id);
+    }
+
+    static HttpResponse<String> send(String method, String path, String body, String credentials) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(GATEWAY + path)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (credentials != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
