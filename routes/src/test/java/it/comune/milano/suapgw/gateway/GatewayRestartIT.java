@@ -1,0 +1,112 @@
+package it.comune.milano.suapgw.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.simulators.ErmesSimulator;
+import it.comune.milano.suapgw.simulators.GeopostSimulator;
+import it.comune.milano.suapgw.simulators.GeriSimulator;
+import it.comune.milano.suapgw.simulators.OsapiSimulator;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged gateway (routes/target/suap-gateway.jar) really stopped and started again on the same data: an istanza
+ * filed on GEOPOST while it was down (the push finds nobody) is taken by the catch-up poll after the restart, once.
+ */
+class GatewayRestartIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void anIstanzaFiledWhileTheGatewayIsStoppedIsTakenOnceAfterTheRestart() throws Exception {
+        Path jar = Path.of("target/suap-gateway.jar");
+        assertThat(jar).as("packaged gateway (built before integration tests)").exists();
+        Path data = Files.createTempDirectory("suapgw-restart");
+        int port = AbstractGatewayIT.freePort();
+        String gateway = "http://127.0.0.1:" + port;
+        Path osp = Path.of("../test-data/osp");
+        GeopostSimulator geopost = new GeopostSimulator(AbstractGatewayIT.freePort(), gateway);
+        OsapiSimulator osapi = new OsapiSimulator(AbstractGatewayIT.freePort(), osp.resolve("fixtures/osapi.json"));
+        ErmesSimulator ermes = new ErmesSimulator(AbstractGatewayIT.freePort(), osp.resolve("fixtures/ermes.json"));
+        GeriSimulator geri = new GeriSimulator(AbstractGatewayIT.freePort(), osp.resolve("fixtures/geri.json"));
+        List<String> args = List.of(
+                "--server.port=" + port, "--suapgw.config-dir=../config", "--suapgw.db.embedded-data-dir=" + data.resolve("pg"),
+                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"),
+                "--suapgw.broker.tcp-port=" + AbstractGatewayIT.freePort(),
+                "--suapgw.mail.smtp-port=" + AbstractGatewayIT.freePort(), "--suapgw.mail.imap-port=" + AbstractGatewayIT.freePort(),
+                "--suapgw.osp.geopost-url=" + geopost.baseUrl(), "--suapgw.osp.osapi-url=" + osapi.baseUrl(),
+                "--suapgw.osp.ermes-url=" + ermes.baseUrl(), "--suapgw.osp.geri-url=" + geri.baseUrl(),
+                "--suapgw.osp.poll-period-ms=300");
+        geopost.start();
+        osapi.start();
+        ermes.start();
+        geri.start();
+        Process gw = null;
+        try {
+            gw = start(jar, args, data.resolve("first.log"));
+            awaitUp(gateway);
+            stop(gw);
+            gw = null;
+
+            JsonNode sample = JSON.readTree(osp.resolve("istanze").toFile().listFiles((d, n) -> n.startsWith("02-"))[0]);
+            ObjectNode istanza = sample.deepCopy();
+            istanza.put("idIstanza", "GP-2026-990001");
+            geopost.submitIstanza(istanza);
+            assertThat(geopost.pushResults().get(0).ok()).as("nobody listens while the gateway is stopped").isFalse();
+
+            gw = start(jar, args, data.resolve("second.log"));
+            awaitUp(gateway);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> JSON.readTree(get(gateway + "/api/pratiche?codice=GP-2026-990001")).size() == 1);
+            // later polls and a late push of the same event take nothing more
+            GeopostSimulator.PushResult late = geopost.push(geopost.events().get(0));
+            assertThat(late.body()).contains("DUPLICATO");
+            int polls = geopost.pollCount();
+            await().atMost(Duration.ofSeconds(30)).until(() -> geopost.pollCount() >= polls + 3);
+            assertThat(JSON.readTree(get(gateway + "/api/pratiche?codice=GP-2026-990001")).size()).isEqualTo(1);
+            assertThat(JSON.readTree(get(gateway + "/api/stats")).path("received").asInt()).isEqualTo(1);
+        } finally {
+            if (gw != null) stop(gw);
+            geopost.stop();
+            osapi.stop();
+            ermes.stop();
+            geri.stop();
+        }
+    }
+
+    static Process start(Path jar, List<String> args, Path log) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-jar", jar.toString()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).directory(new File(".")).start();
+    }
+
+    static void stop(Process p) throws Exception {
+        p.destroy(); // SIGTERM: a graceful shutdown, as an operator's stop
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+    }
+
+    static void awaitUp(String gateway) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    }
+
+    static String get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
