@@ -106,6 +106,9 @@ abstract class AbstractGatewayIT {
         r.add("suapgw.osp.ermes-url", ERMES::baseUrl);
         r.add("suapgw.osp.geri-url", GERI::baseUrl);
         r.add("suapgw.osp.timeout-ms", () -> 1500);
+        r.add("suapgw.osp.timeouts.osapi", () -> 1500);
+        r.add("suapgw.osp.timeouts.ermes", () -> 1500);
+        r.add("suapgw.osp.timeouts.geri", () -> 1000);
         r.add("suapgw.osp.poll-period-ms", () -> 300);
         r.add("suapgw.osp.deadline-check-ms", () -> 500);
     }

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,6 +118,9 @@ class OspWorkflowIT extends AbstractGatewayIT {
             check(mismatches, id, "comunicazioni", wantCom, GEOPOST.tipiComunicazioni(id));
             check(mismatches, id, "concessione in OSAPI", row.path("concessioneOsapi").asBoolean(), OSAPI.concessioni().containsKey(id));
             check(mismatches, id, "canone in GERI", row.path("canoneGeri").asBoolean(), GERI.canoni().containsKey(id));
+            // every act released to the applicant is filed in Geowork too
+            List<String> atti = GEOWORK.atti(d.path("id").asText());
+            check(mismatches, id, "acts filed in Geowork", new TreeSet<>(wantCom), new TreeSet<>(atti));
             // a re-consultation names the ente's earlier parere
             d.path("pareri").forEach(p -> {
                 if (p.path("round").asInt() > 1 && p.path("previous_id").isNull()) {
@@ -195,6 +199,58 @@ class OspWorkflowIT extends AbstractGatewayIT {
         }
         awaitFinal(id);
         assertThat(GEOPOST.tipiComunicazioni(id)).containsExactly("CONCESSIONE");
+        await().atMost(Duration.ofSeconds(30)).until(() -> GEOWORK.atti(byCodice(id).path("id").asText()).contains("CONCESSIONE"));
+    }
+
+    @Test
+    void theFunzionarioMayRejectTheComposedTextAndDecideOtherwise() throws Exception {
+        enti();
+        ObjectNode istanza = copy(istanza(plainConcession()));
+        String id = istanza.path("idIstanza").asText();
+        String testo = "Si comunica il diniego dell'istanza " + id + " per contrasto con il piano della mobilità ciclabile.";
+        GEOWORK.setAutoValidate(false);
+        try {
+            GEOPOST.submitIstanza(istanza);
+            await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
+                    && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+            String path = "/api/funzionario/istanze/" + id + "/comunicazione";
+            String auth = "funzionario:funzionario-secret";
+            assertThat(send("POST", path, "{\"azione\":\"RIFIUTA\"}", auth).statusCode()).isEqualTo(200);
+            assertThat(send("GET", path, null, auth).statusCode()).as("the rejected text is gone").isEqualTo(404);
+            assertThat(send("POST", path, "{\"azione\":\"VALIDA\"}", auth).statusCode())
+                    .as("without a proposal the funzionario must say what he decides").isEqualTo(400);
+            assertThat(GEOPOST.comunicazioni(id)).isEmpty();
+            HttpResponse<String> r = send("POST", path, JSON.createObjectNode().put("azione", "VALIDA").put("tipo", "DINIEGO")
+                    .put("testo", testo).toString(), auth);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        } finally {
+            GEOWORK.setAutoValidate(true);
+        }
+        awaitFinal(id);
+        assertThat(byCodice(id).path("state").asText()).isEqualTo("ended_by_negative_outcome");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !GEOPOST.comunicazioni(id).isEmpty());
+        assertThat(GEOPOST.comunicazioni(id).get(0).path("tipo").asText()).isEqualTo("DINIEGO");
+        assertThat(GEOPOST.comunicazioni(id).get(0).path("testo").asText()).isEqualTo(testo);
+        assertThat(OSAPI.concessioni()).doesNotContainKey(id);
+    }
+
+    @Test
+    void aSlowSystemIsUnavailableNotPassed() throws Exception {
+        enti();
+        ObjectNode istanza = copy(istanza(plainConcession()));
+        String id = istanza.path("idIstanza").asText();
+        GERI.setDelay(Duration.ofMillis(2500)); // longer than GERI's timeout in these tests (1 s)
+        try {
+            GEOPOST.submitIstanza(istanza);
+            await().atMost(Duration.ofSeconds(30)).until(() -> byCodice(id) != null
+                    && "UNAVAILABLE".equals(round(detailOf(id), 1).get("MOROSITA_CANONE")));
+            assertThat(round(detailOf(id), 1).get("IMPATTO_ACUSTICO")).as("the other systems answered in time").isNotEqualTo("UNAVAILABLE");
+            assertThat(byCodice(id).path("state").asText()).isEqualTo("presented");
+        } finally {
+            GERI.setDelay(null);
+        }
+        awaitFinal(id);
+        assertThat(round(detailOf(id), 1)).containsEntry("MOROSITA_CANONE", "PASS");
     }
 
     @Test

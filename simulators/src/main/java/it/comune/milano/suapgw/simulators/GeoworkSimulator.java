@@ -12,6 +12,8 @@ import it.comune.milano.suapgw.schemas.geowork.NotificaValidazioneEsitoResponse;
 import it.comune.milano.suapgw.schemas.geowork.Pratica;
 import it.comune.milano.suapgw.schemas.geowork.ProponiEsito;
 import it.comune.milano.suapgw.schemas.geowork.ProponiEsitoResponse;
+import it.comune.milano.suapgw.schemas.geowork.RegistraAtto;
+import it.comune.milano.suapgw.schemas.geowork.RegistraAttoResponse;
 import it.comune.milano.suapgw.schemas.geowork.RegistraPratica;
 import it.comune.milano.suapgw.schemas.geowork.RegistraPraticaResponse;
 import jakarta.jws.WebService;
@@ -152,6 +154,14 @@ public class GeoworkSimulator {
     }
 
     /** Distinct registraPratica idempotency keys. */
+    /** The acts filed by registraAtto, by idempotency key (a repeat is kept once). */
+    private final java.util.Map<String, RegistraAtto> atti = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The types of the acts filed for a pratica, in no particular order. */
+    public List<String> atti(String idPratica) {
+        return atti.values().stream().filter(a -> idPratica.equals(a.getIdPratica())).map(a -> a.getTipoAtto()).toList();
+    }
+
     public int registrations() {
         return protocolByKey.size();
     }
@@ -373,6 +383,20 @@ public class GeoworkSimulator {
                 scheduleValidation(idPratica, esitoProposto);
             }
             return accepted();
+        }
+
+        @Override
+        public RegistraAttoResponse registraAtto(RegistraAtto request) throws GeoworkFault_Exception {
+            if (request == null || request.getIdempotencyKey() == null || request.getIdPratica() == null
+                    || request.getTipoAtto() == null || request.getTesto() == null) {
+                throw fault("GW-400", "idempotencyKey, idPratica, tipoAtto e testo sono obbligatori");
+            }
+            if (atti.putIfAbsent(request.getIdempotencyKey(), request) == null) {
+                LOG.info("registraAtto {} {} (key {})", request.getIdPratica(), request.getTipoAtto(), request.getIdempotencyKey());
+            }
+            RegistraAttoResponse response = new RegistraAttoResponse();
+            response.setRegistrato(true);
+            return response;
         }
 
         private ProponiEsitoResponse accepted() {

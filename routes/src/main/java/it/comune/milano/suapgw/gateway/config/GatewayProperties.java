@@ -17,8 +17,16 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
      * pre-istruttoria, how often GEOPOST is polled for missed events, and where rules, zones and templates are.
      */
     public record Osp(String geopostUrl, String osapiUrl, String ermesUrl, String geriUrl, long timeoutMs,
-                      long pollPeriodMs, String rules, String zones, String templates, long deadlineCheckMs,
-                      long reminderEveryHours) {
+                      Map<String, Long> timeouts, long pollPeriodMs, String rules, String zones, String templates,
+                      long deadlineCheckMs, long reminderEveryHours) {
+        /** The time a system (osapi, ermes, geri) may take: its own setting, else the default. */
+        public long timeoutMs(String system) {
+            return timeouts != null && timeouts.get(system) != null ? timeouts.get(system) : timeoutMs;
+        }
+
+        public long longestTimeoutMs() {
+            return java.util.stream.Stream.of("osapi", "ermes", "geri").mapToLong(this::timeoutMs).max().orElse(timeoutMs);
+        }
     }
 
     /** A user of the funzionario API (/api/funzionario/**); the password in Spring Security's encoded form. */

@@ -15,7 +15,12 @@ import it.comune.milano.suapgw.model.VoceChecklist;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import it.comune.milano.suapgw.schemas.geowork.RegistraAtto;
+import it.comune.milano.suapgw.schemas.geowork.RegistraAttoResponse;
+import org.apache.camel.component.cxf.common.message.CxfConstants;
 import org.apache.camel.component.http.HttpComponent;
+
+import javax.xml.datatype.DatatypeFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
@@ -53,14 +58,28 @@ public class OspRoute extends RouteBuilder {
         this.json = json;
     }
 
-    /** The HTTP client of the pre-istruttoria: a system slower than its timeout counts as unavailable. */
-    @Bean("osphttp")
-    public HttpComponent ospHttp(GatewayProperties props) {
+    /** The HTTP clients of the pre-istruttoria, one per system: a system slower than its timeout counts as unavailable. */
+    @Bean("osapihttp")
+    public HttpComponent osapiHttp(GatewayProperties props) {
+        return httpWithTimeout(props.osp().timeoutMs("osapi"));
+    }
+
+    @Bean("ermeshttp")
+    public HttpComponent ermesHttp(GatewayProperties props) {
+        return httpWithTimeout(props.osp().timeoutMs("ermes"));
+    }
+
+    @Bean("gerihttp")
+    public HttpComponent geriHttp(GatewayProperties props) {
+        return httpWithTimeout(props.osp().timeoutMs("geri"));
+    }
+
+    private static HttpComponent httpWithTimeout(long ms) {
         HttpComponent c = new HttpComponent();
-        c.setConnectTimeout(props.osp().timeoutMs());
-        c.setConnectionRequestTimeout(props.osp().timeoutMs());
-        c.setResponseTimeout(props.osp().timeoutMs());
-        c.setSoTimeout(props.osp().timeoutMs());
+        c.setConnectTimeout(ms);
+        c.setConnectionRequestTimeout(ms);
+        c.setResponseTimeout(ms);
+        c.setSoTimeout(ms);
         return c;
     }
 
@@ -123,7 +142,7 @@ public class OspRoute extends RouteBuilder {
                     e.setProperty("daVerificare", osp.daVerificare(o.praticaId()));
                     e.setProperty(ANSWERS, new HashMap<String, JsonNode>());
                 })
-                .multicast(collectAnswers()).parallelProcessing().timeout(cfg.timeoutMs() + 1000L)
+                .multicast(collectAnswers()).parallelProcessing().timeout(cfg.longestTimeoutMs() + 1000L)
                     .to("direct:osp-osapi", "direct:osp-ermes-acustica", "direct:osp-ermes-scia", "direct:osp-geri")
                 .end()
                 .process(e -> {
@@ -140,11 +159,13 @@ public class OspRoute extends RouteBuilder {
                     }
                 });
 
-        query("direct:osp-osapi", "osapi", d -> cfg.osapiUrl() + "/api/occupazioni", OspRoute::cfLonLat);
-        query("direct:osp-ermes-acustica", "ermes-acustica", d -> cfg.ermesUrl() + "/api/impatto-acustico", OspRoute::cfLonLat);
-        query("direct:osp-ermes-scia", "ermes-scia", d -> cfg.ermesUrl() + "/api/scia-somministrazione", OspRoute::cfLonLat);
-        query("direct:osp-geri", "geri", d -> cfg.geriUrl() + "/api/posizioni/" + OutboundHttp.segment(d.istanza().codiceFiscale()),
-                d -> null);
+        query("direct:osp-osapi", "osapi", "osapihttp", d -> cfg.osapiUrl() + "/api/occupazioni", OspRoute::cfLonLat);
+        query("direct:osp-ermes-acustica", "ermes-acustica", "ermeshttp", d -> cfg.ermesUrl() + "/api/impatto-acustico",
+                OspRoute::cfLonLat);
+        query("direct:osp-ermes-scia", "ermes-scia", "ermeshttp", d -> cfg.ermesUrl() + "/api/scia-somministrazione",
+                OspRoute::cfLonLat);
+        query("direct:osp-geri", "geri", "gerihttp",
+                d -> cfg.geriUrl() + "/api/posizioni/" + OutboundHttp.segment(d.istanza().codiceFiscale()), d -> null);
 
         // ------------------------------------------------------------ the validated act, in order
         from("direct:outbox-OSAPI_REGISTER").routeId("osp-osapi-register-concession")
@@ -175,6 +196,34 @@ public class OspRoute extends RouteBuilder {
                 .convertBodyTo(String.class)
                 .process(e -> outbound.onCommunicationSent(entry(e).praticaId(), UUID.fromString(entry(e).payload()),
                         json.readTree(e.getMessage().getBody(String.class)).path("ricevuta").asText()));
+
+        from("direct:outbox-GEOWORK_ATTO").routeId("osp-geowork-file-act")
+                .errorHandler(noErrorHandler())
+                .process(this::fileInGeowork)
+                .to("cxf:bean:geoworkClient")
+                .process(e -> {
+                    RegistraAttoResponse r = (RegistraAttoResponse) e.getMessage().getBody(List.class).get(0);
+                    if (!r.isRegistrato()) throw new IllegalStateException("Geowork did not file the act");
+                    outbound.onAttoFiled(entry(e).praticaId(), UUID.fromString(entry(e).payload()),
+                            e.getProperty("tipoAtto", String.class));
+                });
+    }
+
+    private void fileInGeowork(Exchange e) throws Exception {
+        UUID cid = UUID.fromString(entry(e).payload());
+        ObjectNode c = outbound.geopostCommunication(entry(e).praticaId(), cid);
+        RegistraAtto atto = new RegistraAtto();
+        atto.setIdempotencyKey("atto-" + cid);
+        atto.setIdPratica(entry(e).praticaId().toString());
+        atto.setTipoAtto(c.path("tipo").asText());
+        if (c.hasNonNull("numeroConcessione")) atto.setNumeroConcessione(c.path("numeroConcessione").asText());
+        atto.setTesto(c.path("testo").asText());
+        atto.setValidatoDa(c.path("validataDa").asText());
+        atto.setDataValidazione(DatatypeFactory.newInstance().newXMLGregorianCalendar(c.path("validataIl").asText()));
+        e.setProperty("tipoAtto", atto.getTipoAtto());
+        e.getMessage().getHeaders().clear();
+        e.getMessage().setHeader(CxfConstants.OPERATION_NAME, "registraAtto");
+        e.getMessage().setBody(atto);
     }
 
     private void takePolledEvents(Exchange e) throws Exception {
@@ -197,7 +246,8 @@ public class OspRoute extends RouteBuilder {
         String of(OspService.DaVerificare d);
     }
 
-    private void query(String from, String key, Url url, java.util.function.Function<OspService.DaVerificare, String> query) {
+    private void query(String from, String key, String component, Url url,
+                       java.util.function.Function<OspService.DaVerificare, String> query) {
         from(from).routeId("osp-query-" + key)
                 .errorHandler(noErrorHandler())
                 .process(e -> {
@@ -207,7 +257,7 @@ public class OspRoute extends RouteBuilder {
                     String q = query.apply(d);
                     if (q != null) e.getMessage().setHeader(Exchange.HTTP_QUERY, q);
                     e.getMessage().setBody(null);
-                    e.setProperty(OutboundHttp.URL, url.of(d).replaceFirst("^http", "osphttp"));
+                    e.setProperty(OutboundHttp.URL, url.of(d).replaceFirst("^http", component));
                     e.setProperty("answerKey", key);
                 })
                 .doTry()

@@ -106,6 +106,11 @@ public class OspOutbound {
         timeline.record(id, TimelineStore.OUT, "GEOPOST", "comunicazione " + tipo, "DELIVERED", null, "ricevuta " + ricevuta);
     }
 
+    @Transactional
+    public void onAttoFiled(UUID id, UUID cid, String tipo) {
+        timeline.record(id, TimelineStore.OUT, "GEOWORK", "registraAtto " + tipo, "REGISTERED", null, "comunicazione " + cid);
+    }
+
     private JsonNode dati(UUID id) {
         return read(jdbc.queryForObject("select dati::text from pratica where id = ?", String.class, id));
     }

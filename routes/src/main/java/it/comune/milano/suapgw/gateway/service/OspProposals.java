@@ -103,7 +103,7 @@ public class OspProposals {
     /**
      * The funzionario validated: the communication of the validated esito (the proposed one, or composed anew when the
      * funzionario decided otherwise), with the text as edited, is released through the outbox — for a concession
-     * first OSAPI, then GERI for a temporary occupation, then GEOPOST, in that order.
+     * first OSAPI, then GERI for a temporary occupation, then GEOPOST, then Geowork, in that order.
      */
     void onValidated(UUID id, StatoPratica next, Esito esito, String funzionario, String testoEditato) {
         Map<String, Object> c = pending(id);
@@ -138,6 +138,8 @@ public class OspProposals {
             }
         }
         outbox.enqueue(id, OutboxKind.GEOPOST_SEND.name(), key, cid.toString());
+        // the act as released is filed in Geowork's dossier too, whoever validated it
+        outbox.enqueue(id, OutboxKind.GEOWORK_ATTO.name(), key, cid.toString());
     }
 
     /** The funzionario rejected the composed text: it is set aside and the pratica waits for his own decision. */
