@@ -152,6 +152,11 @@ public class GatewayApiRoute extends RouteBuilder {
                     s.put("frontOfficeNotified", count("select count(*) from pratica where fo_notified_at is not null"));
                     s.put("outboundPending", count("select count(*) from outbox where status = 'PENDING'"));
                     s.put("deadLetters", count("select count(*) from dead_letter where replayed_at is null"));
+                    s.put("pecQuarantined", count("select count(*) from dead_letter where category = 'PEC_QUARANTINE'"));
+                    s.put("ospIstanze", count("select count(*) from pratica where channel = 'GEOPOST'"));
+                    s.put("ospComunicazioniDaValidare", count("select count(*) from osp_comunicazione where stato = 'PROPOSTA'"));
+                    s.put("ospComunicazioniInviate", count("select count(*) from osp_comunicazione where stato = 'INVIATA'"));
+                    s.put("pareriScaduti", count("select count(*) from richiesta_parere where status = 'OPEN' and deadline < current_date"));
                     Map<String, Object> byState = new LinkedHashMap<>();
                     jdbc.queryForList("select state, count(*) as n from pratica group by state order by state")
                             .forEach(r -> byState.put(((String) r.get("state")).toLowerCase(), r.get("n")));

@@ -114,6 +114,12 @@ public class OspRoute extends RouteBuilder {
                                 .put("idPratica", r.praticaId().toString()).toString());
                     } catch (OspService.EventoNonValido bad) {
                         refuse(e, bad.getMessage());
+                    } catch (org.springframework.dao.DuplicateKeyException raced) {
+                        // the catch-up poll took the same event a moment earlier: taken once, answer as a repeat
+                        OspService.Ricezione r = osp.receive(event, "PUSH");
+                        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+                        e.getMessage().setBody(json.createObjectNode().put("esito", r.esito())
+                                .put("idPratica", r.praticaId().toString()).toString());
                     }
                 });
 
