@@ -118,6 +118,11 @@ class OspWorkflowIT extends AbstractGatewayIT {
             check(mismatches, id, "comunicazioni", wantCom, GEOPOST.tipiComunicazioni(id));
             check(mismatches, id, "concessione in OSAPI", row.path("concessioneOsapi").asBoolean(), OSAPI.concessioni().containsKey(id));
             check(mismatches, id, "canone in GERI", row.path("canoneGeri").asBoolean(), GERI.canoni().containsKey(id));
+            // Geowork received the pratica with its checklist
+            var registered = GEOWORK.pratica(d.path("id").asText());
+            Map<String, String> inGeowork = new TreeMap<>();
+            if (registered != null) registered.getChecklist().forEach(v -> inGeowork.put(v.getCodice(), v.getEsito().value()));
+            check(mismatches, id, "checklist in Geowork", wantChecklist.keySet(), inGeowork.keySet());
             // every act released to the applicant is filed in Geowork too
             List<String> atti = GEOWORK.atti(d.path("id").asText());
             check(mismatches, id, "acts filed in Geowork", new TreeSet<>(wantCom), new TreeSet<>(atti));
