@@ -208,6 +208,39 @@ class OspWorkflowIT extends AbstractGatewayIT {
     }
 
     @Test
+    void aValidationOfAnEarlierProposalDoesNotDecideTheCurrentOne() throws Exception {
+        enti();
+        ObjectNode istanza = copy(istanza(plainConcession()));
+        String id = istanza.path("idIstanza").asText();
+        GEOWORK.setAutoValidate(false);
+        try {
+            GEOPOST.submitIstanza(istanza);
+            await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
+                    && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+            String pratica = byCodice(id).path("id").asText();
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/services/geowork-callback"))
+                    .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"notificaValidazioneEsito\"")
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>
+                            <gw:notificaValidazioneEsito xmlns:gw="http://geowork.comune.milano.it/suapgw/v1">
+                            <gw:idPratica>%s</gw:idPratica><gw:esitoValidato>NEGATIVO</gw:esitoValidato>
+                            <gw:funzionario>m.rossi</gw:funzionario><gw:dataValidazione>2026-05-01T10:00:00Z</gw:dataValidazione>
+                            <gw:idProposta>esito-%s-0</gw:idProposta></gw:notificaValidazioneEsito></soap:Body></soap:Envelope>"""
+                            .formatted(pratica, pratica))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).contains("outcome_proposed");
+            assertThat(byCodice(id).path("state").asText()).isEqualTo("outcome_proposed");
+            assertThat(GEOPOST.comunicazioni(id)).isEmpty();
+            GEOWORK.sendValidation(pratica, it.comune.milano.suapgw.schemas.geowork.Esito.POSITIVO);
+        } finally {
+            GEOWORK.setAutoValidate(true);
+        }
+        awaitFinal(id);
+        assertThat(byCodice(id).path("state").asText()).isEqualTo("ended_by_positive_outcome");
+        assertThat(get("/api/pratiche/" + byCodice(id).path("id").asText() + "/timeline").body()).contains("STALE");
+    }
+
+    @Test
     void theFunzionarioMayRejectTheComposedTextAndDecideOtherwise() throws Exception {
         enti();
         ObjectNode istanza = copy(istanza(plainConcession()));

@@ -220,7 +220,7 @@ public class GeoworkSimulator {
 
     /** Sends a validation callback now (with the usual retries), e.g. for a funzionario overriding the proposal. */
     public void sendValidation(String idPratica, Esito esito) {
-        scheduler.execute(() -> attemptValidation(idPratica, esito, 0));
+        scheduler.execute(() -> attemptValidation(idPratica, esito, null, 0));
     }
 
     // ------------------------------------------------------------------ CXF plumbing
@@ -271,11 +271,11 @@ public class GeoworkSimulator {
         return callbackPort;
     }
 
-    private void scheduleValidation(String idPratica, Esito esito) {
-        scheduler.schedule(() -> attemptValidation(idPratica, esito, 0), validationDelay.toMillis(), TimeUnit.MILLISECONDS);
+    private void scheduleValidation(String idPratica, Esito esito, String idProposta) {
+        scheduler.schedule(() -> attemptValidation(idPratica, esito, idProposta, 0), validationDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void attemptValidation(String idPratica, Esito esito, int attempt) {
+    private void attemptValidation(String idPratica, Esito esito, String idProposta, int attempt) {
         try {
             NotificaValidazioneEsito request = new NotificaValidazioneEsito();
             request.setIdPratica(idPratica);
@@ -283,6 +283,7 @@ public class GeoworkSimulator {
             request.setFunzionario(FUNZIONARIO);
             request.setDataValidazione(now());
             request.setNote("Esito validato dal funzionario");
+            request.setIdProposta(idProposta);
             NotificaValidazioneEsitoResponse response = callback().notificaValidazioneEsito(request);
             String stato = response == null ? null : response.getStatoPratica();
             validatedOutcomes.put(idPratica, esito.name());
@@ -298,7 +299,7 @@ public class GeoworkSimulator {
             validationRetries.incrementAndGet();
             LOG.warn("validation callback for {} failed (attempt {}), retrying in {} ms: {}", idPratica, attempt + 1, delay, e.toString());
             try {
-                scheduler.schedule(() -> attemptValidation(idPratica, esito, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                scheduler.schedule(() -> attemptValidation(idPratica, esito, idProposta, attempt + 1), delay, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 LOG.debug("simulator stopped, validation of {} abandoned", idPratica);
             }
@@ -380,7 +381,7 @@ public class GeoworkSimulator {
             pareri.put(idPratica, parere == null ? List.of() : List.copyOf(parere));
             LOG.info("proponiEsito {} {} (key {}) accepted", idPratica, esitoProposto, idempotencyKey);
             if (autoValidate) {
-                scheduleValidation(idPratica, esitoProposto);
+                scheduleValidation(idPratica, esitoProposto, idempotencyKey);
             }
             return accepted();
         }

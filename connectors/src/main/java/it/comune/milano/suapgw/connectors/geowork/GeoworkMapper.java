@@ -42,7 +42,12 @@ public class GeoworkMapper {
     }
 
     /** The answer of the funzionario, in canonical terms. */
-    public record Validazione(String praticaId, Esito esito, String funzionario, String note) {
+    /** The idempotency key of the proposal of a round; Geowork names it when it validates. */
+    public static String proposalKey(String praticaId, int round) {
+        return "esito-" + praticaId + "-" + round;
+    }
+
+    public record Validazione(String praticaId, Esito esito, String funzionario, String note, String idProposta) {
     }
 
     public RegistraPratica registraPratica(PraticaCanonica p, Function<DocumentoVerificato, String> downloadUrl) {
@@ -91,7 +96,7 @@ public class GeoworkMapper {
 
     public ProponiEsito proponiEsito(String praticaId, int round, Esito esito, List<SintesiParere> pareri) {
         ProponiEsito req = new ProponiEsito();
-        req.setIdempotencyKey("esito-" + praticaId + "-" + round);
+        req.setIdempotencyKey(proposalKey(praticaId, round));
         req.setIdPratica(praticaId);
         req.setEsitoProposto(it.comune.milano.suapgw.schemas.geowork.Esito.fromValue(esito.name()));
         for (SintesiParere s : pareri) {
@@ -107,6 +112,6 @@ public class GeoworkMapper {
 
     public Validazione validazione(NotificaValidazioneEsito n) {
         return new Validazione(n.getIdPratica(), Esito.valueOf(n.getEsitoValidato().value()), n.getFunzionario(),
-                n.getNote());
+                n.getNote(), n.getIdProposta());
     }
 }

@@ -57,7 +57,7 @@ public class PecMessages {
 
     public static String requestBody(String suap, String codicePratica, String codiceFiscale, String denominazione,
                                      String protocolloRi, String protocolloEnte, int round, LocalDate scadenza,
-                                     String procedimento, List<String> documenti) {
+                                     String procedimento, List<String> documenti, int sollecito) {
         StringBuilder b = new StringBuilder();
         b.append("SUAP: ").append(suap).append("\r\n");
         b.append("Pratica: ").append(codicePratica).append("\r\n");
@@ -67,6 +67,7 @@ public class PecMessages {
         b.append("Tipo messaggio: ").append(TIPO_RICHIESTA).append("\r\n");
         b.append("Round: ").append(round).append("\r\n");
         b.append("Scadenza: ").append(scadenza).append("\r\n");
+        if (sollecito > 0) b.append("Sollecito: ").append(sollecito).append("\r\n");
         b.append("\r\n");
         b.append("Richiesta di parere per il procedimento ").append(dash(procedimento)).append(".\r\n");
         b.append("Rispondere a questo messaggio indicando le righe Pratica:, Tipo messaggio: parere, ")

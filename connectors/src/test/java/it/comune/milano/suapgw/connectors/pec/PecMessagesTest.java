@@ -88,7 +88,7 @@ class PecMessagesTest {
         assertThat(PecMessages.subject("SUAP Comune di Milano", "01234567890", "Bar Sport S.r.l."))
                 .isEqualTo("SUAP Comune di Milano - 01234567890 - Bar Sport S.r.l.");
         String body = PecMessages.requestBody("c_f205-SUAP", "P-1", "01234567890", "Bar Sport", null, "r-1", 1,
-                java.time.LocalDate.of(2026, 12, 1), "SCIA_SOMMINISTRAZIONE", java.util.List.of("a.pdf"));
+                java.time.LocalDate.of(2026, 12, 1), "SCIA_SOMMINISTRAZIONE", java.util.List.of("a.pdf"), 0);
         assertThat(body).contains("SUAP: c_f205-SUAP\r\n", "Pratica: P-1\r\n", "Impresa: 01234567890 - Bar Sport\r\n",
                 "Protocollo RI: -\r\n", "Protocollo Ente: r-1\r\n", "Tipo messaggio: richiesta-parere\r\n");
     }

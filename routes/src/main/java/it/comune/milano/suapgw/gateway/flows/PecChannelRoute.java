@@ -84,7 +84,8 @@ public class PecChannelRoute extends RouteBuilder {
         }
         String body = PecMessages.requestBody(m.suapIdentificativo(), r.codicePratica(), r.codiceFiscale(),
                 r.denominazione(), r.protocolloRi(), r.id().toString(), r.round(), r.deadline(),
-                pratiche.canonical(r.praticaId()).procedureCode(), names);
+                pratiche.canonical(r.praticaId()).procedureCode(), names,
+                Boolean.TRUE.equals(e.getProperty("sollecito", Boolean.class)) ? pratiche.reminders(r.id()) : 0);
         e.getMessage().getHeaders().clear();
         e.getMessage().setHeader("Subject", PecMessages.subject(m.ufficioMittente(), r.codiceFiscale(), r.denominazione()));
         e.getMessage().setHeader("From", m.address());

@@ -475,6 +475,13 @@ public class PraticaService {
         if (jdbc.queryForList("select id from pratica where id = ? for update", UUID.class, id).isEmpty()) {
             throw new SsuException(SsuErrorCode.ERROR_404_001, "unknown pratica " + v.praticaId());
         }
+        String current = GeoworkMapper.proposalKey(id.toString(), roundOf(id));
+        if (v.idProposta() != null && !v.idProposta().equals(current)) {
+            // a late repeat of the validation of an earlier round: it must not decide the current one
+            timeline.record(id, TimelineStore.IN, "GEOWORK", "notificaValidazioneEsito", "STALE", null,
+                    "validation of proposal " + v.idProposta() + " ignored; the current proposal is " + current);
+            return stateOf(id);
+        }
         return validate(id, v.esito(), v.funzionario(), null, "GEOWORK");
     }
 
