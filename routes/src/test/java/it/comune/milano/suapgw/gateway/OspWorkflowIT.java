@@ -52,6 +52,14 @@ class OspWorkflowIT extends AbstractGatewayIT {
                 .until(() -> byCodice(idIstanza) != null && byCodice(idIstanza).path("final").asBoolean());
     }
 
+    /** Files the istanza and waits until its outcome is proposed (the funzionario's turn). */
+    void submitAndAwaitProposal(ObjectNode istanza) {
+        String id = istanza.path("idIstanza").asText();
+        GEOPOST.submitIstanza(istanza);
+        await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
+                && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+    }
+
     static Map<String, String> round(JsonNode detail, int round) {
         Map<String, String> out = new TreeMap<>();
         detail.path("checklist").forEach(v -> {
@@ -171,9 +179,7 @@ class OspWorkflowIT extends AbstractGatewayIT {
         String id = istanza.path("idIstanza").asText();
         GEOWORK.setAutoValidate(false);
         try {
-            GEOPOST.submitIstanza(istanza);
-            await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
-                    && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+            submitAndAwaitProposal(istanza);
             assertThat(GEOPOST.comunicazioni(id)).isEmpty();
             assertThat(OSAPI.concessioni()).doesNotContainKey(id);
 
@@ -214,9 +220,7 @@ class OspWorkflowIT extends AbstractGatewayIT {
         String id = istanza.path("idIstanza").asText();
         GEOWORK.setAutoValidate(false);
         try {
-            GEOPOST.submitIstanza(istanza);
-            await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
-                    && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+            submitAndAwaitProposal(istanza);
             String pratica = byCodice(id).path("id").asText();
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/services/geowork-callback"))
                     .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"notificaValidazioneEsito\"")
@@ -248,9 +252,7 @@ class OspWorkflowIT extends AbstractGatewayIT {
         String testo = "Si comunica il diniego dell'istanza " + id + " per contrasto con il piano della mobilità ciclabile.";
         GEOWORK.setAutoValidate(false);
         try {
-            GEOPOST.submitIstanza(istanza);
-            await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
-                    && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+            submitAndAwaitProposal(istanza);
             String path = "/api/funzionario/istanze/" + id + "/comunicazione";
             String auth = "funzionario:funzionario-secret";
             assertThat(send("POST", path, "{\"azione\":\"RIFIUTA\"}", auth).statusCode()).isEqualTo(200);
