@@ -52,12 +52,30 @@ class OspWorkflowIT extends AbstractGatewayIT {
                 .until(() -> byCodice(idIstanza) != null && byCodice(idIstanza).path("final").asBoolean());
     }
 
-    /** Files the istanza and waits until its outcome is proposed (the funzionario's turn). */
-    void submitAndAwaitProposal(ObjectNode istanza) {
+    /** What the funzionario does once the outcome of the istanza {@code id} is proposed. */
+    interface FunzionarioTurn {
+        void act(String id) throws Exception;
+    }
+
+    /**
+     * Files a copy of a plain concession with Geowork's automatic validation off, waits until its outcome is proposed
+     * (the funzionario's turn), lets {@code turn} act, and turns the automatic validation on again.
+     * @return the istanza's id
+     */
+    String withManualValidation(FunzionarioTurn turn) throws Exception {
+        enti();
+        ObjectNode istanza = copy(istanza(plainConcession()));
         String id = istanza.path("idIstanza").asText();
-        GEOPOST.submitIstanza(istanza);
-        await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
-                && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+        GEOWORK.setAutoValidate(false);
+        try {
+            GEOPOST.submitIstanza(istanza);
+            await().atMost(Duration.ofSeconds(60)).until(() -> byCodice(id) != null
+                    && "outcome_proposed".equals(byCodice(id).path("state").asText()));
+            turn.act(id);
+        } finally {
+            GEOWORK.setAutoValidate(true);
+        }
+        return id;
     }
 
     static Map<String, String> round(JsonNode detail, int round) {
@@ -174,40 +192,33 @@ class OspWorkflowIT extends AbstractGatewayIT {
 
     @Test
     void noCommunicationReachesGeopostBeforeTheFunzionarioValidatesIt() throws Exception {
-        enti();
-        ObjectNode istanza = copy(istanza(plainConcession()));
-        String id = istanza.path("idIstanza").asText();
-        GEOWORK.setAutoValidate(false);
-        try {
-            submitAndAwaitProposal(istanza);
-            assertThat(GEOPOST.comunicazioni(id)).isEmpty();
-            assertThat(OSAPI.concessioni()).doesNotContainKey(id);
+        String id = withManualValidation(idIstanza -> {
+            assertThat(GEOPOST.comunicazioni(idIstanza)).isEmpty();
+            assertThat(OSAPI.concessioni()).doesNotContainKey(idIstanza);
 
-            String path = "/api/funzionario/istanze/" + id + "/comunicazione";
+            String path = "/api/funzionario/istanze/" + idIstanza + "/comunicazione";
             assertThat(send("GET", path, null, null).statusCode()).isEqualTo(401);
             assertThat(send("GET", path, null, "funzionario:wrong").statusCode()).isEqualTo(401);
             HttpResponse<String> pending = send("GET", path, null, "funzionario:funzionario-secret");
             assertThat(pending.statusCode()).isEqualTo(200);
             JsonNode proposta = JSON.readTree(pending.body());
             assertThat(proposta.path("tipo").asText()).isEqualTo("CONCESSIONE");
-            assertThat(proposta.path("testo").asText()).contains(id, "accolta");
-            assertThat(GEOPOST.comunicazioni(id)).as("reading the proposal sends nothing").isEmpty();
+            assertThat(proposta.path("testo").asText()).contains(idIstanza, "accolta");
+            assertThat(GEOPOST.comunicazioni(idIstanza)).as("reading the proposal sends nothing").isEmpty();
 
             String edited = proposta.path("testo").asText() + "\nNota del funzionario: esporre la concessione in vetrina.";
             HttpResponse<String> ok = send("POST", path, JSON.createObjectNode().put("azione", "VALIDA").put("testo", edited)
                     .toString(), "funzionario:funzionario-secret");
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !GEOPOST.comunicazioni(id).isEmpty());
-            JsonNode sent = GEOPOST.comunicazioni(id).get(0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !GEOPOST.comunicazioni(idIstanza).isEmpty());
+            JsonNode sent = GEOPOST.comunicazioni(idIstanza).get(0);
             assertThat(sent.path("tipo").asText()).isEqualTo("CONCESSIONE");
             assertThat(sent.path("testo").asText()).isEqualTo(edited);
             assertThat(sent.path("validataDa").asText()).isEqualTo("funzionario");
-            assertThat(sent.path("numeroConcessione").asText()).isEqualTo(OSAPI.concessioni().get(id).numeroConcessione());
+            assertThat(sent.path("numeroConcessione").asText()).isEqualTo(OSAPI.concessioni().get(idIstanza).numeroConcessione());
             assertThat(send("POST", path, "{\"azione\":\"VALIDA\"}", "funzionario:funzionario-secret").statusCode())
                     .as("nothing left to validate").isIn(404, 409);
-        } finally {
-            GEOWORK.setAutoValidate(true);
-        }
+        });
         awaitFinal(id);
         assertThat(GEOPOST.tipiComunicazioni(id)).containsExactly("CONCESSIONE");
         await().atMost(Duration.ofSeconds(30)).until(() -> GEOWORK.atti(byCodice(id).path("id").asText()).contains("CONCESSIONE"));
@@ -215,13 +226,8 @@ class OspWorkflowIT extends AbstractGatewayIT {
 
     @Test
     void aValidationOfAnEarlierProposalDoesNotDecideTheCurrentOne() throws Exception {
-        enti();
-        ObjectNode istanza = copy(istanza(plainConcession()));
-        String id = istanza.path("idIstanza").asText();
-        GEOWORK.setAutoValidate(false);
-        try {
-            submitAndAwaitProposal(istanza);
-            String pratica = byCodice(id).path("id").asText();
+        String id = withManualValidation(idIstanza -> {
+            String pratica = byCodice(idIstanza).path("id").asText();
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/services/geowork-callback"))
                     .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"notificaValidazioneEsito\"")
                     .POST(HttpRequest.BodyPublishers.ofString("""
@@ -233,12 +239,10 @@ class OspWorkflowIT extends AbstractGatewayIT {
                             .formatted(pratica, pratica))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.body()).contains("outcome_proposed");
-            assertThat(byCodice(id).path("state").asText()).isEqualTo("outcome_proposed");
-            assertThat(GEOPOST.comunicazioni(id)).isEmpty();
+            assertThat(byCodice(idIstanza).path("state").asText()).isEqualTo("outcome_proposed");
+            assertThat(GEOPOST.comunicazioni(idIstanza)).isEmpty();
             GEOWORK.sendValidation(pratica, it.comune.milano.suapgw.schemas.geowork.Esito.POSITIVO);
-        } finally {
-            GEOWORK.setAutoValidate(true);
-        }
+        });
         awaitFinal(id);
         assertThat(byCodice(id).path("state").asText()).isEqualTo("ended_by_positive_outcome");
         assertThat(get("/api/pratiche/" + byCodice(id).path("id").asText() + "/timeline").body()).contains("STALE");
@@ -246,26 +250,19 @@ class OspWorkflowIT extends AbstractGatewayIT {
 
     @Test
     void theFunzionarioMayRejectTheComposedTextAndDecideOtherwise() throws Exception {
-        enti();
-        ObjectNode istanza = copy(istanza(plainConcession()));
-        String id = istanza.path("idIstanza").asText();
-        String testo = "Si comunica il diniego dell'istanza " + id + " per contrasto con il piano della mobilità ciclabile.";
-        GEOWORK.setAutoValidate(false);
-        try {
-            submitAndAwaitProposal(istanza);
-            String path = "/api/funzionario/istanze/" + id + "/comunicazione";
+        String testo = "Si comunica il diniego dell'istanza per contrasto con il piano della mobilità ciclabile.";
+        String id = withManualValidation(idIstanza -> {
+            String path = "/api/funzionario/istanze/" + idIstanza + "/comunicazione";
             String auth = "funzionario:funzionario-secret";
             assertThat(send("POST", path, "{\"azione\":\"RIFIUTA\"}", auth).statusCode()).isEqualTo(200);
             assertThat(send("GET", path, null, auth).statusCode()).as("the rejected text is gone").isEqualTo(404);
             assertThat(send("POST", path, "{\"azione\":\"VALIDA\"}", auth).statusCode())
                     .as("without a proposal the funzionario must say what he decides").isEqualTo(400);
-            assertThat(GEOPOST.comunicazioni(id)).isEmpty();
+            assertThat(GEOPOST.comunicazioni(idIstanza)).isEmpty();
             HttpResponse<String> r = send("POST", path, JSON.createObjectNode().put("azione", "VALIDA").put("tipo", "DINIEGO")
                     .put("testo", testo).toString(), auth);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        } finally {
-            GEOWORK.setAutoValidate(true);
-        }
+        });
         awaitFinal(id);
         assertThat(byCodice(id).path("state").asText()).isEqualTo("ended_by_negative_outcome");
         await().atMost(Duration.ofSeconds(30)).until(() -> !GEOPOST.comunicazioni(id).isEmpty());

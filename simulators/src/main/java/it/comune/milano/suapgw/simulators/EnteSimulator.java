@@ -37,7 +37,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -53,7 +52,7 @@ import java.util.regex.Pattern;
  * an entry for this ente and the request's {@code round}, that entry is the answer (esito, prescrizioni, integrazioni,
  * motivazione); otherwise the rules above apply.
  */
-public class EnteSimulator {
+public class EnteSimulator extends ReconnectingClient {
 
     public enum Protocol { CORE, AMQP }
 
@@ -100,16 +99,12 @@ public class EnteSimulator {
     private final AtomicInteger fixtureReplies = new AtomicInteger();
     private volatile JsonNode fixture = Json.object();
 
-    private volatile boolean running;
-    private volatile boolean connected;
-    private volatile CountDownLatch connectedLatch = new CountDownLatch(1);
     private volatile Duration replyDelay = Duration.ZERO;
-    private volatile CountDownLatch stopSignal = new CountDownLatch(1);
-    private Thread worker;
 
     public EnteSimulator(String enteCode, Protocol protocol, String brokerHost, int brokerPort, String user, String password,
                          List<Rule> rules) {
-        this.enteCode = Objects.requireNonNull(enteCode, "enteCode");
+        super("ente-" + Objects.requireNonNull(enteCode, "enteCode"));
+        this.enteCode = enteCode;
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.brokerHost = brokerHost;
         this.brokerPort = brokerPort;
@@ -218,53 +213,6 @@ public class EnteSimulator {
         return REQUEST_QUEUE_PREFIX + enteCode;
     }
 
-    /** Starts the consumer loop in the background (it keeps reconnecting while the broker is down). */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        stopSignal = new CountDownLatch(1);
-        worker = new Thread(this::loop, "ente-" + enteCode);
-        worker.setDaemon(true);
-        worker.start();
-    }
-
-    public void stop() {
-        Thread w;
-        synchronized (this) {
-            running = false;
-            stopSignal.countDown();
-            w = worker;
-            worker = null;
-        }
-        if (w != null) {
-            try {
-                w.join(5_000); // the receive loop polls every 500 ms
-                if (w.isAlive()) {
-                    w.interrupt();
-                    w.join(5_000);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    public boolean isConnected() {
-        return connected;
-    }
-
-    /** Waits until the consumer is attached to its queue. */
-    public boolean awaitConnected(Duration timeout) {
-        try {
-            return connectedLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** Artificial delay before each reply (default none). */
     public void setReplyDelay(Duration replyDelay) {
         this.replyDelay = replyDelay;
@@ -315,58 +263,33 @@ public class EnteSimulator {
         };
     }
 
-    private void loop() {
-        long backoff = 500;
-        int failures = 0;
-        while (running) {
-            CountDownLatch failed = new CountDownLatch(1);
-            try (Connection connection = connectionFactory().createConnection(user, password)) {
-                connection.setExceptionListener(e -> {
-                    LOG.warn("ente {}: connection lost: {}", enteCode, e.toString());
-                    failed.countDown();
-                });
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-                MessageConsumer consumer = session.createConsumer(session.createQueue(requestQueue()));
-                MessageProducer producer = session.createProducer(session.createQueue(REPLY_QUEUE));
-                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                connection.start();
-                connected = true;
-                connectedLatch.countDown();
-                backoff = 500;
-                failures = 0;
-                LOG.info("ente {} ({}) consuming {} on {}:{} as {}", enteCode, protocol, requestQueue(), brokerHost, brokerPort, user);
-                while (running && failed.getCount() > 0) {
-                    Message m = consumer.receive(500);
-                    if (m != null) {
-                        process(m, session, producer);
-                    }
-                }
-            } catch (JMSException | RuntimeException e) {
-                if (running && failures++ == 0) {
-                    LOG.warn("ente {} ({}) not connected to {}:{}: {} — retrying every {}-5000 ms", enteCode, protocol, brokerHost,
-                            brokerPort, e.toString(), backoff);
-                } else if (running) {
-                    LOG.debug("ente {} ({}) still not connected: {}", enteCode, protocol, e.toString());
-                }
-            } finally {
-                if (connected) {
-                    connected = false;
-                    connectedLatch = new CountDownLatch(1);
+    @Override
+    protected String target() {
+        return protocol + " " + brokerHost + ":" + brokerPort;
+    }
+
+    @Override
+    protected void session() throws JMSException {
+        CountDownLatch failed = new CountDownLatch(1);
+        try (Connection connection = connectionFactory().createConnection(user, password)) {
+            connection.setExceptionListener(e -> {
+                LOG.warn("ente {}: connection lost: {}", enteCode, e.toString());
+                failed.countDown();
+            });
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(requestQueue()));
+            MessageProducer producer = session.createProducer(session.createQueue(REPLY_QUEUE));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            connection.start();
+            connected();
+            LOG.info("ente {} ({}) consuming {} on {}:{} as {}", enteCode, protocol, requestQueue(), brokerHost, brokerPort, user);
+            while (running() && failed.getCount() > 0) {
+                Message m = consumer.receive(500);
+                if (m != null) {
+                    process(m, session, producer);
                 }
             }
-            if (!running) {
-                break;
-            }
-            try {
-                if (stopSignal.await(backoff, TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                break;
-            }
-            backoff = Math.min(backoff * 2, 5_000);
         }
-        LOG.info("ente {} stopped", enteCode);
     }
 
     private void process(Message message, Session session, MessageProducer producer) throws JMSException {

@@ -36,8 +36,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted, logged and never answered. Plain SMTP/IMAP (no TLS), AUTH with the full address as login, like the
  * GreenMail server embedded in the gateway.
  */
-public class PecEnteSimulator {
+public class PecEnteSimulator extends ReconnectingClient {
 
     /** A richiesta di parere handled; {@code esito} as sent (POSITIVO, NEGATIVO, CONFORMAZIONE). */
     public record Request(String codicePratica, int round, String procedura, String esito, Instant receivedAt) {
@@ -76,7 +74,7 @@ public class PecEnteSimulator {
     private final String imapHost;
     private final int imapPort;
     private final List<EnteSimulator.Rule> rules;
-    private final Session session;
+    private final Session mail;
 
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Reply> replies = new CopyOnWriteArrayList<>();
@@ -88,15 +86,11 @@ public class PecEnteSimulator {
     private volatile String displayName;
     private volatile String protocolPrefix;
     private volatile Duration pollInterval = Duration.ofMillis(250);
-    private volatile boolean running;
-    private volatile boolean connected;
-    private volatile CountDownLatch connectedLatch = new CountDownLatch(1);
-    private volatile CountDownLatch stopSignal = new CountDownLatch(1);
-    private Thread worker;
 
     public PecEnteSimulator(String enteCode, String address, String password, String smtpHost, int smtpPort, String imapHost,
                             int imapPort, List<EnteSimulator.Rule> rules) {
-        this.enteCode = Objects.requireNonNull(enteCode, "enteCode");
+        super("pec-ente-" + Objects.requireNonNull(enteCode, "enteCode"));
+        this.enteCode = enteCode;
         this.address = Objects.requireNonNull(address, "address");
         this.password = password;
         this.smtpHost = smtpHost;
@@ -106,7 +100,7 @@ public class PecEnteSimulator {
         this.rules = List.copyOf(rules == null ? List.of() : rules);
         this.displayName = defaultDisplayName(enteCode);
         this.protocolPrefix = defaultProtocolPrefix(enteCode);
-        this.session = Session.getInstance(mailProperties(smtpHost, smtpPort, imapHost, imapPort));
+        this.mail = Session.getInstance(mailProperties(smtpHost, smtpPort, imapHost, imapPort));
     }
 
     /**
@@ -183,20 +177,6 @@ public class PecEnteSimulator {
         this.pollInterval = pollInterval;
     }
 
-    public boolean isConnected() {
-        return connected;
-    }
-
-    /** Waits until the IMAP store is connected. */
-    public boolean awaitConnected(Duration timeout) {
-        try {
-            return connectedLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** Richieste answered, in order (duplicates and malformed messages excluded). */
     public List<Request> requests() {
         return List.copyOf(requests);
@@ -218,86 +198,27 @@ public class PecEnteSimulator {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Starts polling in the background (it keeps reconnecting while the mail server is down). */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        stopSignal = new CountDownLatch(1);
-        worker = new Thread(this::loop, "pec-ente-" + enteCode);
-        worker.setDaemon(true);
-        worker.start();
+    @Override
+    protected String target() {
+        return "mail server imap://" + imapHost + ":" + imapPort + " smtp://" + smtpHost + ":" + smtpPort;
     }
 
-    public void stop() {
-        Thread w;
-        synchronized (this) {
-            running = false;
-            stopSignal.countDown();
-            w = worker;
-            worker = null;
-        }
-        if (w != null) {
-            try {
-                w.join(5_000);
-                if (w.isAlive()) {
-                    w.interrupt();
-                    w.join(5_000);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void loop() {
-        long backoff = 500;
-        int failures = 0;
-        Store store = null;
-        while (running) {
-            try {
-                if (store == null || !store.isConnected()) {
-                    store = session.getStore("imap");
-                    store.connect(imapHost, imapPort, address, password);
-                    connected = true;
-                    connectedLatch.countDown();
-                    LOG.info("PEC ente {} polling imap://{}:{} INBOX of {}", enteCode, imapHost, imapPort, address);
-                }
+    @Override
+    protected void session() throws MessagingException, InterruptedException {
+        Store store = mail.getStore("imap");
+        try {
+            store.connect(imapHost, imapPort, address, password);
+            connected();
+            LOG.info("PEC ente {} polling imap://{}:{} INBOX of {}", enteCode, imapHost, imapPort, address);
+            while (running()) {
                 pollOnce(store);
-                backoff = 500;
-                failures = 0;
-                if (stopSignal.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
-                    break;
+                if (awaitStop(pollInterval.toMillis())) {
+                    return;
                 }
-            } catch (MessagingException | RuntimeException e) {
-                if (running && failures++ == 0) {
-                    LOG.warn("PEC ente {}: mail server {}:{}/{}:{} not usable: {} — retrying every {}-5000 ms", enteCode, imapHost, imapPort,
-                            smtpHost, smtpPort, e.toString(), backoff);
-                } else if (running) {
-                    LOG.debug("PEC ente {}: still failing: {}", enteCode, e.toString());
-                }
-                close(store);
-                store = null;
-                if (connected) {
-                    connected = false;
-                    connectedLatch = new CountDownLatch(1);
-                }
-                try {
-                    if (stopSignal.await(backoff, TimeUnit.MILLISECONDS)) {
-                        break;
-                    }
-                } catch (InterruptedException ie) {
-                    break;
-                }
-                backoff = Math.min(backoff * 2, 5_000);
-            } catch (InterruptedException e) {
-                break;
             }
+        } finally {
+            close(store);
         }
-        close(store);
-        connected = false;
-        LOG.info("PEC ente {} stopped", enteCode);
     }
 
     private static void close(Store store) {
@@ -316,7 +237,7 @@ public class PecEnteSimulator {
         inbox.open(Folder.READ_WRITE);
         try {
             for (Message m : inbox.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false))) {
-                if (!running) {
+                if (!running()) {
                     return;
                 }
                 handle((MimeMessage) m);
@@ -435,7 +356,7 @@ public class PecEnteSimulator {
         String subject = displayName + " - " + impresaFromSubject(requestSubject, fields.get("impresa"));
         String attachmentName = "parere-" + protocollo + ".pdf";
 
-        MimeMessage reply = new MimeMessage(session);
+        MimeMessage reply = new MimeMessage(mail);
         reply.setFrom(new InternetAddress(address));
         reply.setRecipient(Message.RecipientType.TO, new InternetAddress(to.getAddress()));
         reply.setSubject(subject, "UTF-8");

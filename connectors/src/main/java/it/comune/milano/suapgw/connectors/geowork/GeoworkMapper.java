@@ -37,16 +37,30 @@ public class GeoworkMapper {
         }
     }
 
+    /** The act released to the applicant, filed in Geowork's dossier; idempotent on the communication's id. */
+    public it.comune.milano.suapgw.schemas.geowork.RegistraAtto registraAtto(String praticaId, String idComunicazione,
+            String tipoAtto, String numeroConcessione, String testo, String validatoDa, String validataIl) {
+        var atto = new it.comune.milano.suapgw.schemas.geowork.RegistraAtto();
+        atto.setIdempotencyKey("atto-" + idComunicazione);
+        atto.setIdPratica(praticaId);
+        atto.setTipoAtto(tipoAtto);
+        atto.setNumeroConcessione(numeroConcessione);
+        atto.setTesto(testo);
+        atto.setValidatoDa(validatoDa);
+        atto.setDataValidazione(datatypes.newXMLGregorianCalendar(validataIl));
+        return atto;
+    }
+
     /** A summary of one ente's parere for the funzionario. */
     public record SintesiParere(String ente, String esito, List<String> prescrizioni, String motivazione) {
     }
 
-    /** The answer of the funzionario, in canonical terms. */
     /** The idempotency key of the proposal of a round; Geowork names it when it validates. */
     public static String proposalKey(String praticaId, int round) {
         return "esito-" + praticaId + "-" + round;
     }
 
+    /** The answer of the funzionario, in canonical terms. */
     public record Validazione(String praticaId, Esito esito, String funzionario, String note, String idProposta) {
     }
 

@@ -46,10 +46,6 @@ public class CityZones {
         }
     }
 
-    public List<Zona> all() {
-        return zone;
-    }
-
     /** The place of an istanza: its occupied polygon when drawn, else its point. */
     public static Geometry place(IstanzaOsp i) {
         if (i.poligono() != null) {

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The canonical view of a GEOPOST istanza (already valid against schemas/osp/geopost.yaml). */
 public record IstanzaOsp(String idIstanza, String tipo, String codiceFiscale, String denominazione, String indirizzo,
@@ -29,13 +27,6 @@ public record IstanzaOsp(String idIstanza, String tipo, String codiceFiscale, St
                 i.path("occupaCarreggiata").asBoolean(), periodo.path("tipo").asText(),
                 LocalDate.parse(periodo.path("dal").asText()),
                 periodo.hasNonNull("al") ? LocalDate.parse(periodo.path("al").asText()) : null);
-    }
-
-    /** The types of the allegati of an istanza or integration. */
-    public static Set<String> tipiAllegati(JsonNode allegati) {
-        Set<String> out = new LinkedHashSet<>();
-        allegati.forEach(a -> out.add(a.path("tipo").asText()));
-        return out;
     }
 
     public String periodoDescritto() {

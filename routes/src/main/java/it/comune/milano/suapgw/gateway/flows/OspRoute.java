@@ -3,6 +3,7 @@ package it.comune.milano.suapgw.gateway.flows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.connectors.geowork.GeoworkMapper;
 import it.comune.milano.suapgw.connectors.osp.Checklist;
 import it.comune.milano.suapgw.connectors.osp.IstanzaOsp;
 import it.comune.milano.suapgw.connectors.ssu.SsuSchemas;
@@ -20,7 +21,7 @@ import it.comune.milano.suapgw.schemas.geowork.RegistraAttoResponse;
 import org.apache.camel.component.cxf.common.message.CxfConstants;
 import org.apache.camel.component.http.HttpComponent;
 
-import javax.xml.datatype.DatatypeFactory;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The OSP workflow's conversations with the Comune's systems: GEOPOST events in (push and catch-up poll), the
@@ -46,9 +48,11 @@ public class OspRoute extends RouteBuilder {
     private final DeadLetterStore deadLetters;
     private final GatewayProperties props;
     private final ObjectMapper json;
+    private final GeoworkMapper geowork;
 
     public OspRoute(OspService osp, OspOutbound outbound, Checklist checklist, SsuSchemas schemas,
-                    DeadLetterStore deadLetters, GatewayProperties props, ObjectMapper json) {
+                    DeadLetterStore deadLetters, GatewayProperties props, ObjectMapper json, GeoworkMapper geowork) {
+        this.geowork = geowork;
         this.osp = osp;
         this.outbound = outbound;
         this.checklist = checklist;
@@ -217,15 +221,11 @@ public class OspRoute extends RouteBuilder {
 
     private void fileInGeowork(Exchange e) throws Exception {
         UUID cid = UUID.fromString(entry(e).payload());
+        // the act exactly as GEOPOST received it
         ObjectNode c = outbound.geopostCommunication(entry(e).praticaId(), cid);
-        RegistraAtto atto = new RegistraAtto();
-        atto.setIdempotencyKey("atto-" + cid);
-        atto.setIdPratica(entry(e).praticaId().toString());
-        atto.setTipoAtto(c.path("tipo").asText());
-        if (c.hasNonNull("numeroConcessione")) atto.setNumeroConcessione(c.path("numeroConcessione").asText());
-        atto.setTesto(c.path("testo").asText());
-        atto.setValidatoDa(c.path("validataDa").asText());
-        atto.setDataValidazione(DatatypeFactory.newInstance().newXMLGregorianCalendar(c.path("validataIl").asText()));
+        RegistraAtto atto = geowork.registraAtto(entry(e).praticaId().toString(), cid.toString(), c.path("tipo").asText(),
+                c.hasNonNull("numeroConcessione") ? c.path("numeroConcessione").asText() : null, c.path("testo").asText(),
+                c.path("validataDa").asText(), c.path("validataIl").asText());
         e.setProperty("tipoAtto", atto.getTipoAtto());
         e.getMessage().getHeaders().clear();
         e.getMessage().setHeader(CxfConstants.OPERATION_NAME, "registraAtto");
@@ -248,12 +248,8 @@ public class OspRoute extends RouteBuilder {
         }
     }
 
-    private interface Url {
-        String of(OspService.DaVerificare d);
-    }
-
-    private void query(String from, String key, String component, Url url,
-                       java.util.function.Function<OspService.DaVerificare, String> query) {
+    private void query(String from, String key, String component, Function<OspService.DaVerificare, String> url,
+                       Function<OspService.DaVerificare, String> query) {
         from(from).routeId("osp-query-" + key)
                 .errorHandler(noErrorHandler())
                 .process(e -> {
@@ -263,7 +259,7 @@ public class OspRoute extends RouteBuilder {
                     String q = query.apply(d);
                     if (q != null) e.getMessage().setHeader(Exchange.HTTP_QUERY, q);
                     e.getMessage().setBody(null);
-                    e.setProperty(OutboundHttp.URL, url.of(d).replaceFirst("^http", component));
+                    e.setProperty(OutboundHttp.URL, url.apply(d).replaceFirst("^http", component));
                     e.setProperty("answerKey", key);
                 })
                 .doTry()

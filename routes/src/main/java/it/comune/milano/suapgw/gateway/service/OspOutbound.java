@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import it.comune.milano.suapgw.connectors.osp.Comunicazioni;
 import it.comune.milano.suapgw.connectors.osp.Decisione;
 import it.comune.milano.suapgw.connectors.osp.IstanzaOsp;
+import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -82,17 +83,17 @@ public class OspOutbound {
         String testo = (String) c.get("testo");
         String numero = (String) c.get("numero_concessione");
         if (numero != null && testo.equals(c.get("testo_proposto"))) {
-            Decisione d = new Decisione((String) c.get("tipo"), strings(c.get("motivi")), strings(c.get("prescrizioni")),
-                    strings(c.get("integrazioni")));
+            Decisione d = new Decisione((String) c.get("tipo"), JsonColumns.strings(json, c.get("motivi")), JsonColumns.strings(json, c.get("prescrizioni")),
+                    JsonColumns.strings(json, c.get("integrazioni")));
             testo = comunicazioni.compose(proposals.istanza(id), d, numero);
         }
         ObjectNode n = json.createObjectNode();
         n.put("idComunicazione", cid.toString());
         n.put("tipo", (String) c.get("tipo"));
         n.put("testo", testo);
-        n.set("motivi", read(c.get("motivi")));
-        n.set("prescrizioni", read(c.get("prescrizioni")));
-        n.set("integrazioniRichieste", read(c.get("integrazioni")));
+        n.set("motivi", JsonColumns.read(json, c.get("motivi")));
+        n.set("prescrizioni", JsonColumns.read(json, c.get("prescrizioni")));
+        n.set("integrazioniRichieste", JsonColumns.read(json, c.get("integrazioni")));
         if (numero != null) n.put("numeroConcessione", numero);
         n.put("validataDa", (String) c.get("validata_da"));
         n.put("validataIl", ((Timestamp) c.get("validata_il")).toInstant().atOffset(ZoneOffset.UTC).toString());
@@ -112,20 +113,7 @@ public class OspOutbound {
     }
 
     private JsonNode dati(UUID id) {
-        return read(jdbc.queryForObject("select dati::text from pratica where id = ?", String.class, id));
+        return JsonColumns.read(json, jdbc.queryForObject("select dati::text from pratica where id = ?", String.class, id));
     }
 
-    private java.util.List<String> strings(Object jsonArray) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        read(jsonArray).forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private JsonNode read(Object s) {
-        try {
-            return json.readTree(String.valueOf(s));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

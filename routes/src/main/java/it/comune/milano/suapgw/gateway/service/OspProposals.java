@@ -1,6 +1,5 @@
 package it.comune.milano.suapgw.gateway.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import it.comune.milano.suapgw.connectors.osp.Comunicazioni;
@@ -8,6 +7,7 @@ import it.comune.milano.suapgw.connectors.osp.Decisione;
 import it.comune.milano.suapgw.connectors.osp.IstanzaOsp;
 import it.comune.milano.suapgw.connectors.osp.OspRules;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
 import it.comune.milano.suapgw.gateway.persistence.OutboxStore;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.model.Esito;
@@ -16,7 +16,6 @@ import it.comune.milano.suapgw.model.VoceChecklist;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,7 +47,8 @@ public class OspProposals {
     }
 
     public IstanzaOsp istanza(UUID id) {
-        return IstanzaOsp.of(read(jdbc.queryForObject("select dati::text from pratica where id = ?", String.class, id)));
+        return IstanzaOsp.of(JsonColumns.read(json,
+                jdbc.queryForObject("select dati::text from pratica where id = ?", String.class, id)));
     }
 
     public List<VoceChecklist> checklist(UUID id, int round) {
@@ -75,8 +75,8 @@ public class OspProposals {
                 insert into osp_comunicazione (id, pratica_id, round, tipo, testo_proposto, motivi, prescrizioni, integrazioni,
                                                stato, created_at)
                 values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), 'PROPOSTA', now())""",
-                UUID.randomUUID(), id, round, d.tipo(), testo, write(d.motivi()), write(d.prescrizioni()),
-                write(d.integrazioni()));
+                UUID.randomUUID(), id, round, d.tipo(), testo, JsonColumns.write(json, d.motivi()),
+                JsonColumns.write(json, d.prescrizioni()), JsonColumns.write(json, d.integrazioni()));
         timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "comunicazione " + d.tipo(), "PROPOSTA", null,
                 "round " + round + ": waiting for the funzionario's validation");
         return d.esito();
@@ -89,7 +89,8 @@ public class OspProposals {
                   from richiesta_parere where pratica_id = ? and status = 'ANSWERED' order by ente_code, round desc""",
                 (rs, i) -> new Decisione.ParereEnte(rs.getString(1),
                         props.ente(rs.getString(1)).map(e -> e.name()).orElse(rs.getString(1)),
-                        Esito.valueOf(rs.getString(2)), strings(rs.getString(3)), strings(rs.getString(4)),
+                        Esito.valueOf(rs.getString(2)), JsonColumns.strings(json, rs.getString(3)),
+                        JsonColumns.strings(json, rs.getString(4)),
                         rs.getString(5), rs.getInt(6) == round), id);
     }
 
@@ -122,8 +123,8 @@ public class OspProposals {
                     insert into osp_comunicazione (id, pratica_id, round, tipo, testo_proposto, motivi, prescrizioni,
                                                    integrazioni, stato, created_at)
                     values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), 'PROPOSTA', now())""",
-                    cid, id, round, tipo, comunicazioni.compose(istanza(id), d, null), write(d.motivi()),
-                    write(d.prescrizioni()), write(d.integrazioni()));
+                    cid, id, round, tipo, comunicazioni.compose(istanza(id), d, null), JsonColumns.write(json, d.motivi()),
+                    JsonColumns.write(json, d.prescrizioni()), JsonColumns.write(json, d.integrazioni()));
         }
         jdbc.update("""
                 update osp_comunicazione set stato = 'VALIDATA', testo = coalesce(?, testo_proposto), validata_da = ?,
@@ -159,25 +160,4 @@ public class OspProposals {
         return Math.round(i.superficieMq() * giorni * rules.canoneTemporaneaEuroMqGiorno() * 100) / 100.0;
     }
 
-    private List<String> strings(String jsonArray) {
-        List<String> out = new ArrayList<>();
-        read(jsonArray).forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private String write(Object o) {
-        try {
-            return json.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private JsonNode read(String s) {
-        try {
-            return json.readTree(s);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -268,8 +268,4 @@ public class OspService {
         }
         return true;
     }
-
-    public List<VoceChecklist> checklistOf(UUID id) {
-        return proposals.latestChecklist(id);
-    }
 }

@@ -1,6 +1,5 @@
 package it.comune.milano.suapgw.gateway.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +10,7 @@ import it.comune.milano.suapgw.connectors.ssu.SsuHashes;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
+import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
 import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
 import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.OutboxStore;
@@ -321,7 +321,7 @@ public class PraticaService {
      */
     private List<Ente> competentEnti(UUID id, Canale canale) {
         if (canale != Canale.SSU) {
-            JsonNode dati = readJson(jdbc.queryForObject("select coalesce(dati::text, '{}') from pratica where id = ?", String.class, id));
+            JsonNode dati = JsonColumns.read(json, jdbc.queryForObject("select coalesce(dati::text, '{}') from pratica where id = ?", String.class, id));
             List<Ente> out = new ArrayList<>();
             dati.path("enti").forEach(c -> props.ente(c.asText()).ifPresent(out::add));
             return out;
@@ -392,18 +392,14 @@ public class PraticaService {
 
     /** Records an ente's parere on its open request (caller holds the pratica lock) and moves the istruttoria on. */
     void recordParere(UUID id, String enteCode, Parere parere, String replyUser, String rawHash) {
-        try {
-            jdbc.update("""
-                    update richiesta_parere set status = 'ANSWERED', answered_at = now(), esito = ?,
-                           prescrizioni = cast(? as jsonb), integrazioni = cast(? as jsonb), motivazione = ?, firmatario = ?,
-                           reply_id = ?, reply_user = ?
-                     where id = ?""",
-                    parere.esito().name(), json.writeValueAsString(parere.prescrizioni()),
-                    json.writeValueAsString(parere.integrazioni()), parere.motivazione(),
-                    parere.firmatario(), parere.replyId(), replyUser, parere.richiestaId());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        jdbc.update("""
+                update richiesta_parere set status = 'ANSWERED', answered_at = now(), esito = ?,
+                       prescrizioni = cast(? as jsonb), integrazioni = cast(? as jsonb), motivazione = ?, firmatario = ?,
+                       reply_id = ?, reply_user = ?
+                 where id = ?""",
+                parere.esito().name(), JsonColumns.write(json, parere.prescrizioni()),
+                JsonColumns.write(json, parere.integrazioni()), parere.motivazione(),
+                parere.firmatario(), parere.replyId(), replyUser, parere.richiestaId());
         timeline.record(id, TimelineStore.IN, "ENTE " + enteCode, "risposta_parere", parere.esito().name(),
                 rawHash, "reply " + parere.replyId());
         Integer open = jdbc.queryForObject(
@@ -446,16 +442,8 @@ public class PraticaService {
         return jdbc.query("""
                 select distinct on (ente_code) ente_code, esito, prescrizioni, motivazione from richiesta_parere
                  where pratica_id = ? and status = 'ANSWERED' order by ente_code, round desc""",
-                (rs, i) -> {
-                    List<String> prescrizioni = new ArrayList<>();
-                    try {
-                        String p = rs.getString(3);
-                        if (p != null) json.readTree(p).forEach(n -> prescrizioni.add(n.asText()));
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return new GeoworkMapper.SintesiParere(rs.getString(1), rs.getString(2), prescrizioni, rs.getString(4));
-                }, id);
+                (rs, i) -> new GeoworkMapper.SintesiParere(rs.getString(1), rs.getString(2),
+                        JsonColumns.strings(json, rs.getString(3)), rs.getString(4)), id);
     }
 
     @Transactional
@@ -582,7 +570,7 @@ public class PraticaService {
     }
 
     public JsonNode cuiOf(UUID id) {
-        return readJson(jdbc.queryForObject("select cui::text from pratica where id = ?", String.class, id));
+        return JsonColumns.read(json, jdbc.queryForObject("select cui::text from pratica where id = ?", String.class, id));
     }
 
     public String descriptorVersionOf(UUID id) {
@@ -634,15 +622,7 @@ public class PraticaService {
     }
 
     private JsonNode descriptorOf(UUID id) {
-        return readJson(jdbc.queryForObject("select descriptor::text from pratica where id = ?", String.class, id));
-    }
-
-    JsonNode readJson(String s) {
-        try {
-            return json.readTree(s);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonColumns.read(json, jdbc.queryForObject("select descriptor::text from pratica where id = ?", String.class, id));
     }
 
     private UUID praticaIdByCui(String cuiUuid) {

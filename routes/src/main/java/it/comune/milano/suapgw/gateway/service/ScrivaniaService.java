@@ -1,6 +1,5 @@
 package it.comune.milano.suapgw.gateway.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,6 +12,7 @@ import it.comune.milano.suapgw.connectors.scrivania.ScrivaniaMapper;
 import it.comune.milano.suapgw.connectors.ssu.SsuHashes;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
+import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
 import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.model.Canale;
@@ -242,7 +242,7 @@ public class ScrivaniaService {
 
     /** Builds the communication from the outbox payload, repeating the references of the message that shared the pratica. */
     public Comunicazione communication(UUID id, String payload) {
-        JsonNode a = read(payload);
+        JsonNode a = JsonColumns.read(json, payload);
         Map<String, Object> m = jdbc.queryForMap("""
                 select message_xml, codice_pratica from scrivania_message
                  where pratica_id = ? and tipo_cooperazione = ? order by received_at limit 1""", id, CONDIVISIONE);
@@ -286,11 +286,4 @@ public class ScrivaniaService {
                 "protocollo " + protocollo + ", risposta: " + returnValue);
     }
 
-    private JsonNode read(String s) {
-        try {
-            return json.readTree(s);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
