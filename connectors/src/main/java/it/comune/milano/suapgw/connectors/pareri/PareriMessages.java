@@ -4,12 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import it.comune.milano.suapgw.connectors.contract.JsonContracts;
 import it.comune.milano.suapgw.model.DocumentoVerificato;
 import it.comune.milano.suapgw.model.Ente;
 import it.comune.milano.suapgw.model.Esito;
@@ -32,15 +27,11 @@ public class PareriMessages {
     private static final String RISPOSTA = "classpath:messages/risposta-parere-v1.schema.json";
 
     private final ObjectMapper json;
-    private final JsonSchema richiestaSchema;
-    private final JsonSchema rispostaSchema;
+    private final JsonContracts contracts;
 
-    public PareriMessages(ObjectMapper json) {
+    public PareriMessages(ObjectMapper json, JsonContracts contracts) {
         this.json = json;
-        JsonSchemaFactory f = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
-        SchemaValidatorsConfig cfg = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-        this.richiestaSchema = f.getSchema(SchemaLocation.of(RICHIESTA), cfg);
-        this.rispostaSchema = f.getSchema(SchemaLocation.of(RISPOSTA), cfg);
+        this.contracts = contracts;
     }
 
     /** Thrown when a message does not satisfy its schema; the text lists every violation. */
@@ -50,6 +41,7 @@ public class PareriMessages {
         }
     }
 
+    /** The request, complete and valid against its schema (documents by reference only). */
     public ObjectNode richiesta(RichiestaParere r, PraticaCanonica p, Ente ente,
                                 Function<DocumentoVerificato, String> downloadUrl, OffsetDateTime now) {
         ObjectNode n = json.createObjectNode();
@@ -57,6 +49,18 @@ public class PareriMessages {
         n.put("idRichiesta", r.id().toString());
         n.put("idPratica", p.id().toString());
         if (p.cuiUuid() != null) n.put("cuiUuid", p.cuiUuid());
+        if (r.codicePratica() != null) n.put("codicePratica", r.codicePratica());
+        n.put("canale", r.canale().name());
+        if (!r.checklist().isEmpty()) {
+            ArrayNode checklist = n.putArray("checklist");
+            r.checklist().forEach(v -> checklist.addObject().put("codice", v.codice()).put("esito", v.esito())
+                    .put("evidenza", v.evidenza()));
+        }
+        if (r.sollecito() > 0) n.put("sollecito", r.sollecito());
+        if (r.precedente() != null) {
+            n.putObject("parerePrecedente").put("idRichiesta", r.precedente().idRichiesta().toString())
+                    .put("esito", r.precedente().esito().name().toLowerCase(java.util.Locale.ROOT));
+        }
         if (p.municipality() != null) n.put("comune", p.municipality());
         ObjectNode ric = n.putObject("richiedente");
         if (p.applicantCf() != null) ric.put("codiceFiscale", p.applicantCf());
@@ -82,7 +86,7 @@ public class PareriMessages {
             dn.put("url", downloadUrl.apply(d));
         }
         n.put("inviataIl", now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS).toString());
-        check(richiestaSchema, n, "richiesta-parere");
+        check(RICHIESTA, n, "richiesta-parere");
         return n;
     }
 
@@ -95,7 +99,7 @@ public class PareriMessages {
             throw new InvalidMessageException("reply is not JSON: " + e.getMessage());
         }
         if (n == null || !n.isObject()) throw new InvalidMessageException("reply is not a JSON object");
-        check(rispostaSchema, n, "risposta-parere");
+        check(RISPOSTA, n, "risposta-parere");
         List<String> prescrizioni = new ArrayList<>();
         n.path("prescrizioni").forEach(p -> prescrizioni.add(p.asText()));
         List<String> integrazioni = new ArrayList<>();
@@ -106,11 +110,8 @@ public class PareriMessages {
                 OffsetDateTime.parse(n.path("dataParere").asText()), integrazioni);
     }
 
-    private static void check(JsonSchema schema, JsonNode n, String what) {
-        var errors = schema.validate(n);
-        if (!errors.isEmpty()) {
-            throw new InvalidMessageException(what + " invalid: " + String.join("; ",
-                    errors.stream().map(ValidationMessage::getMessage).sorted().toList()));
-        }
+    private void check(String schema, JsonNode n, String what) {
+        List<String> errors = contracts.validate(schema, n);
+        if (!errors.isEmpty()) throw new InvalidMessageException(what + " invalid: " + String.join("; ", errors));
     }
 }

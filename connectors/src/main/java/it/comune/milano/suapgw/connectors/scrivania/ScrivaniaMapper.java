@@ -104,6 +104,18 @@ public class ScrivaniaMapper {
                 comuneCatastale, moduli);
     }
 
+    /** The mime type of a file of the package, from its name (the cooperation messages carry none). */
+    public static String mimeType(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".p7m")) return "application/pkcs7-mime";
+        if (n.endsWith(".pdf")) return "application/pdf";
+        if (n.endsWith(".xml")) return "application/xml";
+        if (n.endsWith(".jpg") || n.endsWith(".jpeg")) return "image/jpeg";
+        if (n.endsWith(".svg")) return "image/svg+xml";
+        if (n.endsWith(".dwf")) return "model/vnd.dwf";
+        return "application/octet-stream";
+    }
+
     /** Every ente named by the moduli, each once, in the order they appear. */
     public static List<PraticaScrivania.EnteCoinvolto> entiCoinvolti(PraticaScrivania p) {
         List<PraticaScrivania.EnteCoinvolto> out = new ArrayList<>();

@@ -2,6 +2,8 @@ package it.comune.milano.suapgw.connectors.ssu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.connectors.contract.ContentHashes;
+import it.comune.milano.suapgw.connectors.contract.JsonContracts;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -13,19 +15,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SsuContractTest {
     final ObjectMapper json = new ObjectMapper();
-    final SsuSchemas schemas = new SsuSchemas();
+    final JsonContracts schemas = new JsonContracts();
 
     @Test
     void hashesAreCheckedForEveryAlgorithmAndEncoding() {
         byte[] content = "istanza".getBytes(StandardCharsets.UTF_8);
         for (String alg : new String[] {"S256", "S384", "S512"}) {
-            byte[] d = SsuHashes.digest(alg, content);
-            assertThat(SsuHashes.matches(alg, HexFormat.of().formatHex(d), content)).isTrue();
-            assertThat(SsuHashes.matches(alg, HexFormat.of().formatHex(d).toUpperCase(), content)).isTrue();
-            assertThat(SsuHashes.matches(alg, Base64.getEncoder().encodeToString(d), content)).isTrue();
-            assertThat(SsuHashes.matches(alg, HexFormat.of().formatHex(d), "altro".getBytes())).isFalse();
+            byte[] d = ContentHashes.digest(alg, content);
+            assertThat(ContentHashes.matches(alg, HexFormat.of().formatHex(d), content)).isTrue();
+            assertThat(ContentHashes.matches(alg, HexFormat.of().formatHex(d).toUpperCase(), content)).isTrue();
+            assertThat(ContentHashes.matches(alg, Base64.getEncoder().encodeToString(d), content)).isTrue();
+            assertThat(ContentHashes.matches(alg, HexFormat.of().formatHex(d), "altro".getBytes())).isFalse();
         }
-        assertThat(SsuHashes.matches("S256", "not a hash!", content)).isFalse();
+        assertThat(ContentHashes.matches("S256", "not a hash!", content)).isFalse();
     }
 
     @Test
@@ -35,9 +37,9 @@ class SsuContractTest {
                  "instance_descriptor_version":"1",
                  "instance_index":[{"code":"C","ref":"r","resource_id":"d1","hash":"ab","alg_hash":"S256"}],
                  "general_index":[]}""");
-        assertThat(schemas.validate(SsuSchemas.SEND_INSTANCE, ok)).isEmpty();
+        assertThat(schemas.validate(SsuContract.SEND_INSTANCE, ok)).isEmpty();
         JsonNode badDate = json.readTree(ok.toString().replace("2026-11-25", "25/11/2026"));
-        assertThat(schemas.validate(SsuSchemas.SEND_INSTANCE, badDate)).anyMatch(m -> m.contains("data"));
+        assertThat(schemas.validate(SsuContract.SEND_INSTANCE, badDate)).anyMatch(m -> m.contains("data"));
     }
 
     @Test

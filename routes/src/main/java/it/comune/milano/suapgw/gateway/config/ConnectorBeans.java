@@ -1,26 +1,27 @@
 package it.comune.milano.suapgw.gateway.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.connectors.contract.JsonContracts;
+import it.comune.milano.suapgw.connectors.ermes.ErmesMapper;
+import it.comune.milano.suapgw.connectors.geopost.GeopostMapper;
 import it.comune.milano.suapgw.connectors.geowork.GeoworkMapper;
+import it.comune.milano.suapgw.connectors.geri.GeriMapper;
+import it.comune.milano.suapgw.connectors.osapi.OsapiMapper;
 import it.comune.milano.suapgw.connectors.pareri.PareriMessages;
-import it.comune.milano.suapgw.connectors.osp.Checklist;
-import it.comune.milano.suapgw.connectors.osp.CityZones;
-import it.comune.milano.suapgw.connectors.osp.Comunicazioni;
-import it.comune.milano.suapgw.connectors.osp.OspRules;
 import it.comune.milano.suapgw.connectors.pec.PecMessages;
 import it.comune.milano.suapgw.connectors.scrivania.PackageLimits;
 import it.comune.milano.suapgw.connectors.scrivania.PraticaPackageReader;
 import it.comune.milano.suapgw.connectors.scrivania.ScrivaniaMapper;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
-import it.comune.milano.suapgw.connectors.ssu.SsuSchemas;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+/** The connectors (one per external system): translation only, configured here once. */
 @Configuration
 public class ConnectorBeans {
     @Bean
-    public SsuSchemas ssuSchemas() {
-        return new SsuSchemas();
+    public JsonContracts jsonContracts() {
+        return new JsonContracts();
     }
 
     @Bean
@@ -34,8 +35,8 @@ public class ConnectorBeans {
     }
 
     @Bean
-    public PareriMessages pareriMessages(ObjectMapper json) {
-        return new PareriMessages(json);
+    public PareriMessages pareriMessages(ObjectMapper json, JsonContracts contracts) {
+        return new PareriMessages(json, contracts);
     }
 
     @Bean
@@ -56,28 +57,22 @@ public class ConnectorBeans {
     }
 
     @Bean
-    public OspRules ospRules(GatewayProperties props) {
-        return OspRules.load(configPath(props, props.osp().rules()));
+    public GeopostMapper geopostMapper(JsonContracts contracts, ObjectMapper json) {
+        return new GeopostMapper(contracts, json);
     }
 
     @Bean
-    public CityZones cityZones(GatewayProperties props) {
-        return CityZones.load(configPath(props, props.osp().zones()));
+    public OsapiMapper osapiMapper(ObjectMapper json) {
+        return new OsapiMapper(json);
     }
 
     @Bean
-    public Checklist ospChecklist(CityZones zones, OspRules rules) {
-        return new Checklist(zones, rules);
+    public ErmesMapper ermesMapper() {
+        return new ErmesMapper();
     }
 
     @Bean
-    public Comunicazioni ospComunicazioni(GatewayProperties props) {
-        return new Comunicazioni(configPath(props, props.osp().templates()));
-    }
-
-    /** Files of the OSP configuration, relative to the config directory (suapgw.config-dir) unless absolute. */
-    private static java.nio.file.Path configPath(GatewayProperties props, String path) {
-        java.nio.file.Path p = java.nio.file.Path.of(path);
-        return p.isAbsolute() ? p : java.nio.file.Path.of(props.configDir()).resolve(p);
+    public GeriMapper geriMapper(ObjectMapper json) {
+        return new GeriMapper(json);
     }
 }

@@ -1,7 +1,6 @@
 package it.comune.milano.suapgw.gateway.lifecycle;
 
-import it.comune.milano.suapgw.connectors.ssu.SsuErrorCode;
-import it.comune.milano.suapgw.connectors.ssu.SsuException;
+import it.comune.milano.suapgw.model.Esito;
 import it.comune.milano.suapgw.model.StatoPratica;
 
 import java.util.EnumMap;
@@ -9,7 +8,10 @@ import java.util.Map;
 
 import static it.comune.milano.suapgw.model.StatoPratica.*;
 
-/** The one place where lifecycle transitions are decided. */
+/**
+ * The one place where the lifecycle of a pratica is decided: which event moves which state where, and which
+ * operation a state still takes. Channel-neutral; each edge maps {@link LifecycleException} to its contract's error.
+ */
 public final class Lifecycle {
 
     public enum Evento {
@@ -18,6 +20,9 @@ public final class Lifecycle {
         VALIDATED_INTEGRATION_REQUEST,
         INTEGRATION_RECEIVED
     }
+
+    /** Operations a sender may ask of an open pratica, whatever the phase. */
+    public enum Operazione { NOTIFY_RECEIPT }
 
     private static final Map<StatoPratica, Map<Evento, StatoPratica>> TRANSITIONS = new EnumMap<>(StatoPratica.class);
 
@@ -40,11 +45,11 @@ public final class Lifecycle {
         TRANSITIONS.computeIfAbsent(from, k -> new EnumMap<>(Evento.class)).put(e, to);
     }
 
-    /** @throws SsuException ERROR_500_008 when the event is not expected in the current state */
+    /** @throws LifecycleException (event not expected) when the current state does not take the event */
     public static StatoPratica next(StatoPratica current, Evento event) {
         StatoPratica to = TRANSITIONS.getOrDefault(current, Map.of()).get(event);
         if (to == null) {
-            throw new SsuException(SsuErrorCode.ERROR_500_008,
+            throw new LifecycleException(LifecycleException.Kind.EVENT_NOT_EXPECTED,
                     "event " + event + " not expected in state " + current.apiName());
         }
         return to;
@@ -54,16 +59,23 @@ public final class Lifecycle {
         return TRANSITIONS.getOrDefault(current, Map.of()).containsKey(event);
     }
 
+    /** @throws LifecycleException (operation not expected) once the pratica has ended */
+    public static void requireOpen(StatoPratica current, Operazione operation) {
+        if (current.isFinal()) {
+            throw new LifecycleException(LifecycleException.Kind.OPERATION_NOT_EXPECTED,
+                    operation.name().toLowerCase() + " not expected in state " + current.apiName());
+        }
+    }
+
     /**
-     * The event of the funzionario's validation. On the SSU a conformation ends the instance (the applicant presents a
-     * new one); on the scrivania and GEOPOST the pratica stays open and waits for the integration.
+     * The event of the funzionario's validation. Where a conformation ends the pratica (the SSU: the applicant
+     * presents a new instance) it ends it; elsewhere the pratica stays open and waits for the integration.
      */
-    public static Evento validated(it.comune.milano.suapgw.model.Esito esito, it.comune.milano.suapgw.model.Canale canale) {
+    public static Evento validated(Esito esito, boolean conformationEndsPratica) {
         return switch (esito) {
             case POSITIVO -> Evento.VALIDATED_POSITIVE;
             case NEGATIVO -> Evento.VALIDATED_NEGATIVE;
-            case CONFORMAZIONE -> canale == it.comune.milano.suapgw.model.Canale.SSU
-                    ? Evento.VALIDATED_CONFORMATION : Evento.VALIDATED_INTEGRATION_REQUEST;
+            case CONFORMAZIONE -> conformationEndsPratica ? Evento.VALIDATED_CONFORMATION : Evento.VALIDATED_INTEGRATION_REQUEST;
         };
     }
 }

@@ -1,6 +1,6 @@
 package it.comune.milano.suapgw.gateway.persistence;
 
-import it.comune.milano.suapgw.connectors.ssu.SsuHashes;
+import it.comune.milano.suapgw.connectors.contract.ContentHashes;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -15,7 +15,7 @@ public class DocumentStore {
 
     /** @return the SHA-256 (hex) the content is stored under */
     public String store(byte[] content) {
-        String sha = SsuHashes.sha256Hex(content);
+        String sha = ContentHashes.sha256Hex(content);
         jdbc.update("""
                 insert into documento (sha256, size, content, stored_at) values (?, ?, ?, now())
                 on conflict (sha256) do nothing""", sha, (long) content.length, content);

@@ -1,13 +1,14 @@
 package it.comune.milano.suapgw.gateway.lifecycle;
 
-import it.comune.milano.suapgw.connectors.ssu.SsuErrorCode;
-import it.comune.milano.suapgw.connectors.ssu.SsuException;
-import it.comune.milano.suapgw.model.Canale;
+import it.comune.milano.suapgw.gateway.esito.EsitoPareri;
 import it.comune.milano.suapgw.model.Esito;
 import it.comune.milano.suapgw.model.StatoPratica;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,41 +20,67 @@ class LifecycleTest {
         s = Lifecycle.next(s, Lifecycle.Evento.ALL_PARERI_RECEIVED);
         assertThat(s).isEqualTo(StatoPratica.OUTCOME_PROPOSED);
         assertThat(s.ssuState()).isEqualTo("presented");
+        Map<Esito, StatoPratica> ends = Map.of(Esito.POSITIVO, StatoPratica.ENDED_BY_POSITIVE_OUTCOME,
+                Esito.NEGATIVO, StatoPratica.ENDED_BY_NEGATIVE_OUTCOME,
+                Esito.CONFORMAZIONE, StatoPratica.ENDED_BY_CONFORMATION_REQUESTED);
         for (Esito e : Esito.values()) {
-            StatoPratica end = Lifecycle.next(s, Lifecycle.validated(e, Canale.SSU));
-            assertThat(end).isEqualTo(e.finalState());
+            StatoPratica end = Lifecycle.next(s, Lifecycle.validated(e, true));
+            assertThat(end).isEqualTo(ends.get(e));
             assertThat(end.isFinal()).isTrue();
             assertThat(end.ssuState()).startsWith("ended_by_");
         }
     }
 
     @Test
-    void onTheScrivaniaAConformationAsksForAnIntegrationAndTheEntiAreConsultedAgain() {
-        StatoPratica s = Lifecycle.next(StatoPratica.OUTCOME_PROPOSED, Lifecycle.validated(Esito.CONFORMAZIONE, Canale.SCRIVANIA));
+    void whereAConformationDoesNotEndThePraticaItAsksForAnIntegrationAndTheEntiAreConsultedAgain() {
+        StatoPratica s = Lifecycle.next(StatoPratica.OUTCOME_PROPOSED, Lifecycle.validated(Esito.CONFORMAZIONE, false));
         assertThat(s).isEqualTo(StatoPratica.INTEGRATION_REQUESTED);
         assertThat(s.isFinal()).isFalse();
         s = Lifecycle.next(s, Lifecycle.Evento.INTEGRATION_RECEIVED);
         assertThat(s).isEqualTo(StatoPratica.INTEGRATED);
         s = Lifecycle.next(s, Lifecycle.Evento.DOCUMENTS_VERIFIED);
         assertThat(s).isEqualTo(StatoPratica.IN_ISTRUTTORIA);
-        assertThat(Lifecycle.next(StatoPratica.OUTCOME_PROPOSED, Lifecycle.validated(Esito.POSITIVO, Canale.SCRIVANIA)))
+        assertThat(Lifecycle.next(StatoPratica.OUTCOME_PROPOSED, Lifecycle.validated(Esito.POSITIVO, false)))
                 .isEqualTo(StatoPratica.ENDED_BY_POSITIVE_OUTCOME);
         assertThat(Lifecycle.accepts(StatoPratica.IN_ISTRUTTORIA, Lifecycle.Evento.INTEGRATION_RECEIVED)).isFalse();
     }
 
     @Test
-    void anUnexpectedEventIsRefusedWithError500008() {
+    void anUnexpectedEventIsADomainErrorThatEachEdgeMaps() {
         assertThatThrownBy(() -> Lifecycle.next(StatoPratica.PRESENTED, Lifecycle.Evento.VALIDATED_POSITIVE))
-                .isInstanceOfSatisfying(SsuException.class, e -> assertThat(e.code()).isEqualTo(SsuErrorCode.ERROR_500_008));
+                .isInstanceOfSatisfying(LifecycleException.class,
+                        e -> assertThat(e.kind()).isEqualTo(LifecycleException.Kind.EVENT_NOT_EXPECTED));
         assertThatThrownBy(() -> Lifecycle.next(StatoPratica.ENDED_BY_POSITIVE_OUTCOME, Lifecycle.Evento.ALL_PARERI_RECEIVED))
-                .isInstanceOf(SsuException.class);
+                .isInstanceOf(LifecycleException.class);
+    }
+
+    /** The guard of the operations of an open pratica: every final state refuses them, every other takes them. */
+    @ParameterizedTest
+    @EnumSource(StatoPratica.class)
+    void anEndedPraticaTakesNoMoreOperations(StatoPratica state) {
+        if (state.isFinal()) {
+            assertThatThrownBy(() -> Lifecycle.requireOpen(state, Lifecycle.Operazione.NOTIFY_RECEIPT))
+                    .isInstanceOfSatisfying(LifecycleException.class,
+                            e -> assertThat(e.kind()).isEqualTo(LifecycleException.Kind.OPERATION_NOT_EXPECTED));
+        } else {
+            Lifecycle.requireOpen(state, Lifecycle.Operazione.NOTIFY_RECEIPT);
+        }
+    }
+
+    /** No final state leads anywhere, and every transition leaves from a non-final state. */
+    @ParameterizedTest
+    @EnumSource(StatoPratica.class)
+    void finalStatesAreFinal(StatoPratica state) {
+        for (Lifecycle.Evento e : Lifecycle.Evento.values()) {
+            if (state.isFinal()) assertThat(Lifecycle.accepts(state, e)).as(state + " " + e).isFalse();
+        }
     }
 
     @Test
     void outcomeOfThePareri() {
-        assertThat(Esito.combine(List.of(Esito.POSITIVO, Esito.POSITIVO))).isEqualTo(Esito.POSITIVO);
-        assertThat(Esito.combine(List.of(Esito.POSITIVO, Esito.CONFORMAZIONE))).isEqualTo(Esito.CONFORMAZIONE);
-        assertThat(Esito.combine(List.of(Esito.CONFORMAZIONE, Esito.NEGATIVO, Esito.POSITIVO))).isEqualTo(Esito.NEGATIVO);
-        assertThat(Esito.combine(List.of())).isEqualTo(Esito.POSITIVO);
+        assertThat(EsitoPareri.combine(List.of(Esito.POSITIVO, Esito.POSITIVO))).isEqualTo(Esito.POSITIVO);
+        assertThat(EsitoPareri.combine(List.of(Esito.POSITIVO, Esito.CONFORMAZIONE))).isEqualTo(Esito.CONFORMAZIONE);
+        assertThat(EsitoPareri.combine(List.of(Esito.CONFORMAZIONE, Esito.NEGATIVO, Esito.POSITIVO))).isEqualTo(Esito.NEGATIVO);
+        assertThat(EsitoPareri.combine(List.of())).isEqualTo(Esito.POSITIVO);
     }
 }

@@ -1,0 +1,60 @@
+package it.comune.milano.suapgw.connectors.contract;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Content hashes as the contracts name them: {@code alg_hash} S256/S384/S512 (SSU, GEOPOST allegati). The SSU
+ * specification does not fix the text encoding of a hash; we produce lowercase hex and accept hex (any case),
+ * base64 and base64url.
+ */
+public final class ContentHashes {
+    private ContentHashes() {
+    }
+
+    public static byte[] digest(String algHash, byte[] content) {
+        String jca = switch (algHash) {
+            case "S256" -> "SHA-256";
+            case "S384" -> "SHA-384";
+            case "S512" -> "SHA-512";
+            default -> throw new IllegalArgumentException("unsupported alg_hash " + algHash);
+        };
+        try {
+            return MessageDigest.getInstance(jca).digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sha256Hex(byte[] content) {
+        return HexFormat.of().formatHex(digest("S256", content));
+    }
+
+    public static String sha256Hex(String text) {
+        return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static boolean matches(String algHash, String expected, byte[] content) {
+        byte[] actual = digest(algHash, content);
+        byte[] declared = decode(expected.trim());
+        return declared != null && MessageDigest.isEqual(actual, declared);
+    }
+
+    private static byte[] decode(String s) {
+        if (s.length() % 2 == 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            return HexFormat.of().parseHex(s);
+        }
+        try {
+            return Base64.getDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            try {
+                return Base64.getUrlDecoder().decode(s);
+            } catch (IllegalArgumentException e2) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package it.comune.milano.suapgw.connectors.ssu;
+
+/**
+ * Where the SSU messages are defined in the official contracts as published (copies in schemas/ssu, fixes listed in
+ * schemas/README.md): each operation's schema inside its OpenAPI file, by JSON pointer.
+ */
+public final class SsuContract {
+    public static final String BO_TO_FO = "classpath:ssu/openapi/bo_to_fo.yaml";
+    public static final String FO_TO_BO = "classpath:ssu/openapi/fo_to_bo.yaml";
+    public static final String CATALOGO_TO_BO = "classpath:ssu/openapi/catalogo-ssu_to_bo.yaml";
+
+    public static final String SEND_INSTANCE = BO_TO_FO + "#/components/schemas/SendInstanceRequest";
+    public static final String NOTIFY_RECEIPT = BO_TO_FO + "#/paths/~1notify_receipt/post/requestBody/content/application~1json/schema";
+    public static final String BO_RETRY = BO_TO_FO + "#/paths/~1retry/post/requestBody/content/application~1json/schema";
+    public static final String INSTANCE_DESCRIPTOR = CATALOGO_TO_BO + "#/components/schemas/InstanceDescriptor";
+    public static final String AUDIT_RESPONSE = CATALOGO_TO_BO + "#/components/schemas/AuditResponse";
+
+    private SsuContract() {
+    }
+}

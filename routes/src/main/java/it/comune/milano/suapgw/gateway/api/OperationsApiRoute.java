@@ -1,0 +1,77 @@
+package it.comune.milano.suapgw.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
+import it.comune.milano.suapgw.gateway.documenti.DocumentLinks;
+import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
+import it.comune.milano.suapgw.gateway.pareri.pec.PecReplyService;
+import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
+import it.comune.milano.suapgw.gateway.persistence.PraticaReadModel;
+import org.springframework.stereotype.Component;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The operators' view of what went wrong: dead letters, the PEC quarantine, replay of undelivered calls, overdue pareri. */
+@Component
+public class OperationsApiRoute extends GatewayRouteBuilder {
+    private final DeadLetterStore deadLetters;
+    private final OutboxStore outbox;
+    private final PraticaReadModel read;
+    private final DocumentLinks links;
+    private final ObjectMapper json;
+
+    public OperationsApiRoute(DeadLetterStore deadLetters, OutboxStore outbox, PraticaReadModel read, DocumentLinks links,
+                              ObjectMapper json) {
+        this.deadLetters = deadLetters;
+        this.read = read;
+        this.outbox = outbox;
+        this.links = links;
+        this.json = json;
+    }
+
+    @Override
+    public void configure() {
+        rest("/api")
+                .get("/dead-letters").to("direct:api-list-dead-letters")
+                .get("/quarantine").to("direct:api-list-quarantine")
+                .post("/dead-letters/{id}/replay").to("direct:api-replay-dead-letter")
+                .get("/pareri/scaduti").to("direct:api-pareri-scaduti");
+
+        fromApi("direct:api-pareri-scaduti", "api-pareri-overdue")
+                .process(e -> ApiResponses.json(e, json, read.pareriScaduti()));
+
+        fromApi("direct:api-list-dead-letters", "api-list-dead-letters")
+                .process(e -> ApiResponses.json(e, json, deadLetters.list(e.getMessage().getHeader("category", String.class))));
+
+        fromApi("direct:api-list-quarantine", "api-list-quarantine")
+                .process(e -> ApiResponses.json(e, json, deadLetters.list(PecReplyService.QUARANTINE).stream().map(q -> {
+                    Map<String, Object> out = new LinkedHashMap<>(q);
+                    // headers are always written as JSON by PecReplyService
+                    JsonNode h = JsonColumns.read(json, q.get("headers"));
+                    out.put("headers", h);
+                    out.put("rawMessageUrl", links.downloadUrl(h.path("rawSha256").asText()));
+                    return out;
+                }).toList()));
+
+        fromApi("direct:api-replay-dead-letter", "api-replay-dead-letter")
+                .process(e -> {
+                    long id;
+                    try {
+                        id = Long.parseLong(e.getMessage().getHeader("id", String.class));
+                    } catch (NumberFormatException bad) {
+                        throw ApiProblem.notFound("no such dead letter");
+                    }
+                    Map<String, Object> dl = deadLetters.get(id);
+                    if (dl == null) throw ApiProblem.notFound("no such dead letter");
+                    if (dl.get("outbox_id") == null) {
+                        throw ApiProblem.badRequest("only undelivered outbound calls can be replayed; this one was a rejected inbound message");
+                    }
+                    int revived = outbox.revive(((Number) dl.get("outbox_id")).longValue());
+                    if (revived == 1) deadLetters.markReplayed(id);
+                    ApiResponses.json(e, json, Map.of("replayed", revived == 1));
+                });
+    }
+}

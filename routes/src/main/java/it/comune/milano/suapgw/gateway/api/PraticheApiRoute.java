@@ -1,0 +1,118 @@
+package it.comune.milano.suapgw.gateway.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
+import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
+import it.comune.milano.suapgw.gateway.persistence.PraticaReadModel;
+import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
+import it.comune.milano.suapgw.model.StatoPratica;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The gateway's API on pratiche for operators and integrators: list, detail, timeline, figures. */
+@Component
+public class PraticheApiRoute extends GatewayRouteBuilder {
+    private final PraticaReadModel read;
+    private final TimelineStore timeline;
+    private final ObjectMapper json;
+
+    public PraticheApiRoute(PraticaReadModel read, TimelineStore timeline, ObjectMapper json) {
+        this.read = read;
+        this.timeline = timeline;
+        this.json = json;
+    }
+
+    @Override
+    public void configure() {
+        rest("/api")
+                .get("/pratiche").to("direct:api-list-pratiche")
+                .get("/pratiche/{id}").to("direct:api-get-pratica")
+                .get("/pratiche/{id}/timeline").to("direct:api-get-timeline")
+                .get("/stats").to("direct:api-stats");
+
+        fromApi("direct:api-list-pratiche", "api-list-pratiche")
+                .process(e -> {
+                    String state = e.getMessage().getHeader("state", String.class);
+                    String stateName = null;
+                    if (state != null) {
+                        try {
+                            stateName = StatoPratica.fromApiName(state).name();
+                        } catch (IllegalArgumentException bad) {
+                            throw ApiProblem.badRequest("unknown state " + state);
+                        }
+                    }
+                    ApiResponses.json(e, json, read.pratiche(stateName, e.getMessage().getHeader("cui", String.class),
+                            e.getMessage().getHeader("codice", String.class)).stream().map(PraticheApiRoute::summary).toList());
+                });
+
+        fromApi("direct:api-get-pratica", "api-get-pratica")
+                .process(e -> {
+                    UUID id = id(e);
+                    Map<String, Object> p = read.pratica(id).orElseThrow(() -> ApiProblem.notFound("no pratica " + id));
+                    Map<String, Object> out = summary(p);
+                    out.put("cui", p.get("cui") == null ? null : JsonColumns.read(json, p.get("cui")));
+                    // the pratica as its channel described it (scrivania: riepilogo, impresa, moduli, enti coinvolti)
+                    out.put("dati", p.get("dati") == null ? null : JsonColumns.read(json, p.get("dati")));
+                    out.put("documents", read.documents(id));
+                    out.put("pareri", read.pareri(id));
+                    Map<String, Object> outcome = new LinkedHashMap<>();
+                    outcome.put("proposed", p.get("outcome_proposed"));
+                    outcome.put("validated", p.get("outcome_validated"));
+                    outcome.put("validatedBy", p.get("validated_by"));
+                    outcome.put("frontOfficeNotifiedAt", p.get("fo_notified_at"));
+                    out.put("outcome", outcome);
+                    out.put("checklist", read.checklist(id));
+                    out.put("comunicazioni", read.comunicazioni(id));
+                    out.put("pendingOutbound", read.pendingOutbound(id));
+                    ApiResponses.json(e, json, out);
+                });
+
+        fromApi("direct:api-get-timeline", "api-get-timeline")
+                .process(e -> {
+                    UUID id = id(e);
+                    if (read.pratica(id).isEmpty()) throw ApiProblem.notFound("no pratica " + id);
+                    ApiResponses.json(e, json, timeline.of(id));
+                });
+
+        fromApi("direct:api-stats", "api-stats")
+                .process(e -> ApiResponses.json(e, json, read.stats()));
+    }
+
+    static Map<String, Object> summary(Map<String, Object> p) {
+        StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", p.get("id"));
+        out.put("channel", p.get("channel"));
+        out.put("cuiUuid", p.get("cui_uuid"));
+        out.put("codicePratica", p.get("codice_pratica"));
+        out.put("state", state.apiName());
+        out.put("ssuState", state.ssuState());
+        out.put("final", state.isFinal());
+        out.put("procedure", p.get("procedure_code"));
+        out.put("regime", p.get("regime"));
+        out.put("applicant", mask((String) p.get("applicant_cf")));
+        out.put("documentsStatus", p.get("documents_status"));
+        out.put("geoworkProtocol", p.get("geowork_protocol"));
+        out.put("anomaly", p.get("anomaly"));
+        out.put("presentedAt", p.get("presented_at"));
+        out.put("updatedAt", p.get("updated_at"));
+        return out;
+    }
+
+    static String mask(String cf) {
+        if (cf == null || cf.length() < 6) return cf;
+        return cf.substring(0, 3) + "*".repeat(cf.length() - 5) + cf.substring(cf.length() - 2);
+    }
+
+    private static UUID id(Exchange e) {
+        try {
+            return UUID.fromString(e.getMessage().getHeader("id", String.class));
+        } catch (IllegalArgumentException | NullPointerException bad) {
+            throw ApiProblem.notFound("no such pratica");
+        }
+    }
+}

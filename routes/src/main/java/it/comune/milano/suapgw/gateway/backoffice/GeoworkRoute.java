@@ -1,0 +1,96 @@
+package it.comune.milano.suapgw.gateway.backoffice;
+
+import it.comune.milano.suapgw.connectors.geowork.GeoworkMapper;
+import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
+import it.comune.milano.suapgw.gateway.config.SoapEndpoints;
+import it.comune.milano.suapgw.gateway.documenti.DocumentLinks;
+import it.comune.milano.suapgw.gateway.lifecycle.LifecycleException;
+import it.comune.milano.suapgw.gateway.lifecycle.UnknownPraticaException;
+import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import it.comune.milano.suapgw.model.Esito;
+import it.comune.milano.suapgw.model.StatoPratica;
+import it.comune.milano.suapgw.schemas.geowork.GeoworkFault;
+import it.comune.milano.suapgw.schemas.geowork.GeoworkFault_Exception;
+import it.comune.milano.suapgw.schemas.geowork.NotificaValidazioneEsito;
+import it.comune.milano.suapgw.schemas.geowork.NotificaValidazioneEsitoResponse;
+import it.comune.milano.suapgw.schemas.geowork.ProponiEsitoResponse;
+import it.comune.milano.suapgw.schemas.geowork.RegistraPraticaResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.cxf.common.message.CxfConstants;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Back-office delivery: the pratica and later the proposed outcome to Geowork (Camel CXF client, idempotency keys),
+ * and Geowork's callback with the funzionario's validation (the gateway's CXF endpoint).
+ */
+@Component
+public class GeoworkRoute extends GatewayRouteBuilder {
+    private final GeoworkService geowork;
+    private final GeoworkMapper mapper;
+    private final DocumentLinks links;
+
+    public GeoworkRoute(GeoworkService geowork, GeoworkMapper mapper, DocumentLinks links) {
+        this.geowork = geowork;
+        this.mapper = mapper;
+        this.links = links;
+    }
+
+    @Override
+    public void configure() {
+        fromOutbox(OutboxKind.GEOWORK_REGISTER, "geowork-register-pratica")
+                .process(e -> soap(e, "registraPratica",
+                        mapper.registraPratica(geowork.pratica(entry(e).praticaId()), d -> links.downloadUrl(d.sha256()))))
+                .to(SoapEndpoints.GEOWORK_CLIENT)
+                .process(e -> {
+                    RegistraPraticaResponse r = (RegistraPraticaResponse) e.getMessage().getBody(List.class).get(0);
+                    geowork.onRegistered(entry(e).praticaId(), r.getProtocolloGeowork(), r.isGiaRegistrata());
+                });
+
+        fromOutbox(OutboxKind.GEOWORK_PROPOSE_OUTCOME, "geowork-propose-outcome")
+                .process(e -> {
+                    UUID id = entry(e).praticaId();
+                    soap(e, "proponiEsito", mapper.proponiEsito(id.toString(), geowork.round(id),
+                            Esito.valueOf(entry(e).payload()), geowork.sintesiPareri(id)));
+                })
+                .to(SoapEndpoints.GEOWORK_CLIENT)
+                .process(e -> {
+                    ProponiEsitoResponse r = (ProponiEsitoResponse) e.getMessage().getBody(List.class).get(0);
+                    if (!r.isAccettata()) throw new IllegalStateException("Geowork did not accept the proposed outcome");
+                    geowork.onOutcomeProposed(entry(e).praticaId(), entry(e).payload());
+                });
+
+        from(SoapEndpoints.GEOWORK_CALLBACK).routeId("geowork-callback")
+                .process(e -> {
+                    NotificaValidazioneEsito n = (NotificaValidazioneEsito) e.getMessage().getBody(List.class).get(0);
+                    StatoPratica state;
+                    try {
+                        state = geowork.onValidated(mapper.validazione(n));
+                    } catch (UnknownPraticaException ex) {
+                        throw fault("ERROR_404_001", ex.getMessage());
+                    } catch (LifecycleException ex) {
+                        // the codes Geowork already knows: the SSU's for an event or operation out of step
+                        throw fault(ex.kind() == LifecycleException.Kind.EVENT_NOT_EXPECTED ? "ERROR_500_008" : "ERROR_500_009",
+                                ex.getMessage());
+                    }
+                    NotificaValidazioneEsitoResponse r = new NotificaValidazioneEsitoResponse();
+                    r.setStatoPratica(state.apiName());
+                    e.getMessage().setBody(r);
+                });
+    }
+
+    private static void soap(Exchange e, String operation, Object request) {
+        e.getMessage().getHeaders().clear();
+        e.getMessage().setHeader(CxfConstants.OPERATION_NAME, operation);
+        e.getMessage().setBody(request);
+    }
+
+    private static GeoworkFault_Exception fault(String codice, String messaggio) {
+        GeoworkFault fault = new GeoworkFault();
+        fault.setCodice(codice);
+        fault.setMessaggio(messaggio);
+        return new GeoworkFault_Exception(messaggio, fault);
+    }
+}

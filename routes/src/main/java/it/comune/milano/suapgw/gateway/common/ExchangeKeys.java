@@ -1,0 +1,17 @@
+package it.comune.milano.suapgw.gateway.common;
+
+/** Names of the exchange properties the flows share (properties, so that none of them leaks out as a header). */
+public final class ExchangeKeys {
+    /** the outbox entry a call is made for (OutboxEntry) */
+    public static final String OUTBOX_ENTRY = "outboxEntry";
+    /** URL of an outbound HTTP call */
+    public static final String URL = "suapgwUrl";
+    /** SHA-256 of the body sent, booked on the timeline */
+    public static final String SENT_HASH = "sentHash";
+    /** MDC keys (camel.mdc.custom-properties): the pratica's id and its reference (CUI uuid or codice pratica) */
+    public static final String PRATICA_ID = "praticaId";
+    public static final String PRATICA_REF = "praticaRef";
+
+    private ExchangeKeys() {
+    }
+}

@@ -1,0 +1,99 @@
+package it.comune.milano.suapgw.gateway.documenti;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import it.comune.milano.suapgw.connectors.contract.ContentHashes;
+import it.comune.milano.suapgw.connectors.ssu.SsuErrorCode;
+import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.istruttoria.IstruttoriaService;
+import it.comune.milano.suapgw.gateway.outbox.OutboxEntry;
+import it.comune.milano.suapgw.gateway.outbox.OutboxFailureHandler;
+import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
+import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
+import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
+import it.comune.milano.suapgw.model.DatiIstanza;
+import it.comune.milano.suapgw.model.DocumentoAtteso;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the document retrieval books: the instance descriptor, each document once its hash is verified (stored once
+ * by content), and, when a document keeps not matching its hash, the SSU data-inconsistency path (/retry to the
+ * front-office). The istruttoria starts as soon as the last piece is in.
+ */
+@Service
+public class DocumentRetrievalService implements OutboxFailureHandler {
+    private final PraticaRepository pratiche;
+    private final DocumentStore documents;
+    private final IstruttoriaService istruttoria;
+    private final OutboxStore outbox;
+    private final TimelineStore timeline;
+    private final SsuMapper ssu;
+    private final GatewayProperties props;
+
+    public DocumentRetrievalService(PraticaRepository pratiche, DocumentStore documents, IstruttoriaService istruttoria,
+                                    OutboxStore outbox, TimelineStore timeline, SsuMapper ssu, GatewayProperties props) {
+        this.pratiche = pratiche;
+        this.documents = documents;
+        this.istruttoria = istruttoria;
+        this.outbox = outbox;
+        this.timeline = timeline;
+        this.ssu = ssu;
+        this.props = props;
+    }
+
+    @Transactional
+    public void onDescriptor(UUID id, JsonNode descriptor, DatiIstanza dati) {
+        pratiche.lock(id);
+        pratiche.setDescriptor(id, descriptor, dati);
+        for (DocumentoAtteso d : dati.descriptorDocuments()) {
+            if (d.mimeType() != null) pratiche.describeByRef(id, d.ref(), d.mimeType(), d.name());
+        }
+        timeline.record(id, TimelineStore.IN, "CATALOGO", "instance_descriptor", "OK",
+                ContentHashes.sha256Hex(descriptor.toString()), "version " + descriptor.path("version").asText());
+        List<String> pending = pratiche.pendingResourceIds(id);
+        for (String rid : pending) {
+            outbox.enqueue(id, OutboxKind.FETCH_DOCUMENT.name(), null, rid);
+        }
+        if (pending.isEmpty()) istruttoria.startIfReady(id);
+    }
+
+    public PraticaRepository.DocumentToFetch documentToFetch(UUID id, String resourceId) {
+        return pratiche.documentToFetch(id, resourceId);
+    }
+
+    /** Stores a document whose hash has been verified; never called for a mismatching one. */
+    @Transactional
+    public void onDocumentVerified(UUID id, String resourceId, byte[] content) {
+        pratiche.lock(id);
+        String sha256 = documents.store(content);
+        if (!pratiche.markVerified(id, resourceId, sha256)) return; // an earlier delivery of the same fetch did it
+        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "document " + resourceId, "HASH_VERIFIED", sha256,
+                content.length + " bytes");
+        istruttoria.startIfReady(id);
+    }
+
+    /** A fetch that kept failing on a mismatching hash ends in the data-inconsistency path, not in a dead letter. */
+    @Override
+    public boolean handle(OutboxEntry e, Exception cause, String error) {
+        if (!(cause instanceof HashMismatchException) || e.attempts() < props.outbox().hashMismatchAttempts()) return false;
+        onDocumentInconsistent(e.praticaId(), e.payload(), error);
+        return true;
+    }
+
+    private void onDocumentInconsistent(UUID id, String resourceId, String reason) {
+        pratiche.lock(id);
+        pratiche.markMismatched(id, resourceId, reason);
+        pratiche.setDocumentsStatus(id, PraticaRepository.INCONSISTENT, "document " + resourceId + ": " + reason);
+        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "document " + resourceId, "HASH_MISMATCH", null, reason);
+        String retry = ssu.retry(pratiche.cuiOf(id), "send_instance", SsuErrorCode.ERROR_412_001,
+                "document " + resourceId + " does not match its declared hash").toString();
+        outbox.enqueue(id, OutboxKind.FO_RETRY.name(), "fo:" + id, retry);
+        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "retry_requested_for_send_instance");
+    }
+}

@@ -1,0 +1,25 @@
+package it.comune.milano.suapgw.gateway.outbox;
+
+/** The outbound calls of the gateway; each is made by the route consuming {@link #endpoint()}. */
+public enum OutboxKind {
+    FETCH_DESCRIPTOR("CATALOGO"), FETCH_DOCUMENT("FRONTOFFICE"), CATALOGO_AUDIT("CATALOGO"),
+    GEOWORK_REGISTER("GEOWORK"), GEOWORK_PROPOSE_OUTCOME("GEOWORK"), PARERE_REQUEST("BROKER"),
+    FO_NOTIFY("FRONTOFFICE"), FO_RETRY("FRONTOFFICE"), SCRIVANIA_SEND("SCRIVANIA"),
+    PARERE_REMINDER("BROKER"), OSP_CHECKLIST("OSP"), OSAPI_REGISTER("OSAPI"), GERI_CANONE("GERI"), GEOPOST_SEND("GEOPOST"),
+    GEOWORK_ATTO("GEOWORK");
+
+    private final String system;
+
+    OutboxKind(String system) {
+        this.system = system;
+    }
+
+    /** The system the call goes to, as named on the timeline. */
+    public String system() {
+        return system;
+    }
+
+    public String endpoint() {
+        return "direct:outbox-" + name();
+    }
+}

@@ -1,0 +1,69 @@
+package it.comune.milano.suapgw.gateway.outbox;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+@Repository
+public class OutboxStore {
+    private final JdbcTemplate jdbc;
+
+    public OutboxStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Must run inside the transaction of the state change that causes the call. */
+    public long enqueue(UUID praticaId, String kind, String orderingKey, String payload) {
+        return jdbc.queryForObject("""
+                insert into outbox (pratica_id, kind, ordering_key, payload, status, next_attempt_at, created_at)
+                values (?, ?, ?, ?, 'PENDING', now(), now()) returning id""",
+                Long.class, praticaId, kind, orderingKey, payload);
+    }
+
+    /**
+     * Claims due entries for this instance (SKIP LOCKED: any number of gateway instances share the table).
+     * An entry waits while an older pending entry with the same ordering key exists.
+     */
+    public List<OutboxEntry> claimDue(int limit, int claimSeconds) {
+        return jdbc.query("""
+                with due as (
+                  select o.id from outbox o
+                   where o.status = 'PENDING' and o.next_attempt_at <= now()
+                     and (o.claimed_until is null or o.claimed_until < now())
+                     and (o.ordering_key is null or not exists (
+                          select 1 from outbox p where p.ordering_key = o.ordering_key
+                             and p.status = 'PENDING' and p.id < o.id))
+                   order by o.next_attempt_at, o.id
+                   limit ? for update skip locked)
+                update outbox set claimed_until = now() + make_interval(secs => ?), attempts = attempts + 1
+                  from due where outbox.id = due.id
+                returning outbox.id, outbox.pratica_id, outbox.kind, outbox.payload, outbox.attempts""",
+                (rs, i) -> new OutboxEntry(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3),
+                        rs.getString(4), rs.getInt(5)),
+                limit, claimSeconds);
+    }
+
+    public void markDone(long id) {
+        jdbc.update("update outbox set status = 'DONE', done_at = now(), claimed_until = null, last_error = null where id = ?", id);
+    }
+
+    public void reschedule(long id, Instant nextAttempt, String error) {
+        jdbc.update("update outbox set next_attempt_at = ?, claimed_until = null, last_error = ? where id = ?",
+                Timestamp.from(nextAttempt), error, id);
+    }
+
+    public void markDead(long id, String error) {
+        jdbc.update("update outbox set status = 'DEAD', claimed_until = null, last_error = ? where id = ?", error, id);
+    }
+
+    /** Replay of a dead entry: back to pending with a fresh attempt budget. */
+    public int revive(long id) {
+        return jdbc.update("""
+                update outbox set status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = null
+                 where id = ? and status = 'DEAD'""", id);
+    }
+}

@@ -1,0 +1,153 @@
+package it.comune.milano.suapgw.gateway.pareri;
+
+import it.comune.milano.suapgw.connectors.contract.ContentHashes;
+import it.comune.milano.suapgw.gateway.channel.ChannelPolicies;
+import it.comune.milano.suapgw.gateway.channel.ChannelPolicy;
+import it.comune.milano.suapgw.gateway.common.PraticaMdc;
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.esito.EsitoService;
+import it.comune.milano.suapgw.gateway.istruttoria.CanonicalPratiche;
+import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
+import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.persistence.PareriRepository;
+import it.comune.milano.suapgw.gateway.persistence.PareriRepository.DaInviare;
+import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
+import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
+import it.comune.milano.suapgw.model.Ente;
+import it.comune.milano.suapgw.model.Parere;
+import it.comune.milano.suapgw.model.PraticaCanonica;
+import it.comune.milano.suapgw.model.RichiestaParere;
+import it.comune.milano.suapgw.model.StatoPratica;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The pareri of every channel: what a request carries, its booking once sent, the ente's answer (one canonical
+ * parere whether it came by broker or PEC), which moves the istruttoria on once the round is complete, and the
+ * reminders of overdue requests.
+ */
+@Service
+public class PareriService {
+    private static final Logger log = LoggerFactory.getLogger(PareriService.class);
+
+    public enum EsitoRisposta { RECORDED, DUPLICATE_DELIVERY, REJECTED }
+
+    private final PareriRepository pareri;
+    private final PraticaRepository pratiche;
+    private final CanonicalPratiche canonical;
+    private final ChannelPolicies channels;
+    private final EsitoService esiti;
+    private final OutboxStore outbox;
+    private final TimelineStore timeline;
+    private final DeadLetterStore deadLetters;
+    private final GatewayProperties props;
+
+    public PareriService(PareriRepository pareri, PraticaRepository pratiche, CanonicalPratiche canonical,
+                         ChannelPolicies channels, EsitoService esiti, OutboxStore outbox, TimelineStore timeline,
+                         DeadLetterStore deadLetters, GatewayProperties props) {
+        this.pareri = pareri;
+        this.pratiche = pratiche;
+        this.canonical = canonical;
+        this.channels = channels;
+        this.esiti = esiti;
+        this.outbox = outbox;
+        this.timeline = timeline;
+        this.deadLetters = deadLetters;
+        this.props = props;
+    }
+
+    /** A request about to be sent, with the pratica as the ente sees it. */
+    public record Invio(RichiestaParere richiesta, DaInviare dati, PraticaCanonica pratica, Ente ente) {
+    }
+
+    /** @param sollecito whether this is a reminder (it then carries the reminder count) */
+    public Invio invio(UUID richiestaId, boolean sollecito) {
+        DaInviare r = pareri.daInviare(richiestaId);
+        Ente ente = props.ente(r.enteCode())
+                .orElseThrow(() -> new IllegalStateException("ente " + r.enteCode() + " no longer in the registry"));
+        PraticaCanonica p = canonical.of(r.praticaId());
+        ChannelPolicy channel = channels.of(r.canale());
+        RichiestaParere richiesta = new RichiestaParere(r.id(), r.praticaId(), r.enteCode(), r.round(), r.deadline(),
+                r.codicePratica(), r.canale(), channel.checklistInParereRequest() ? p.checklist() : null,
+                sollecito ? r.reminders() : 0,
+                r.previousId() == null ? null : new RichiestaParere.ParerePrecedente(r.previousId(), r.previousEsito()));
+        return new Invio(richiesta, r, p, ente);
+    }
+
+    @Transactional
+    public void onRequestSent(UUID richiestaId, String enteCode, String sha256) {
+        UUID id = pareri.markSent(richiestaId);
+        timeline.record(id, TimelineStore.OUT, "ENTE " + enteCode, "richiesta_parere", "SENT", sha256, "request " + richiestaId);
+    }
+
+    /**
+     * An ente's reply on the broker. The ente is identified by its authenticated broker user, never by the payload;
+     * a reply for an unknown or already answered request is set aside (dead letter) and stops nothing.
+     */
+    @Transactional
+    public EsitoRisposta onBrokerReply(Parere parere, String brokerUser, String rawBody) {
+        PareriRepository.Richiesta r = pareri.find(parere.richiestaId()).orElse(null);
+        if (r == null) return reject(null, "reply for unknown request " + parere.richiestaId(), brokerUser, rawBody);
+        PraticaMdc.set(r.praticaId(), null);
+        pratiche.lock(r.praticaId());
+        r = pareri.find(parere.richiestaId()).orElseThrow();
+        if (parere.replyId().equals(r.replyId())) return EsitoRisposta.DUPLICATE_DELIVERY;
+        Ente ente = props.ente(r.enteCode()).orElseThrow();
+        if (brokerUser == null || !brokerUser.equals(ente.brokerUser())) {
+            return reject(r.praticaId(), "request " + r.id() + " belongs to " + r.enteCode()
+                    + " but the reply was sent by broker user " + brokerUser, brokerUser, rawBody);
+        }
+        if (!r.enteCode().equals(parere.enteCode())) {
+            return reject(r.praticaId(), "reply names ente " + parere.enteCode() + " but request " + r.id()
+                    + " belongs to " + r.enteCode(), brokerUser, rawBody);
+        }
+        if (r.answered()) return reject(r.praticaId(), "request " + r.id() + " was already answered", brokerUser, rawBody);
+        record(r.praticaId(), r.enteCode(), parere, brokerUser, ContentHashes.sha256Hex(rawBody));
+        return EsitoRisposta.RECORDED;
+    }
+
+    /**
+     * Records an ente's parere on its open request (caller's transaction, pratica locked) and, when it was the last
+     * one of the round, proposes the outcome.
+     */
+    public void record(UUID id, String enteCode, Parere parere, String replyUser, String rawHash) {
+        pareri.recordAnswer(parere, replyUser);
+        timeline.record(id, TimelineStore.IN, "ENTE " + enteCode, "risposta_parere", parere.esito().name(), rawHash,
+                "reply " + parere.replyId());
+        if (pareri.countOpen(id) == 0 && pratiche.stateOf(id) == StatoPratica.IN_ISTRUTTORIA) {
+            esiti.proposeOutcome(id);
+        }
+    }
+
+    private EsitoRisposta reject(UUID praticaId, String reason, String brokerUser, String rawBody) {
+        log.warn("Reply set aside: {}", reason);
+        deadLetters.addRejectedReply(props.pareri().replyQueue(), reason, rawBody, brokerUser, praticaId);
+        if (praticaId != null) {
+            timeline.record(praticaId, TimelineStore.IN, "BROKER", "risposta_parere", "REJECTED", null, reason);
+        }
+        return EsitoRisposta.REJECTED;
+    }
+
+    /**
+     * Open requests past their deadline: flagged overdue, and reminded on the ente's channel at most once per
+     * {@code reminderEvery}.
+     * @return how many reminders were scheduled
+     */
+    @Transactional
+    public int remindOverdue(Duration reminderEvery) {
+        var due = pareri.lockOverdue(reminderEvery);
+        for (PareriRepository.Scaduta r : due) {
+            pareri.markReminded(r.id());
+            outbox.enqueue(r.praticaId(), OutboxKind.PARERE_REMINDER.name(), null, r.id().toString());
+            timeline.record(r.praticaId(), TimelineStore.INTERNAL, "GATEWAY", "scadenza parere " + r.enteCode(), "OVERDUE",
+                    null, "deadline " + r.deadline() + " passed: reminder scheduled");
+        }
+        return due.size();
+    }
+}

@@ -1,0 +1,118 @@
+package it.comune.milano.suapgw.gateway.pareri.pec;
+
+import it.comune.milano.suapgw.connectors.contract.ContentHashes;
+import it.comune.milano.suapgw.connectors.pec.PecMessages;
+import it.comune.milano.suapgw.gateway.common.ExchangeKeys;
+import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
+import it.comune.milano.suapgw.gateway.common.RouteConfigurations;
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.documenti.DocumentLinks;
+import it.comune.milano.suapgw.gateway.pareri.PareriDispatchRoute;
+import it.comune.milano.suapgw.gateway.pareri.PareriService;
+import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
+import it.comune.milano.suapgw.gateway.persistence.PareriRepository.DaInviare;
+import jakarta.activation.DataHandler;
+import jakarta.mail.Message;
+import jakarta.mail.util.ByteArrayDataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.attachment.AttachmentMessage;
+import org.springframework.stereotype.Component;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The PEC channel of the enti (art. 10 of the DPR 160/2010 technical annex): each request as one message to the
+ * ente's registered address, with the request JSON and the documents attached (SMTP); replies read from the
+ * gateway's mailbox (IMAP), marked seen only once recorded or quarantined.
+ */
+@Component
+public class PecChannelRoute extends GatewayRouteBuilder {
+    private final PareriService pareri;
+    private final PecReplyService replies;
+    private final PraticaRepository pratiche;
+    private final DocumentLinks links;
+    private final GatewayProperties props;
+
+    public PecChannelRoute(PareriService pareri, PecReplyService replies, PraticaRepository pratiche, DocumentLinks links,
+                           GatewayProperties props) {
+        this.pareri = pareri;
+        this.replies = replies;
+        this.pratiche = pratiche;
+        this.links = links;
+        this.props = props;
+    }
+
+    @Override
+    public void configure() {
+        GatewayProperties.Mail m = props.mail();
+        String credentials = "username=" + enc(m.address()) + "&password=RAW(" + m.password() + ")";
+
+        from(PareriDispatchRoute.PEC).routeId("pareri-dispatch-pec")
+                .routeConfigurationId(RouteConfigurations.OUTBOX_CALL)
+                .process(this::composeRequest)
+                .toD("smtp://" + m.host() + ":" + m.smtpPort() + "?" + credentials + "&contentType=text/plain; charset=UTF-8")
+                .process(e -> {
+                    PareriService.Invio invio = e.getProperty(PareriDispatchRoute.INVIO, PareriService.Invio.class);
+                    pareri.onRequestSent(invio.richiesta().id(), invio.ente().code(),
+                            e.getProperty(ExchangeKeys.SENT_HASH, String.class));
+                });
+
+        from("imap://" + m.host() + ":" + m.imapPort() + "?" + credentials
+                + "&unseen=true&delete=false&mapMailMessage=false&delay=" + m.pollDelayMs())
+                .routeId("pareri-collection-pec")
+                .process(e -> {
+                    Message mail = e.getMessage().getBody(Message.class);
+                    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                    mail.writeTo(raw);
+                    PecReplyService.Esito outcome = replies.onMail(raw.toByteArray());
+                    log.debug("PEC message {} -> {}", mail.getSubject(), outcome);
+                });
+    }
+
+    private void composeRequest(Exchange e) {
+        PareriService.Invio invio = e.getProperty(PareriDispatchRoute.INVIO, PareriService.Invio.class);
+        DaInviare r = invio.dati();
+        String requestJson = e.getMessage().getBody(String.class);
+        GatewayProperties.Mail m = props.mail();
+        // documents travel attached up to the provider's message size; beyond it, as links (claim check)
+        List<Map<String, Object>> attached = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        long size = requestJson.length();
+        for (Map<String, Object> d : pratiche.documentsWithContent(r.praticaId())) {
+            long n = ((Number) d.get("size")).longValue();
+            if (size + n <= m.maxAttachmentsBytes()) {
+                attached.add(d);
+                size += n;
+                names.add((String) d.get("name"));
+            } else {
+                names.add(d.get("name") + " (scaricabile da " + links.downloadUrl((String) d.get("sha256")) + ")");
+            }
+        }
+        String body = PecMessages.requestBody(m.suapIdentificativo(), r.codicePratica(), r.codiceFiscale(),
+                r.denominazione(), r.protocolloRi(), r.id().toString(), r.round(), r.deadline(),
+                invio.pratica().procedureCode(), names, invio.richiesta().sollecito());
+        e.getMessage().getHeaders().clear();
+        e.getMessage().setHeader("Subject", PecMessages.subject(m.ufficioMittente(), r.codiceFiscale(), r.denominazione()));
+        e.getMessage().setHeader("From", m.address());
+        e.getMessage().setHeader("To", invio.ente().pec());
+        e.getMessage().setHeader("X-SUAPGW-Richiesta", r.id().toString());
+        e.getMessage().setBody(body);
+        AttachmentMessage am = e.getMessage(AttachmentMessage.class);
+        am.addAttachment("richiesta-parere.json",
+                new DataHandler(new ByteArrayDataSource(requestJson.getBytes(StandardCharsets.UTF_8), "application/json")));
+        for (Map<String, Object> d : attached) {
+            String mime = d.get("mime_type") == null ? "application/octet-stream" : (String) d.get("mime_type");
+            am.addAttachment((String) d.get("name"), new DataHandler(new ByteArrayDataSource((byte[]) d.get("content"), mime)));
+        }
+        e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body + requestJson));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

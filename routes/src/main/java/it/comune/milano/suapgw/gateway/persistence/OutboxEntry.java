@@ -1,7 +1,0 @@
-package it.comune.milano.suapgw.gateway.persistence;
-
-import java.util.UUID;
-
-/** One outbound call waiting to be made (transactional outbox). */
-public record OutboxEntry(long id, UUID praticaId, String kind, String payload, int attempts) {
-}
