@@ -3,10 +3,10 @@ package it.comune.milano.suapgw.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import it.comune.milano.suapgw.simulators.ErmesSimulator;
-import it.comune.milano.suapgw.simulators.GeopostSimulator;
-import it.comune.milano.suapgw.simulators.GeriSimulator;
-import it.comune.milano.suapgw.simulators.OsapiSimulator;
+import it.comune.milano.suapgw.simulators.osp.ErmesSimulator;
+import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
+import it.comune.milano.suapgw.simulators.osp.GeriSimulator;
+import it.comune.milano.suapgw.simulators.osp.OsapiSimulator;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;

@@ -2,8 +2,8 @@ package it.comune.milano.suapgw.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import it.comune.milano.suapgw.simulators.EnteSimulator;
-import it.comune.milano.suapgw.simulators.GeopostSimulator;
+import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
+import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -2,7 +2,7 @@ package it.comune.milano.suapgw.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import it.comune.milano.suapgw.simulators.PecEnteSimulator;
+import it.comune.milano.suapgw.simulators.enti.PecEnteSimulator;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

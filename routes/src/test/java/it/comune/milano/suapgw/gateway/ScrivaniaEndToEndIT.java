@@ -1,7 +1,7 @@
 package it.comune.milano.suapgw.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import it.comune.milano.suapgw.simulators.ScrivaniaSimulator;
+import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulator;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

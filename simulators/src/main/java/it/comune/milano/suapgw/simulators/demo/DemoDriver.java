@@ -1,0 +1,739 @@
+package it.comune.milano.suapgw.simulators.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
+import it.comune.milano.suapgw.simulators.osp.GeriSimulator;
+import it.comune.milano.suapgw.simulators.osp.OsapiSimulator;
+import it.comune.milano.suapgw.simulators.osp.OspCase;
+import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaCase;
+import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulator;
+import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
+import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
+import it.comune.milano.suapgw.simulators.support.Json;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The demo batch: registers N samples in Catalogo and FO, submits them to the gateway (send_instance, then
+ * notify_receipt), polls {@code GET /api/pratiche?cui=} until every pratica is final (or the timeout), then prints
+ * a summary ({@code GET /api/stats}, simulator counters, each pratica's final state vs the expected outcome).
+ * <p>
+ * With {@link #legacy} it also runs the legacy (pre-SSU) channel: every scrivania case is posted to the gateway's
+ * {@code PddServiceEnte.inviaSUAPEnte} (the answer must carry a {@code return}, not a Fault), then
+ * {@code GET /api/pratiche?codice=} is polled until the pratica is final; its state must be the case's
+ * {@code esitoFinale} and the tipo-cooperazione sequence the scrivania received back its {@code comunicazioni}.
+ * A pratica that was already final before the post (a second demo run on the same gateway data) only needs the
+ * right state: the gateway answers the repeat without creating anything, so nothing new reaches the scrivania.
+ * <p>
+ * With {@link #osp} it also runs the OSP batch: every istanza of {@code test-data/osp/istanze} is filed through the
+ * GEOPOST simulator (its integrations registered first), then {@code GET /api/pratiche?codice=<idIstanza>} is polled
+ * until the pratica is final, and its detail ({@code GET /api/pratiche/{id}}) is compared with the istanza's
+ * {@code expected.json} entry (see {@link OspCase}): state, round-1 checklist, enti consulted per round, rounds, the
+ * communications GEOPOST received, and whether OSAPI registered a concession and GERI a canone. An istanza already
+ * final before it was filed (a second run on the same gateway data) is compared on what the gateway keeps only (state,
+ * checklist, enti, rounds).
+ * Talks to the gateway over HTTP only.
+ */
+public class DemoDriver {
+
+    /**
+     * Outcome of {@link #run}. {@code finalStates}: cuiUuid → state for pratiche that reached a final state;
+     * {@code legacy}: one outcome per scrivania case. {@code allFinalAsExpected} covers both batches.
+     */
+    public record DemoResult(boolean allFinalAsExpected,
+                             Map<String, String> finalStates,
+                             Map<String, String> lastStates,
+                             Map<String, String> expectedOutcomes,
+                             long millis,
+                             JsonNode stats,
+                             List<LegacyOutcome> legacy,
+                             List<OspOutcome> osp,
+                             long ospMillis) {
+    }
+
+    /**
+     * One OSP istanza: {@code push} describes GEOPOST's push of the istanza; {@code refused}: the gateway answered the
+     * push 4xx; {@code alreadyFinal}: the pratica was final before the istanza was filed (re-run);
+     * {@code comunicazioni}: tipi received by GEOPOST; {@code differences}: what differs from expected.json (empty = OK).
+     */
+    public record OspOutcome(OspCase ospCase, String push, boolean refused, boolean alreadyFinal, String state, boolean reachedFinal,
+                             List<String> comunicazioni, List<String> differences, boolean ok) {
+    }
+
+    /**
+     * One legacy pratica: {@code post} describes the inviaSUAPEnte answer; {@code alreadyFinal}: the pratica was
+     * final before the post (re-run); {@code comunicazioni}: tipo-cooperazione received by the scrivania.
+     */
+    public record LegacyOutcome(ScrivaniaCase legacyCase, boolean posted, String post, boolean alreadyFinal, String state,
+                                boolean reachedFinal, List<String> comunicazioni, boolean ok) {
+    }
+
+    private final String gatewayUrl;
+    private final CatalogoSimulator catalogo;
+    private final FrontOfficeSimulator frontOffice;
+    private final SampleInstances samples;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Supplier<Object>> counters = new LinkedHashMap<>();
+    private volatile Duration pollInterval = Duration.ofMillis(500);
+    private volatile int firstIndex;
+    private ScrivaniaSimulator scrivania;
+    private List<ScrivaniaCase> legacyCases = List.of();
+    private GeopostSimulator geopost;
+    private OsapiSimulator osapi;
+    private GeriSimulator geri;
+    private List<OspCase> ospCases = List.of();
+    private volatile Duration comunicazioniGrace = Duration.ofSeconds(15);
+
+    public DemoDriver(String gatewayUrl, CatalogoSimulator catalogo, FrontOfficeSimulator frontOffice, SampleInstances samples,
+                      PrintStream out) {
+        this.gatewayUrl = FrontOfficeSimulator.stripSlash(Objects.requireNonNull(gatewayUrl));
+        this.catalogo = catalogo;
+        this.frontOffice = frontOffice;
+        this.samples = samples;
+        this.out = out;
+    }
+
+    /** Adds a simulator counter printed in the summary (e.g. "geowork registrations"). */
+    public DemoDriver counter(String label, Supplier<Object> value) {
+        counters.put(label, value);
+        return this;
+    }
+
+    public DemoDriver pollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+        return this;
+    }
+
+    /** Also runs these scrivania cases through the legacy channel ({@code scrivania} posts them and receives the answers). */
+    public DemoDriver legacy(ScrivaniaSimulator scrivania, List<ScrivaniaCase> cases) {
+        this.scrivania = Objects.requireNonNull(scrivania, "scrivania");
+        this.legacyCases = List.copyOf(cases);
+        return this;
+    }
+
+    /**
+     * Also runs these OSP istanze: filed through {@code geopost}; the concessions of {@code osapi} and the canoni of
+     * {@code geri} (either may be null: not checked) are compared with the expected ones.
+     */
+    public DemoDriver osp(GeopostSimulator geopost, OsapiSimulator osapi, GeriSimulator geri, List<OspCase> cases) {
+        this.geopost = Objects.requireNonNull(geopost, "geopost");
+        this.osapi = osapi;
+        this.geri = geri;
+        this.ospCases = List.copyOf(cases);
+        return this;
+    }
+
+    /**
+     * How long, after a legacy or OSP pratica turned final, its comunicazioni may still be on their way to the scrivania
+     * or GEOPOST (the gateway may mark the pratica final before its outbound call is delivered). Default 15 s.
+     */
+    public DemoDriver comunicazioniGrace(Duration grace) {
+        this.comunicazioniGrace = grace;
+        return this;
+    }
+
+    /** Index of the first sample used by the next {@link #run} (default 0). */
+    public DemoDriver firstIndex(int firstIndex) {
+        this.firstIndex = firstIndex;
+        return this;
+    }
+
+    /** Runs {@code n} SSU samples (0: none), the {@link #legacy} cases and the {@link #osp} istanze, until all are final or {@code timeout}. */
+    public DemoResult run(int n, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        List<SampleInstances.Sample> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(samples.get(firstIndex + i));
+        }
+        Map<String, SampleInstances.Sample> pending = new LinkedHashMap<>();
+        Map<String, String> lastStates = new LinkedHashMap<>();
+        Map<String, String> finalStates = new LinkedHashMap<>();
+        Map<String, String> expected = new LinkedHashMap<>();
+
+        if (n > 0) {
+            out.printf("=== batch: %d pratiche (seed %s) ===%n", n, samples.seed());
+        }
+        int submitted = 0;
+        for (SampleInstances.Sample s : batch) {
+            expected.put(s.cuiUuid(), s.expectedOutcome());
+            catalogo.register(s);
+            frontOffice.register(s);
+            String outcome = submit(s, deadline);
+            submitted++;
+            out.printf("[submit %d/%d] cui=%s %-26s %d docs -> %s%n", submitted, n, s.cuiUuid(), s.procedureCode(),
+                    s.documents().size(), outcome);
+            pending.put(s.cuiUuid(), s);
+            lastStates.put(s.cuiUuid(), "SUBMITTED");
+        }
+
+        List<LegacyRun> legacy = postLegacy(deadline);
+        long ospStart = System.nanoTime();
+        List<OspRun> osp = submitOsp();
+        long ospEnd = osp.stream().allMatch(o -> o.done) ? System.nanoTime() : 0;
+        int legacyFinal = 0;
+        int ospDone = (int) osp.stream().filter(o -> o.done).count();
+        while ((!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done) || osp.stream().anyMatch(o -> !o.done))
+                && System.nanoTime() < deadline) {
+            for (Iterator<SampleInstances.Sample> it = pending.values().iterator(); it.hasNext(); ) {
+                SampleInstances.Sample s = it.next();
+                JsonNode p = pratica(s.cuiUuid());
+                if (p == null) {
+                    continue;
+                }
+                String state = p.path("state").asText("?");
+                if (!state.equals(lastStates.get(s.cuiUuid()))) {
+                    lastStates.put(s.cuiUuid(), state);
+                }
+                if (p.path("final").asBoolean(false)) {
+                    it.remove();
+                    finalStates.put(s.cuiUuid(), state);
+                    boolean ok = matchesExpected(state, s.expectedOutcome());
+                    out.printf("[final %d/%d] cui=%s %-26s %-32s expected %-32s %s (%.1f s)%n", finalStates.size(), n, s.cuiUuid(),
+                            s.procedureCode(), state, s.expectedOutcome(), ok ? "OK" : "MISMATCH", (System.nanoTime() - start) / 1e9);
+                }
+            }
+            for (LegacyRun l : legacy) {
+                if (!l.done && poll(l)) {
+                    legacyFinal++;
+                    LegacyOutcome o = l.outcome();
+                    out.printf("[legacy final %d/%d] codice=%s %-28s %-32s expected %-32s comunicazioni %s%s %s (%.1f s)%n", legacyFinal,
+                            legacy.size(), l.c.codicePratica(), l.c.name(), o.state(), l.c.esitoFinale(), o.comunicazioni(),
+                            l.alreadyFinal ? " (already final before the post)" : "", o.ok() ? "OK" : "MISMATCH",
+                            (System.nanoTime() - start) / 1e9);
+                }
+            }
+            for (OspRun o : osp) {
+                if (!o.done && poll(o)) {
+                    ospDone++;
+                    OspOutcome r = o.outcome();
+                    out.printf("[osp final %d/%d] %s %-28s %-32s expected %-32s comunicazioni %s%s %s%s (%.1f s)%n", ospDone, osp.size(),
+                            o.c.idIstanza(), o.c.name(), r.state(), o.c.esitoFinale(), r.comunicazioni(),
+                            o.alreadyFinal ? " (already final before filing)" : "", r.ok() ? "OK" : "MISMATCH",
+                            r.ok() ? "" : ": " + String.join("; ", r.differences()), (System.nanoTime() - start) / 1e9);
+                    if (ospDone == osp.size()) {
+                        ospEnd = System.nanoTime();
+                    }
+                }
+            }
+            if (!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done) || osp.stream().anyMatch(o -> !o.done)) {
+                sleep(pollInterval);
+            }
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        long ospMillis = osp.isEmpty() ? 0 : ((ospEnd == 0 ? System.nanoTime() : ospEnd) - ospStart) / 1_000_000;
+
+        List<LegacyOutcome> legacyOutcomes = legacy.stream().map(LegacyRun::outcome).toList();
+        List<OspOutcome> ospOutcomes = osp.stream().map(OspRun::outcome).toList();
+        boolean all = pending.isEmpty() && batch.stream()
+                .allMatch(s -> matchesExpected(finalStates.get(s.cuiUuid()), s.expectedOutcome()))
+                && legacyOutcomes.stream().allMatch(LegacyOutcome::ok)
+                && ospOutcomes.stream().allMatch(OspOutcome::ok);
+        JsonNode stats = stats();
+        summary(batch, finalStates, lastStates, stats, millis, all, pending.size(), legacyOutcomes, ospOutcomes, ospMillis);
+        return new DemoResult(all, Map.copyOf(finalStates), Map.copyOf(lastStates), Map.copyOf(expected), millis, stats, legacyOutcomes,
+                ospOutcomes, ospMillis);
+    }
+
+    /** Progress of one legacy case during {@link #run}. */
+    private final class LegacyRun {
+        final ScrivaniaCase c;
+        boolean posted;
+        String post = "";
+        boolean alreadyFinal;
+        String state = "POSTED";
+        boolean reachedFinal;
+        long finalSeenAt;
+        boolean done;
+
+        LegacyRun(ScrivaniaCase c) {
+            this.c = c;
+        }
+
+        List<String> comunicazioni() {
+            return scrivania == null ? List.of() : scrivania.tipiCooperazione(c.codicePratica());
+        }
+
+        boolean comunicazioniOk() {
+            return alreadyFinal || comunicazioni().equals(c.comunicazioni());
+        }
+
+        LegacyOutcome outcome() {
+            boolean ok = posted && reachedFinal && matchesExpected(state, c.esitoFinale()) && comunicazioniOk();
+            return new LegacyOutcome(c, posted, post, alreadyFinal, state, reachedFinal, comunicazioni(), ok);
+        }
+    }
+
+    /** Progress of one OSP istanza during {@link #run}. */
+    private final class OspRun {
+        final OspCase c;
+        String push = "";
+        boolean refused;
+        boolean alreadyFinal;
+        String praticaId;
+        String state = "FILED";
+        boolean reachedFinal;
+        long finalSeenAt;
+        boolean done;
+        List<String> differences = List.of();
+
+        OspRun(OspCase c) {
+            this.c = c;
+        }
+
+        List<String> comunicazioni() {
+            return c.idIstanza() == null ? List.of() : geopost.tipiComunicazioni(c.idIstanza());
+        }
+
+        /** What the gateway sends out after the pratica turned final has arrived (or is not expected). */
+        boolean outboundComplete() {
+            if (alreadyFinal) {
+                return true;
+            }
+            return (c.comunicazioni() == null || comunicazioni().equals(c.comunicazioni()))
+                    && (osapi == null || c.concessioneOsapi() == null || osapi.concessioni().containsKey(c.idIstanza()) == c.concessioneOsapi())
+                    && (geri == null || c.canoneGeri() == null || geri.canoni().containsKey(c.idIstanza()) == c.canoneGeri());
+        }
+
+        OspOutcome outcome() {
+            List<String> diffs = new ArrayList<>(differences);
+            if (!done && !refused) {
+                diffs.add(reachedFinal ? "not complete" : "not final (last state " + state + ")");
+            }
+            return new OspOutcome(c, push, refused, alreadyFinal, state, reachedFinal, comunicazioni(), List.copyOf(diffs), diffs.isEmpty());
+        }
+    }
+
+    private List<OspRun> submitOsp() {
+        List<OspRun> runs = new ArrayList<>();
+        if (geopost == null || ospCases.isEmpty()) {
+            return runs;
+        }
+        out.printf("=== OSP batch: %d istanze via GEOPOST (%s) ===%n", ospCases.size(), geopost.pushUrl());
+        int i = 0;
+        for (OspCase c : ospCases) {
+            OspRun o = new OspRun(c);
+            runs.add(o);
+            if (c.idIstanza() == null) {
+                o.push = "not filed: no idIstanza";
+                o.differences = List.of("no idIstanza in " + c.istanzaFile().getFileName());
+                o.done = true;
+                out.printf("[osp submit %d/%d] %-16s %-28s %s%n", ++i, ospCases.size(), "?", c.name(), o.push);
+                continue;
+            }
+            JsonNode before = praticaByCodice(c.idIstanza());
+            o.alreadyFinal = before != null && before.path("final").asBoolean(false);
+            int integrations = 0;
+            try {
+                integrations = geopost.registerIntegrations(c.istanzaFile());
+                GeopostSimulator.Event e = geopost.submitIstanza(c.istanzaFile());
+                GeopostSimulator.PushResult r = geopost.pushResult(e.seq());
+                if (r == null) {
+                    o.push = "event " + e.seq() + " (not pushed)";
+                } else if (r.httpStatus() == 0) {
+                    o.push = "event " + e.seq() + ", push failed (" + r.error() + "): left to the poll";
+                } else {
+                    o.push = "event " + e.seq() + ", push HTTP " + r.httpStatus() + (r.esito() != null ? " " + r.esito() : " " + abbreviate(r.body()));
+                    if (r.httpStatus() / 100 == 4) {
+                        o.refused = true;
+                    }
+                }
+            } catch (RuntimeException ex) {
+                o.push = "not filed: " + ex.getMessage();
+                o.differences = List.of(o.push);
+                o.done = true;
+            }
+            if (o.refused) {
+                o.done = true;
+                o.state = "REFUSED BY THE GATEWAY";
+                if (c.esitoFinale() != null && !c.esitoFinale().isBlank()) {
+                    o.differences = List.of("push refused: " + o.push);
+                }
+            }
+            out.printf("[osp submit %d/%d] %s %-28s %s%s%s%n", ++i, ospCases.size(), c.idIstanza(), c.name(),
+                    o.alreadyFinal ? "(already final) " : "", o.push, integrations > 0 ? "; " + integrations + " integration(s) registered" : "");
+        }
+        return runs;
+    }
+
+    /** One poll of an OSP istanza; true when it is done (final and outbound complete or grace over; then compared). */
+    private boolean poll(OspRun o) {
+        if (!o.reachedFinal) {
+            JsonNode p = praticaByCodice(o.c.idIstanza());
+            if (p == null) {
+                return false;
+            }
+            o.state = p.path("state").asText("?");
+            o.praticaId = p.path("id").asText(null);
+            if (!p.path("final").asBoolean(false)) {
+                return false;
+            }
+            o.reachedFinal = true;
+            o.finalSeenAt = System.nanoTime();
+        }
+        if (!o.outboundComplete() && System.nanoTime() - o.finalSeenAt <= comunicazioniGrace.toNanos()) {
+            return false;
+        }
+        JsonNode detail = o.praticaId == null ? null : get("/api/pratiche/" + o.praticaId);
+        o.differences = ospDifferences(o.c, o.state, detail, o.alreadyFinal ? null : o.comunicazioni(),
+                o.alreadyFinal || osapi == null ? null : osapi.concessioni().keySet(),
+                o.alreadyFinal || geri == null ? null : geri.canoni().keySet());
+        o.done = true;
+        return true;
+    }
+
+    /**
+     * What differs between a final OSP pratica and its expected entry (empty: as expected). {@code comunicazioni},
+     * {@code concessioni}, {@code canoni} null: not checked (re-run, or simulator not given).
+     */
+    static List<String> ospDifferences(OspCase c, String state, JsonNode detail, List<String> comunicazioni,
+                                       Set<String> concessioni, Set<String> canoni) {
+        List<String> d = new ArrayList<>();
+        if (c.expected() == null) {
+            d.add("no expected.json entry");
+            return d;
+        }
+        if (c.esitoFinale() != null && !matchesExpected(state, c.esitoFinale())) {
+            d.add("state " + state + " expected " + c.esitoFinale());
+        }
+        if (detail == null) {
+            if (c.checklist() != null || c.entiPerRound() != null || c.rounds() != null) {
+                d.add("detail GET /api/pratiche/{id} not available");
+            }
+        } else {
+            int maxRound = 0;
+            if (c.checklist() != null) {
+                if (!detail.path("checklist").isArray()) {
+                    d.add("no checklist in the pratica's detail");
+                } else {
+                    Map<String, String> actual = new TreeMap<>();
+                    for (JsonNode v : detail.get("checklist")) {
+                        if (v.path("round").asInt(1) == 1) {
+                            actual.put(v.path("codice").asText(), v.path("esito").asText());
+                        }
+                    }
+                    Set<String> codes = new TreeSet<>(c.checklist().keySet());
+                    codes.addAll(actual.keySet());
+                    for (String code : codes) {
+                        String got = actual.get(code);
+                        String want = c.checklist().get(code);
+                        if (!Objects.equals(got, want)) {
+                            d.add("checklist " + code + " " + (got == null ? "missing" : got) + " expected " + (want == null ? "none" : want));
+                        }
+                    }
+                }
+            }
+            for (JsonNode v : detail.path("checklist")) {
+                maxRound = Math.max(maxRound, v.path("round").asInt(1));
+            }
+            TreeMap<Integer, SortedSet<String>> enti = new TreeMap<>();
+            for (JsonNode p : detail.path("pareri")) {
+                int round = p.path("round").asInt(1);
+                maxRound = Math.max(maxRound, round);
+                enti.computeIfAbsent(round, k -> new TreeSet<>()).add(p.path("ente_code").asText(p.path("enteCode").asText()));
+            }
+            if (c.entiPerRound() != null) {
+                int rounds = Math.max(c.entiPerRound().size(), enti.isEmpty() ? 0 : enti.lastKey());
+                for (int r = 1; r <= rounds; r++) {
+                    List<String> got = List.copyOf(enti.getOrDefault(r, new TreeSet<>()));
+                    List<String> want = r <= c.entiPerRound().size() ? c.entiPerRound().get(r - 1) : List.of();
+                    if (!got.equals(want)) {
+                        d.add("enti round " + r + " " + got + " expected " + want);
+                    }
+                }
+            }
+            if (c.rounds() != null && maxRound != c.rounds()) {
+                d.add("rounds " + maxRound + " expected " + c.rounds());
+            }
+        }
+        if (comunicazioni != null && c.comunicazioni() != null && !comunicazioni.equals(c.comunicazioni())) {
+            d.add("GEOPOST comunicazioni " + comunicazioni + " expected " + c.comunicazioni());
+        }
+        if (concessioni != null && c.concessioneOsapi() != null && concessioni.contains(c.idIstanza()) != c.concessioneOsapi()) {
+            d.add(c.concessioneOsapi() ? "no OSAPI concessione" : "unexpected OSAPI concessione");
+        }
+        if (canoni != null && c.canoneGeri() != null && canoni.contains(c.idIstanza()) != c.canoneGeri()) {
+            d.add(c.canoneGeri() ? "no GERI canone" : "unexpected GERI canone");
+        }
+        return d;
+    }
+
+    private List<LegacyRun> postLegacy(long deadline) {
+        List<LegacyRun> runs = new ArrayList<>();
+        if (scrivania == null || legacyCases.isEmpty()) {
+            return runs;
+        }
+        out.printf("=== legacy batch: %d pratiche via scrivania SUAP (%s) ===%n", legacyCases.size(), scrivania.gatewayEndpoint());
+        int i = 0;
+        for (ScrivaniaCase c : legacyCases) {
+            LegacyRun l = new LegacyRun(c);
+            runs.add(l);
+            JsonNode before = praticaByCodice(c.codicePratica());
+            l.alreadyFinal = before != null && before.path("final").asBoolean(false);
+            ScrivaniaSimulator.Result r = postCase(c, deadline);
+            if (r != null && r.returnValue() != null && r.faultString() == null) {
+                l.posted = true;
+                l.post = "HTTP " + r.httpStatus() + " return " + r.returnValue();
+            } else {
+                l.post = r == null ? "not delivered" : "HTTP " + r.httpStatus()
+                        + (r.faultString() != null ? " fault: " + r.faultString() : " no return: " + abbreviate(r.rawBody()));
+                l.done = true; // refused: nothing to wait for
+            }
+            out.printf("[legacy post %d/%d] codice=%s %-28s %s -> %s%n", ++i, legacyCases.size(), c.codicePratica(), c.name(),
+                    l.alreadyFinal ? "(already final)" : "", l.post);
+        }
+        return runs;
+    }
+
+    /** Posts a case, retrying I/O errors and 502/503/504 (not Faults): a gateway that is still starting. */
+    private ScrivaniaSimulator.Result postCase(ScrivaniaCase c, long deadline) {
+        ScrivaniaSimulator.Result last = null;
+        for (int attempt = 1; attempt <= 5 && System.nanoTime() < deadline; attempt++) {
+            try {
+                last = scrivania.post(c.dir());
+                int st = last.httpStatus();
+                if (st != 502 && st != 503 && st != 504) {
+                    return last;
+                }
+            } catch (UncheckedIOException | IllegalStateException e) {
+                out.printf("  post of %s failed: %s%n", c.name(), e.getMessage());
+            }
+            sleep(Duration.ofMillis(500L * attempt));
+        }
+        return last;
+    }
+
+    /** One poll of a legacy pratica; true when it is done (final, and comunicazioni complete or grace over). */
+    private boolean poll(LegacyRun l) {
+        if (!l.reachedFinal) {
+            JsonNode p = praticaByCodice(l.c.codicePratica());
+            if (p == null) {
+                return false;
+            }
+            l.state = p.path("state").asText("?");
+            if (!p.path("final").asBoolean(false)) {
+                return false;
+            }
+            l.reachedFinal = true;
+            l.finalSeenAt = System.nanoTime();
+        }
+        if (l.comunicazioniOk() || System.nanoTime() - l.finalSeenAt > comunicazioniGrace.toNanos()) {
+            l.done = true;
+        }
+        return l.done;
+    }
+
+    /**
+     * Whether a pratica state reported by the gateway is the expected outcome. The expected outcome is the FO
+     * event ({@code end_by_positive_outcome}); the gateway may report either that or the SSU instance state
+     * ({@code ended_by_positive_outcome}), in any case.
+     */
+    public static boolean matchesExpected(String state, String expectedOutcome) {
+        if (state == null || expectedOutcome == null) {
+            return false;
+        }
+        return normalise(state).equals(normalise(expectedOutcome));
+    }
+
+    private static String normalise(String s) {
+        String l = s.trim().toLowerCase(java.util.Locale.ROOT);
+        return l.startsWith("ended_by_") ? "end_by_" + l.substring("ended_by_".length()) : l;
+    }
+
+    private String submit(SampleInstances.Sample s, long deadline) {
+        String last = "";
+        for (int attempt = 1; attempt <= 5 && System.nanoTime() < deadline; attempt++) {
+            try {
+                HttpResponse<String> r = frontOffice.sendInstance(s);
+                last = "send_instance HTTP " + r.statusCode();
+                if (r.statusCode() / 100 == 2) {
+                    HttpResponse<String> receipt = frontOffice.notifyReceipt(s, LocalDate.now());
+                    return last + ", notify_receipt HTTP " + receipt.statusCode();
+                }
+                last += " " + abbreviate(r.body());
+                if (r.statusCode() / 100 == 4) {
+                    return last; // the gateway refused the instance: retrying would not help
+                }
+            } catch (UncheckedIOException | IllegalStateException e) {
+                last = "send_instance failed: " + e.getMessage();
+            }
+            sleep(Duration.ofMillis(500L * attempt));
+        }
+        return last;
+    }
+
+    /** First pratica of {@code GET /api/pratiche?cui=uuid}, or null. */
+    private JsonNode pratica(String cuiUuid) {
+        return find("/api/pratiche?cui=" + cuiUuid, "cuiUuid", cuiUuid);
+    }
+
+    /** The pratica of {@code GET /api/pratiche?codice=} whose codicePratica is {@code codice}, or null. */
+    private JsonNode praticaByCodice(String codice) {
+        return find("/api/pratiche?codice=" + URLEncoder.encode(codice, StandardCharsets.UTF_8), "codicePratica", codice);
+    }
+
+    /** The pratica of a list answer whose {@code field} is {@code value} (a missing field matches), or null. */
+    private JsonNode find(String path, String field, String value) {
+        JsonNode body = get(path);
+        if (body == null) {
+            return null;
+        }
+        if (body.isObject() && body.has("content")) {
+            body = body.get("content");
+        }
+        if (body.isArray()) {
+            for (JsonNode p : body) {
+                if (value.equals(p.path(field).asText(value))) {
+                    return p;
+                }
+            }
+            return null;
+        }
+        return body.isObject() && value.equals(body.path(field).asText(value)) ? body : null;
+    }
+
+    private JsonNode stats() {
+        return get("/api/stats");
+    }
+
+    private JsonNode get(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(Duration.ofSeconds(10))
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200 || r.body() == null || r.body().isBlank()) {
+                return null;
+            }
+            return Json.parse(r.body());
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private void summary(List<SampleInstances.Sample> batch, Map<String, String> finalStates, Map<String, String> lastStates,
+                         JsonNode stats, long millis, boolean all, int notFinal, List<LegacyOutcome> legacy, List<OspOutcome> osp,
+                         long ospMillis) {
+        out.println("=== summary ===");
+        out.println("gateway stats (GET " + gatewayUrl + "/api/stats):");
+        if (stats == null) {
+            out.println("  (not available)");
+        } else if (stats.isObject()) {
+            stats.fields().forEachRemaining(e -> out.printf("  %-28s %s%n", e.getKey(),
+                    e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        } else {
+            out.println("  " + stats);
+        }
+        out.println("simulators:");
+        int notifications = batch.stream().mapToInt(s -> frontOffice.notifications(s.cuiUuid()).size()).sum();
+        out.printf("  %-28s %s%n", "FO notifications received", notifications);
+        int documentGets = batch.stream().mapToInt(s -> frontOffice.documentRequests(s.cuiUuid())).sum();
+        out.printf("  %-28s %s%n", "FO document downloads", documentGets);
+        int audits = batch.stream().mapToInt(s -> catalogo.audits(s.cuiUuid()).size()).sum();
+        out.printf("  %-28s %s%n", "Catalogo audits received", audits);
+        counters.forEach((label, value) -> {
+            Object v;
+            try {
+                v = value.get();
+            } catch (RuntimeException e) {
+                v = "n/a (" + e.getMessage() + ")";
+            }
+            out.printf("  %-28s %s%n", label, v);
+        });
+        if (!batch.isEmpty()) {
+            out.println("pratiche:");
+        }
+        for (SampleInstances.Sample s : batch) {
+            String fin = finalStates.get(s.cuiUuid());
+            String state = fin != null ? fin : lastStates.getOrDefault(s.cuiUuid(), "?") + " (not final)";
+            boolean ok = matchesExpected(fin, s.expectedOutcome());
+            out.printf("  %s %-26s %-40s expected %-32s %s%n", s.cuiUuid(), s.procedureCode(), state, s.expectedOutcome(),
+                    ok ? "OK" : "KO");
+        }
+        if (!legacy.isEmpty()) {
+            out.println("legacy pratiche (scrivania SUAP):");
+        }
+        int legacyFinal = 0;
+        for (LegacyOutcome o : legacy) {
+            ScrivaniaCase c = o.legacyCase();
+            legacyFinal += o.reachedFinal() ? 1 : 0;
+            String state = !o.posted() ? "NOT POSTED: " + o.post() : o.reachedFinal() ? o.state() : o.state() + " (not final)";
+            String comunicazioni = o.alreadyFinal() ? "(already final before the post)"
+                    : o.comunicazioni() + (o.comunicazioni().equals(c.comunicazioni()) ? "" : " expected " + c.comunicazioni());
+            out.printf("  %s %-28s %-40s expected %-32s comunicazioni %s %s%n", c.codicePratica(), c.name(), state, c.esitoFinale(),
+                    comunicazioni, o.ok() ? "OK" : "KO");
+        }
+        if (!osp.isEmpty()) {
+            out.println("OSP istanze (GEOPOST):");
+        }
+        int ospFinal = 0;
+        int ospOk = 0;
+        for (OspOutcome o : osp) {
+            OspCase c = o.ospCase();
+            ospFinal += o.reachedFinal() ? 1 : 0;
+            ospOk += o.ok() ? 1 : 0;
+            String state = o.refused() ? "REFUSED: " + o.push() : o.reachedFinal() ? o.state() : o.state() + " (not final)";
+            out.printf("  %s %-28s %-40s expected %-32s comunicazioni %s%s %s%n", c.idIstanza(), c.name(), state, c.esitoFinale(),
+                    o.comunicazioni(), o.alreadyFinal() ? " (already final before filing)" : "",
+                    o.ok() ? "OK" : "MISMATCH: " + String.join("; ", o.differences()));
+        }
+        if (!osp.isEmpty()) {
+            out.printf("OSP batch time: %.1f s; %d/%d final, %d/%d as expected%n", ospMillis / 1000.0, ospFinal, osp.size(), ospOk, osp.size());
+        }
+        List<String> counts = new ArrayList<>();
+        if (!batch.isEmpty() || (legacy.isEmpty() && osp.isEmpty())) {
+            counts.add(String.format("%d/%d final", batch.size() - notFinal, batch.size()));
+        }
+        if (!legacy.isEmpty()) {
+            counts.add(String.format("legacy %d/%d final", legacyFinal, legacy.size()));
+        }
+        if (!osp.isEmpty()) {
+            counts.add(String.format("OSP %d/%d final", ospFinal, osp.size()));
+        }
+        boolean timedOut = notFinal > 0 || legacy.stream().anyMatch(o -> o.posted() && !o.reachedFinal())
+                || osp.stream().anyMatch(o -> !o.refused() && !o.reachedFinal() && !o.push().startsWith("not filed"));
+        out.printf("batch wall time: %.1f s; %s%s; result: %s%n", millis / 1000.0, String.join("; ", counts),
+                timedOut ? " (timeout)" : "", all ? "ALL AS EXPECTED" : "NOT AS EXPECTED");
+        out.flush();
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package it.comune.milano.suapgw.simulators.demo;
+
+import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
+import it.comune.milano.suapgw.simulators.enti.PecEnteSimulator;
+import it.comune.milano.suapgw.simulators.geowork.GeoworkSimulator;
+import it.comune.milano.suapgw.simulators.osp.ErmesSimulator;
+import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
+import it.comune.milano.suapgw.simulators.osp.GeriSimulator;
+import it.comune.milano.suapgw.simulators.osp.OsapiSimulator;
+import it.comune.milano.suapgw.simulators.osp.OspCase;
+import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaCase;
+import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulator;
+import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
+import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs every simulator as its own process and (optionally) the demo batch against a running gateway.
+ * Settings come from system properties or environment variables (same names), see {@link #main}.
+ */
+public final class SimulatorsMain {
+
+    private SimulatorsMain() {
+    }
+
+    /**
+     * Settings: SUAPGW_URL (http://127.0.0.1:8080), SUAPGW_BROKER_HOST (127.0.0.1), SUAPGW_BROKER_PORT (61616),
+     * SUAPGW_SIM_CATALOGO_PORT (8181), SUAPGW_SIM_FO_PORT (8182), SUAPGW_SIM_GEOWORK_PORT (8183),
+     * SUAPGW_SIM_SCRIVANIA_PORT (8184: the scrivania's PddServiceSUAP), SUAPGW_SIM_GEOPOST_PORT (8185),
+     * SUAPGW_SIM_OSAPI_PORT (8186), SUAPGW_SIM_ERMES_PORT (8187), SUAPGW_SIM_GERI_PORT (8188),
+     * SUAPGW_TEST_DATA (test-data; the legacy cases are {@code <test data>/scrivania/valid/NN-slug/}, the OSP istanze
+     * {@code <test data>/osp/istanze/}, the fixtures of OSAPI, ERMES, GERI and of the enti's pareri
+     * {@code <test data>/osp/fixtures/}),
+     * SUAPGW_DEMO_PRATICHE (20 SSU pratiche; 0 = none), SUAPGW_DEMO_LEGACY (true: also post every valid scrivania case),
+     * SUAPGW_DEMO_PEC (true: run the PEC ente vigili-del-fuoco), SUAPGW_DEMO_OSP (true: also file every OSP istanza
+     * through GEOPOST), SUAPGW_MAIL_HOST (127.0.0.1),
+     * SUAPGW_MAIL_SMTP_PORT (3025), SUAPGW_MAIL_IMAP_PORT (3143) (the gateway's embedded mail server),
+     * SUAPGW_DEMO_EXIT (false), SUAPGW_DEMO_TIMEOUT_SECONDS (300), SUAPGW_HEALTH_TIMEOUT_SECONDS (180),
+     * SUAPGW_DEMO_SEED (time based), SUAPGW_ENTE_&lt;CODE&gt;_PASSWORD (e.g. SUAPGW_ENTE_VIGILI_DEL_FUOCO_PASSWORD).
+     */
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "simulators-logback.xml");
+        }
+        if (System.getProperty("org.apache.cxf.Logger") == null) {
+            System.setProperty("org.apache.cxf.Logger", "org.apache.cxf.common.logging.Slf4jLogger");
+        }
+        System.exit(run(System.out));
+    }
+
+    static int run(PrintStream out) throws Exception {
+        String gatewayUrl = FrontOfficeSimulator.stripSlash(setting("SUAPGW_URL", "http://127.0.0.1:8080"));
+        String brokerHost = setting("SUAPGW_BROKER_HOST", "127.0.0.1");
+        int brokerPort = Integer.parseInt(setting("SUAPGW_BROKER_PORT", "61616"));
+        int catalogoPort = Integer.parseInt(setting("SUAPGW_SIM_CATALOGO_PORT", "8181"));
+        int foPort = Integer.parseInt(setting("SUAPGW_SIM_FO_PORT", "8182"));
+        int geoworkPort = Integer.parseInt(setting("SUAPGW_SIM_GEOWORK_PORT", "8183"));
+        int scrivaniaPort = Integer.parseInt(setting("SUAPGW_SIM_SCRIVANIA_PORT", "8184"));
+        int geopostPort = Integer.parseInt(setting(GeopostSimulator.PORT_SETTING, String.valueOf(GeopostSimulator.DEFAULT_PORT)));
+        int osapiPort = Integer.parseInt(setting(OsapiSimulator.PORT_SETTING, String.valueOf(OsapiSimulator.DEFAULT_PORT)));
+        int ermesPort = Integer.parseInt(setting(ErmesSimulator.PORT_SETTING, String.valueOf(ErmesSimulator.DEFAULT_PORT)));
+        int geriPort = Integer.parseInt(setting(GeriSimulator.PORT_SETTING, String.valueOf(GeriSimulator.DEFAULT_PORT)));
+        Path testData = Path.of(setting("SUAPGW_TEST_DATA", "test-data"));
+        int pratiche = Integer.parseInt(setting("SUAPGW_DEMO_PRATICHE", "20"));
+        boolean legacyDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_LEGACY", "true"));
+        boolean pecDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_PEC", "true"));
+        boolean ospDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_OSP", "true"));
+        String mailHost = setting("SUAPGW_MAIL_HOST", "127.0.0.1");
+        int smtpPort = Integer.parseInt(setting("SUAPGW_MAIL_SMTP_PORT", "3025"));
+        int imapPort = Integer.parseInt(setting("SUAPGW_MAIL_IMAP_PORT", "3143"));
+        boolean exit = Boolean.parseBoolean(setting("SUAPGW_DEMO_EXIT", "false"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_DEMO_TIMEOUT_SECONDS", "300")));
+        Duration healthTimeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_HEALTH_TIMEOUT_SECONDS", "180")));
+        String seed = setting("SUAPGW_DEMO_SEED", "suapgw-demo-" + System.currentTimeMillis());
+
+        Path procedures = testData.resolve("ssu/sample-procedures.json");
+        if (!Files.exists(procedures) && !testData.isAbsolute() && Files.exists(Path.of("..").resolve(procedures))) {
+            procedures = Path.of("..").resolve(procedures); // started from a module directory
+        }
+        SampleInstances samples = new SampleInstances(procedures, seed);
+        Path scrivaniaValid = testData.resolve("scrivania/valid");
+        if (!Files.isDirectory(scrivaniaValid) && !testData.isAbsolute() && Files.isDirectory(Path.of("..").resolve(scrivaniaValid))) {
+            scrivaniaValid = Path.of("..").resolve(scrivaniaValid);
+        }
+        List<ScrivaniaCase> legacyCases = ScrivaniaCase.loadAll(scrivaniaValid);
+        Path ospDir = testData.resolve("osp");
+        if (!Files.isDirectory(ospDir) && !testData.isAbsolute() && Files.isDirectory(Path.of("..").resolve(ospDir))) {
+            ospDir = Path.of("..").resolve(ospDir);
+        }
+        Path fixtures = ospDir.resolve("fixtures");
+        Path pareri = existing(fixtures.resolve("pareri.json"));
+        List<OspCase> ospCases = OspCase.loadAll(ospDir);
+
+        CatalogoSimulator catalogo = new CatalogoSimulator(catalogoPort);
+        FrontOfficeSimulator fo = new FrontOfficeSimulator(foPort, gatewayUrl);
+        GeoworkSimulator geowork = new GeoworkSimulator(geoworkPort, gatewayUrl + "/services/geowork-callback");
+        List<EnteSimulator> enti = new ArrayList<>();
+        enti.add(new EnteSimulator("polizia-locale", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        enti.add(new EnteSimulator("ats-milano", EnteSimulator.Protocol.AMQP, brokerHost, brokerPort));
+        enti.add(new EnteSimulator("soprintendenza", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        // the enti of the OSP workflow (docs/osp-workflow.md §6)
+        enti.add(new EnteSimulator("mercati", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        enti.add(new EnteSimulator("arredo-urbano", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        enti.add(new EnteSimulator("mobilita", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
+        if (pareri != null) {
+            enti.forEach(e -> e.withFixture(pareri));
+        }
+        GeopostSimulator geopost = new GeopostSimulator(geopostPort, gatewayUrl);
+        OsapiSimulator osapi = new OsapiSimulator(osapiPort, existing(fixtures.resolve("osapi.json")));
+        ErmesSimulator ermes = new ErmesSimulator(ermesPort, existing(fixtures.resolve("ermes.json")));
+        GeriSimulator geri = new GeriSimulator(geriPort, existing(fixtures.resolve("geri.json")));
+        ScrivaniaSimulator scrivania = new ScrivaniaSimulator(scrivaniaPort, gatewayUrl);
+        PecEnteSimulator pec = pecDemo ? PecEnteSimulator.vigiliDelFuoco(mailHost, smtpPort, mailHost, imapPort) : null;
+        if (pec != null) {
+            // Protocollo Ente stays unique across runs against the same gateway data
+            pec.setProtocolNumberStart(System.currentTimeMillis() / 1000);
+        }
+
+        Runnable stopAll = () -> {
+            if (pec != null) {
+                pec.stop();
+            }
+            scrivania.stop();
+            geri.stop();
+            ermes.stop();
+            osapi.stop();
+            geopost.stop();
+            enti.forEach(EnteSimulator::stop);
+            geowork.stop();
+            fo.stop();
+            catalogo.stop();
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "simulators-shutdown"));
+
+        catalogo.start();
+        fo.start();
+        geowork.start();
+        enti.forEach(EnteSimulator::start);
+        scrivania.start();
+        geopost.start();
+        osapi.start();
+        ermes.start();
+        geri.start();
+        int registered = 0;
+        for (ScrivaniaCase c : legacyCases) {
+            scrivania.registerCase(c.dir());
+            registered++;
+        }
+        if (pec != null) {
+            pec.start();
+        }
+
+        out.println("simulators started:");
+        out.println("  catalogo-ssu:  " + catalogo.baseUrl());
+        out.println("  front-office:  " + fo.baseUrl());
+        out.println("  geowork:       " + geowork.address() + " (callback " + geowork.callbackUrl() + ")");
+        for (EnteSimulator e : enti) {
+            out.printf("  ente %-15s %s %s:%d (user %s)%n", e.enteCode(), e.protocol(), brokerHost, brokerPort, EnteSimulator.defaultUser(e.enteCode()));
+        }
+        out.println("  scrivania:     " + scrivania.address() + " (posts to " + scrivania.gatewayEndpoint() + "; " + registered
+                + " cases from " + scrivaniaValid + ")");
+        if (pec != null) {
+            out.printf("  ente %-15s PEC %s (imap %s:%d, smtp %s:%d)%n", pec.enteCode(), pec.address(), mailHost, imapPort, mailHost, smtpPort);
+        }
+        out.println("  geopost:       " + geopost.baseUrl() + " (pushes to " + geopost.pushUrl() + "; " + ospCases.size()
+                + " istanze from " + ospDir.resolve("istanze") + ")");
+        out.println("  osapi:         " + osapi.baseUrl() + " (" + osapi.occupazioniOnFile().size() + " occupazioni on file)");
+        out.println("  ermes:         " + ermes.baseUrl());
+        out.println("  geri:          " + geri.baseUrl());
+        out.println("  enti pareri fixture: " + (pareri != null ? pareri : "none (rules only)"));
+        out.println("waiting for " + gatewayUrl + "/actuator/health ...");
+        if (!awaitHealthy(gatewayUrl, healthTimeout)) {
+            out.println("suap-gateway at " + gatewayUrl + " not healthy after " + healthTimeout.toSeconds() + " s");
+            if (exit) {
+                return 1;
+            }
+            out.println("simulators keep running; no batch");
+            new CountDownLatch(1).await();
+        }
+        out.println("suap-gateway: " + gatewayUrl);
+        out.println("  catalogo-ssu:  " + catalogo.baseUrl());
+        out.println("  front-office:  " + fo.baseUrl());
+        out.println("  geowork:       " + geowork.address());
+        for (EnteSimulator e : enti) {
+            boolean ok = e.awaitConnected(Duration.ofSeconds(30));
+            out.printf("  ente %-15s %s %s%n", e.enteCode(), e.protocol(), ok ? "connected" : "NOT CONNECTED (still retrying)");
+        }
+        out.println("  scrivania:     " + scrivania.address());
+        out.println("  geopost:       " + geopost.baseUrl());
+        out.println("  osapi:         " + osapi.baseUrl());
+        out.println("  ermes:         " + ermes.baseUrl());
+        out.println("  geri:          " + geri.baseUrl());
+        if (pec != null) {
+            boolean ok = pec.awaitConnected(Duration.ofSeconds(30));
+            out.printf("  ente %-15s PEC %s%n", pec.enteCode(), ok ? "connected (IMAP)" : "NOT CONNECTED (still retrying)");
+        }
+        out.flush();
+
+        int rc = 0;
+        List<ScrivaniaCase> legacyBatch = legacyDemo ? legacyCases : List.of();
+        List<OspCase> ospBatch = ospDemo ? ospCases : List.of();
+        if (pratiche > 0 || !legacyBatch.isEmpty() || !ospBatch.isEmpty()) {
+            DemoDriver driver = new DemoDriver(gatewayUrl, catalogo, fo, samples, out)
+                    .counter("Geowork registrations", geowork::registrations)
+                    .counter("Geowork registraPratica calls", geowork::registrationCalls)
+                    .counter("Geowork esiti proposed", geowork::proposals)
+                    .counter("Geowork validations sent", geowork::validationsSent);
+            for (EnteSimulator e : enti) {
+                driver.counter("pareri answered " + e.enteCode(), e::repliesSent);
+            }
+            driver.counter("Scrivania calls received", scrivania::calls)
+                    .counter("Scrivania invalid calls", scrivania::invalidCalls)
+                    .counter("Scrivania integrations sent", () -> scrivania.integrations().size());
+            if (pec != null) {
+                driver.counter("PEC " + pec.enteCode() + " requests", () -> pec.requests().size())
+                        .counter("PEC " + pec.enteCode() + " replies", () -> pec.replies().size())
+                        .counter("PEC " + pec.enteCode() + " malformed", pec::malformed);
+            }
+            driver.counter("GEOPOST events", () -> geopost.events().size())
+                    .counter("GEOPOST polls", geopost::pollCount)
+                    .counter("GEOPOST comunicazioni dup.", geopost::duplicateComunicazioni)
+                    .counter("OSAPI calls", osapi::calls)
+                    .counter("ERMES calls", ermes::calls)
+                    .counter("GERI calls", geri::calls);
+            if (!legacyBatch.isEmpty()) {
+                driver.legacy(scrivania, legacyBatch);
+            }
+            if (!ospBatch.isEmpty()) {
+                driver.osp(geopost, osapi, geri, ospBatch);
+            }
+            DemoDriver.DemoResult result = driver.run(pratiche, timeout);
+            rc = result.allFinalAsExpected() ? 0 : 1;
+        }
+        if (exit) {
+            return rc;
+        }
+        out.println("simulators keep running (Ctrl-C to stop)");
+        out.flush();
+        new CountDownLatch(1).await();
+        return rc;
+    }
+
+    private static Path existing(Path file) {
+        return Files.isRegularFile(file) ? file : null;
+    }
+
+    static boolean awaitHealthy(String gatewayUrl, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                // not up yet
+            }
+            Thread.sleep(1000);
+        }
+        return false;
+    }
+
+    static String setting(String name, String def) {
+        String v = System.getProperty(name);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(name);
+        }
+        return v == null || v.isBlank() ? def : v.trim();
+    }
+}

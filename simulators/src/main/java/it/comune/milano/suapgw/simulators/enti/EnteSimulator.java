@@ -1,0 +1,556 @@
+package it.comune.milano.suapgw.simulators.enti;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import it.comune.milano.suapgw.simulators.support.Json;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * An ente (ATS, Polizia Locale, Soprintendenza...) answering richieste di parere over Artemis, with the JMS
+ * client of its protocol (Artemis CORE or AMQP 1.0 via Qpid JMS). Consumes {@code suapgw.pareri.richieste.<ente>},
+ * downloads and checks the documents (claim check), answers on {@code suapgw.pareri.risposte}.
+ * Receive + reply + commit happen in one transacted session; the consumer loop reconnects with backoff.
+ * The esito comes from {@link Rule}s on {@code procedimento.codice}, except from round 2 on, when it is always
+ * {@code positivo}: a second round follows an integration, which the simulated ente always finds satisfying.
+ * <p>
+ * Fixture mode ({@link #withFixture(Path)}, the OSP {@code pareri.json}): when the request's {@code codicePratica} has
+ * an entry for this ente and the request's {@code round}, that entry is the answer (esito, prescrizioni, integrazioni,
+ * motivazione); otherwise the rules above apply.
+ */
+public class EnteSimulator extends ReconnectingClient {
+
+    public enum Protocol { CORE, AMQP }
+
+    /** Esito for procedures whose {@code procedimento.codice} matches the regex (full match). */
+    public record Rule(String procedureCodeRegex, String esito) {
+        public Rule {
+            Objects.requireNonNull(procedureCodeRegex, "procedureCodeRegex");
+            if (!Set.of("positivo", "negativo", "conformazione").contains(esito)) {
+                throw new IllegalArgumentException("esito must be positivo|negativo|conformazione: " + esito);
+            }
+        }
+
+        boolean matches(String code) {
+            return code != null && Pattern.matches(procedureCodeRegex, code);
+        }
+    }
+
+    public static final String REQUEST_QUEUE_PREFIX = "suapgw.pareri.richieste.";
+    public static final String REPLY_QUEUE = "suapgw.pareri.risposte";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnteSimulator.class);
+    private static final JsonSchema REQUEST_SCHEMA = Json.schema("classpath:messages/richiesta-parere-v1.schema.json");
+    private static final JsonSchema REPLY_SCHEMA = Json.schema("classpath:messages/risposta-parere-v1.schema.json");
+    /** Optional request fields added for the PEC/scrivania channels (additive to richiesta-parere-v1). */
+    static final List<String> EXTENSION_FIELDS = List.of("codicePratica", "canale", "parerePrecedente", "checklist");
+    static final String DEFAULT_NEGATIVE_MOTIVAZIONE = "Parere negativo per quanto di competenza";
+
+    private final String enteCode;
+    private final Protocol protocol;
+    private final String brokerHost;
+    private final int brokerPort;
+    private final String user;
+    private final String password;
+    private final List<Rule> rules;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final AtomicInteger requestsReceived = new AtomicInteger();
+    private final AtomicInteger repliesSent = new AtomicInteger();
+    private final AtomicInteger invalidRequests = new AtomicInteger();
+    private final AtomicInteger documentMismatches = new AtomicInteger();
+    private final AtomicInteger documentFailures = new AtomicInteger();
+    private final AtomicInteger documentsVerified = new AtomicInteger();
+    private final Set<String> answered = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger fixtureReplies = new AtomicInteger();
+    private volatile JsonNode fixture = Json.object();
+
+    private volatile Duration replyDelay = Duration.ZERO;
+
+    public EnteSimulator(String enteCode, Protocol protocol, String brokerHost, int brokerPort, String user, String password,
+                         List<Rule> rules) {
+        super("ente-" + Objects.requireNonNull(enteCode, "enteCode"));
+        this.enteCode = enteCode;
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.brokerHost = brokerHost;
+        this.brokerPort = brokerPort;
+        this.user = user;
+        this.password = password;
+        this.rules = List.copyOf(rules == null ? List.of() : rules);
+    }
+
+    /** With the default credentials ({@link #defaultUser}, {@link #defaultPassword}) and {@link #defaultRules}. */
+    public EnteSimulator(String enteCode, Protocol protocol, String brokerHost, int brokerPort) {
+        this(enteCode, protocol, brokerHost, brokerPort, defaultUser(enteCode), defaultPassword(enteCode), defaultRules(enteCode));
+    }
+
+    /**
+     * Demo rules: ats-milano answers conformazione to codes containing ACCONCIATORE_APERTURA, soprintendenza negativo
+     * to codes containing MEDIA_STRUTTURA_VENDITA (legacy pratiche name the procedure by the modulo's code, e.g.
+     * MEDIA_STRUTTURA_VENDITA_APERTURA); everything else, and every round after an integration, positivo.
+     */
+    public static List<Rule> defaultRules(String enteCode) {
+        return switch (enteCode) {
+            case "ats-milano" -> List.of(new Rule(".*ACCONCIATORE_APERTURA.*", "conformazione"));
+            case "soprintendenza" -> List.of(new Rule(".*MEDIA_STRUTTURA_VENDITA.*", "negativo"));
+            default -> List.of();
+        };
+    }
+
+    /** {@code ente-<code>}, overridable by env/system property {@code SUAPGW_ENTE_<CODE>_USER}. */
+    public static String defaultUser(String enteCode) {
+        String v = setting("SUAPGW_ENTE_" + envName(enteCode) + "_USER");
+        return v != null ? v : "ente-" + enteCode;
+    }
+
+    /** {@code <code>-secret}, overridable by env/system property {@code SUAPGW_ENTE_<CODE>_PASSWORD}. */
+    public static String defaultPassword(String enteCode) {
+        String v = setting("SUAPGW_ENTE_" + envName(enteCode) + "_PASSWORD");
+        return v != null ? v : enteCode + "-secret";
+    }
+
+    static String envName(String enteCode) {
+        return enteCode.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private static String setting(String name) {
+        String v = System.getProperty(name);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(name);
+        }
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /**
+     * Fixture mode: answers from {@code pareriJson} ({@code {"<codicePratica>": {"<ente code>": {"<round>": {"esito",
+     * "prescrizioni", "integrazioni", "motivazione"}}}}}, the OSP {@code test-data/osp/fixtures/pareri.json}) whenever it
+     * has an entry for the request; other requests follow the rules. Returns this simulator.
+     */
+    public EnteSimulator withFixture(Path pareriJson) {
+        try {
+            return withFixture(Json.parse(Files.readAllBytes(pareriJson)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pareriJson, e);
+        }
+    }
+
+    /** {@link #withFixture(Path)} with the parsed JSON (null = no fixture). */
+    public EnteSimulator withFixture(JsonNode pareri) {
+        if (pareri != null && !pareri.isObject()) {
+            throw new IllegalArgumentException("the pareri fixture must be a JSON object keyed by codicePratica");
+        }
+        this.fixture = pareri == null ? Json.object() : pareri;
+        return this;
+    }
+
+    /** Replies taken from the fixture (see {@link #withFixture(Path)}). */
+    public int fixtureReplies() {
+        return fixtureReplies.get();
+    }
+
+    /** The fixture entry for a request ({@code codicePratica} → this ente → {@code round}), or null. */
+    JsonNode fixtureEntry(JsonNode request) {
+        String codice = Json.text(request, "codicePratica");
+        if (codice == null) {
+            return null;
+        }
+        JsonNode entry = fixture.path(codice).path(enteCode).path(String.valueOf(request.path("round").asInt(1)));
+        if (!entry.isObject()) {
+            return null;
+        }
+        String esito = entry.path("esito").asText("");
+        if (!Set.of("positivo", "negativo", "conformazione").contains(esito)) {
+            LOG.warn("ente {}: fixture entry for {} round {} has no valid esito ({}), using the rules", enteCode, codice,
+                    request.path("round").asInt(1), entry);
+            return null;
+        }
+        return entry;
+    }
+
+    public String enteCode() {
+        return enteCode;
+    }
+
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    public String requestQueue() {
+        return REQUEST_QUEUE_PREFIX + enteCode;
+    }
+
+    /** Artificial delay before each reply (default none). */
+    public void setReplyDelay(Duration replyDelay) {
+        this.replyDelay = replyDelay;
+    }
+
+    public int requestsReceived() {
+        return requestsReceived.get();
+    }
+
+    public int repliesSent() {
+        return repliesSent.get();
+    }
+
+    public int invalidRequests() {
+        return invalidRequests.get();
+    }
+
+    public int documentMismatches() {
+        return documentMismatches.get();
+    }
+
+    /** Documents that could not be downloaded (non-200 or I/O error). */
+    public int documentFailures() {
+        return documentFailures.get();
+    }
+
+    /** Documents downloaded whose SHA-256 matched. */
+    public int documentsVerified() {
+        return documentsVerified.get();
+    }
+
+    public Set<String> answeredRequests() {
+        return new TreeSet<>(answered);
+    }
+
+    // ------------------------------------------------------------------ JMS
+
+    ConnectionFactory connectionFactory() {
+        return connectionFactory(protocol, brokerHost, brokerPort);
+    }
+
+    static ConnectionFactory connectionFactory(Protocol protocol, String host, int port) {
+        return switch (protocol) {
+            case CORE -> new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("tcp://" + host + ":" + port);
+            // populateJMSXUserID: the AMQP user-id carries the authenticated user name (Artemis does not stamp
+            // _AMQ_VALIDATED_USER on AMQP messages)
+            case AMQP -> new org.apache.qpid.jms.JmsConnectionFactory("amqp://" + host + ":" + port + "?jms.populateJMSXUserID=true");
+        };
+    }
+
+    @Override
+    protected String target() {
+        return protocol + " " + brokerHost + ":" + brokerPort;
+    }
+
+    @Override
+    protected void session() throws JMSException {
+        CountDownLatch failed = new CountDownLatch(1);
+        try (Connection connection = connectionFactory().createConnection(user, password)) {
+            connection.setExceptionListener(e -> {
+                LOG.warn("ente {}: connection lost: {}", enteCode, e.toString());
+                failed.countDown();
+            });
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(requestQueue()));
+            MessageProducer producer = session.createProducer(session.createQueue(REPLY_QUEUE));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            connection.start();
+            connected();
+            LOG.info("ente {} ({}) consuming {} on {}:{} as {}", enteCode, protocol, requestQueue(), brokerHost, brokerPort, user);
+            while (running() && failed.getCount() > 0) {
+                Message m = consumer.receive(500);
+                if (m != null) {
+                    process(m, session, producer);
+                }
+            }
+        }
+    }
+
+    private void process(Message message, Session session, MessageProducer producer) throws JMSException {
+        requestsReceived.incrementAndGet();
+        try {
+            if (!(message instanceof TextMessage text) || text.getText() == null) {
+                invalidRequests.incrementAndGet();
+                LOG.warn("ente {}: discarding non-text message {}", enteCode, message.getJMSMessageID());
+                session.commit();
+                return;
+            }
+            JsonNode request;
+            try {
+                request = Json.parse(text.getText());
+            } catch (IllegalArgumentException e) {
+                invalidRequests.incrementAndGet();
+                LOG.warn("ente {}: discarding request that is not JSON: {}", enteCode, e.getMessage());
+                session.commit();
+                return;
+            }
+            String errors = requestErrors(request);
+            if (!errors.isEmpty()) {
+                invalidRequests.incrementAndGet();
+                LOG.warn("ente {}: discarding request not valid against richiesta-parere-v1: {}", enteCode, errors);
+                session.commit();
+                return;
+            }
+            String idRichiesta = request.get("idRichiesta").asText();
+            if (answered.contains(idRichiesta)) {
+                LOG.info("ente {}: richiesta {} already answered (redelivery), acknowledging without a new answer", enteCode, idRichiesta);
+                session.commit();
+                return;
+            }
+            verifyDocuments(request);
+            if (!replyDelay.isZero()) {
+                Thread.sleep(replyDelay.toMillis());
+            }
+            ObjectNode reply = reply(request);
+            String replyErrors = Json.errors(REPLY_SCHEMA, reply);
+            if (!replyErrors.isEmpty()) {
+                LOG.error("ente {}: own reply is not valid against risposta-parere-v1 ({}): {}", enteCode, replyErrors, reply);
+            }
+            TextMessage out = session.createTextMessage(Json.write(reply));
+            out.setJMSCorrelationID(idRichiesta);
+            producer.send(out);
+            session.commit();
+            answered.add(idRichiesta);
+            repliesSent.incrementAndGet();
+            LOG.info("ente {}: parere {} for richiesta {} (pratica {}, {})", enteCode, reply.get("esito").asText(), idRichiesta,
+                    request.path("idPratica").asText(), request.path("procedimento").path("codice").asText());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.rollback();
+        } catch (JMSException | RuntimeException e) {
+            LOG.warn("ente {}: processing failed, rolling back for redelivery: {}", enteCode, e.toString());
+            try {
+                session.rollback();
+            } catch (JMSException re) {
+                LOG.debug("rollback failed", re);
+            }
+            if (e instanceof JMSException jms) {
+                throw jms;
+            }
+        }
+    }
+
+    private void verifyDocuments(JsonNode request) throws InterruptedException {
+        for (JsonNode doc : request.path("documenti")) {
+            String url = doc.path("url").asText();
+            String expected = doc.path("hash").asText();
+            try {
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() != 200) {
+                    documentFailures.incrementAndGet();
+                    LOG.warn("ente {}: GET {} answered {}", enteCode, url, response.statusCode());
+                    continue;
+                }
+                String actual = Json.sha256(response.body());
+                if (actual.equalsIgnoreCase(expected)) {
+                    documentsVerified.incrementAndGet();
+                } else {
+                    documentMismatches.incrementAndGet();
+                    LOG.warn("ente {}: document {} hash mismatch: declared {} downloaded {}", enteCode, url, expected, actual);
+                }
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                documentFailures.incrementAndGet();
+                LOG.warn("ente {}: cannot download {}: {}", enteCode, url, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Errors of a request against richiesta-parere-v1 (empty when valid). The optional fields added for the PEC and
+     * scrivania channels ({@link #EXTENSION_FIELDS}) are tolerated even while the schema in suapgw-schemas does not
+     * declare them yet (it is {@code additionalProperties: false}); once declared, the schema checks them.
+     */
+    static String requestErrors(JsonNode request) {
+        JsonNode checked = request;
+        if (request != null && request.isObject()) {
+            JsonNode declared = REQUEST_SCHEMA.getSchemaNode().path("properties");
+            ObjectNode copy = null;
+            for (String field : EXTENSION_FIELDS) {
+                if (request.has(field) && !declared.has(field)) {
+                    copy = copy == null ? ((ObjectNode) request).deepCopy() : copy;
+                    copy.remove(field);
+                }
+            }
+            checked = copy == null ? request : copy;
+        }
+        return Json.errors(REQUEST_SCHEMA, checked);
+    }
+
+    /**
+     * The esito for a request: from round 2 on always {@code positivo} (the requested integration satisfied the
+     * ente), otherwise the first rule matching {@code procedimento.codice}, else {@code positivo}.
+     */
+    static String esito(JsonNode request, List<Rule> rules) {
+        if (request.path("round").asInt(1) >= 2) {
+            return "positivo";
+        }
+        String code = request.path("procedimento").path("codice").asText();
+        return rules.stream().filter(r -> r.matches(code)).map(Rule::esito).findFirst().orElse("positivo");
+    }
+
+    /** The risposta-parere-v1 reply this ente sends for {@code request}. */
+    ObjectNode reply(JsonNode request) {
+        String code = request.path("procedimento").path("codice").asText();
+        int round = request.path("round").asInt(1);
+        JsonNode entry = fixtureEntry(request);
+        String esito = entry != null ? entry.get("esito").asText() : esito(request, rules);
+        ObjectNode reply = Json.object();
+        reply.put("schemaVersion", "1.0");
+        reply.put("idRisposta", UUID.randomUUID().toString());
+        reply.put("idRichiesta", request.get("idRichiesta").asText());
+        if (request.hasNonNull("idPratica")) {
+            reply.put("idPratica", request.get("idPratica").asText());
+        }
+        reply.put("ente", enteCode);
+        reply.put("esito", esito);
+        if (entry != null) {
+            fixtureReply(reply, entry, request);
+        } else {
+            switch (esito) {
+                case "conformazione" -> reply.putArray("prescrizioni")
+                        .add("Adeguare i servizi igienici alle prescrizioni del regolamento locale d'igiene entro 30 giorni")
+                        .add("Trasmettere la certificazione di conformità degli impianti");
+                case "negativo" -> reply.put("motivazione",
+                        "Parere negativo: l'intervento " + code + " non è compatibile con i vincoli di tutela vigenti sull'area");
+                default -> reply.put("motivazione", round >= 2
+                        ? "Nulla osta per quanto di competenza: l'integrazione documentale presentata soddisfa le richieste"
+                        : "Nulla osta per quanto di competenza");
+            }
+        }
+        reply.put("firmatario", "Dirigente responsabile " + enteCode);
+        reply.put("dataParere", OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        return reply;
+    }
+
+    /**
+     * Fills a reply from a fixture entry. The reply stays valid against risposta-parere-v1: a {@code negativo} without
+     * motivazione gets a generic one, a {@code conformazione} with neither prescrizioni nor integrazioni a generic
+     * prescrizione, a {@code positivo} without motivazione the usual nulla osta.
+     */
+    private void fixtureReply(ObjectNode reply, JsonNode entry, JsonNode request) {
+        String esito = reply.get("esito").asText();
+        int prescrizioni = copyStrings(entry.path("prescrizioni"), reply, "prescrizioni");
+        int integrazioni = copyStrings(entry.path("integrazioni"), reply, "integrazioni");
+        String motivazione = entry.hasNonNull("motivazione") && !entry.get("motivazione").asText().isBlank()
+                ? entry.get("motivazione").asText() : null;
+        if (motivazione == null && "negativo".equals(esito)) {
+            LOG.warn("ente {}: fixture negativo for {} without motivazione, using a generic one", enteCode, request.path("codicePratica").asText());
+            motivazione = DEFAULT_NEGATIVE_MOTIVAZIONE;
+        }
+        if (motivazione == null && "positivo".equals(esito)) {
+            motivazione = "Nulla osta per quanto di competenza";
+        }
+        if ("conformazione".equals(esito) && prescrizioni == 0 && integrazioni == 0) {
+            LOG.warn("ente {}: fixture conformazione for {} without prescrizioni or integrazioni, adding a generic prescrizione",
+                    enteCode, request.path("codicePratica").asText());
+            reply.putArray("prescrizioni").add("Attenersi alle prescrizioni generali dell'ufficio");
+        }
+        if (motivazione != null) {
+            reply.put("motivazione", motivazione);
+        }
+        fixtureReplies.incrementAndGet();
+    }
+
+    /** Copies the non-blank strings of {@code from} into {@code reply.field} (only when there is at least one); returns how many. */
+    private static int copyStrings(JsonNode from, ObjectNode reply, String field) {
+        List<String> items = new ArrayList<>();
+        if (from.isArray()) {
+            from.forEach(i -> {
+                if (i.isValueNode() && !i.asText().isBlank()) {
+                    items.add(i.asText());
+                }
+            });
+        } else if (from.isTextual() && !from.asText().isBlank()) {
+            items.add(from.asText());
+        }
+        if (!items.isEmpty()) {
+            ArrayNode arr = reply.putArray(field);
+            items.forEach(arr::add);
+        }
+        return items.size();
+    }
+
+    /** Sends an arbitrary text message to {@code suapgw.pareri.risposte} with this ente's credentials. */
+    public void sendRawReply(String json) {
+        try (Connection connection = connectionFactory().createConnection(user, password)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue(REPLY_QUEUE));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            TextMessage m = session.createTextMessage(json);
+            try {
+                JsonNode node = Json.parse(json);
+                if (node.hasNonNull("idRichiesta")) {
+                    m.setJMSCorrelationID(node.get("idRichiesta").asText());
+                }
+            } catch (IllegalArgumentException notJson) {
+                // raw means raw
+            }
+            producer.send(m);
+        } catch (JMSException e) {
+            throw new IllegalStateException("ente " + enteCode + ": cannot send to " + REPLY_QUEUE + ": " + e, e);
+        }
+    }
+
+    /** Tries to consume from {@code queueName} with this ente's credentials; false if the broker refuses for security reasons. */
+    public boolean tryConsume(String queueName) {
+        return canConsume(protocol, brokerHost, brokerPort, user, password, queueName);
+    }
+
+    /**
+     * Whether {@code user} may create a consumer on {@code queue}: false when the broker refuses with a security
+     * exception (authentication or authorization); other failures are rethrown as {@link IllegalStateException}.
+     */
+    public static boolean canConsume(Protocol protocol, String host, int port, String user, String password, String queue) {
+        try (Connection connection = connectionFactory(protocol, host, port).createConnection(user, password)) {
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            consumer.close();
+            return true;
+        } catch (JMSException e) {
+            if (isSecurity(e)) {
+                LOG.info("{} may not consume {}: {}", user, queue, e.getMessage());
+                return false;
+            }
+            throw new IllegalStateException("cannot check consumer on " + queue + ": " + e, e);
+        }
+    }
+
+    private static boolean isSecurity(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JMSSecurityException || t instanceof SecurityException
+                    || t.getClass().getSimpleName().contains("Security")
+                    || (t.getMessage() != null && (t.getMessage().contains("AMQ229213") || t.getMessage().contains("unauthorized")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,153 @@
+package it.comune.milano.suapgw.simulators.ssu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import it.comune.milano.suapgw.simulators.support.HttpSimulator;
+import it.comune.milano.suapgw.simulators.support.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+/**
+ * Catalogo SSU: provides {@code catalogo-ssu_to_bo} ({@code GET /instance_descriptor/{cui_uuid}},
+ * {@code POST /audit}, {@code POST /update_times}).
+ */
+public class CatalogoSimulator extends HttpSimulator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogoSimulator.class);
+
+    /** {@code AuditMessage.message} pattern of catalogo-ssu_to_bo.yaml (applied like JSON Schema does: find). */
+    static final Pattern AUDIT_MESSAGE = Pattern.compile(
+            "^instance_retrived|correction_request|corrected_instance_retrived|end_by_instance_refused|instance_to_[0-9]{1,10}_sended"
+                    + "|integration_request_time_expired|end_by_integration_request_time_expired|integration_requested"
+                    + "|instance_integrated_retrived|instance_integrated_to_[0-9]{1,10}_sended|end_by_proceeding_time_expired"
+                    + "|end_by_suspension_requested|end_by_conformation_requested|cdss_convened|end_by_positive_outcome"
+                    + "|end_by_negative_outcome|end_by_submitter_cancel_requested|retry_requested_for_send_instance"
+                    + "|retry_requested_for_send_conclusions|retry_requested_for_request_cdss|retry_requested_for_request_integration$");
+
+    private final Map<String, ObjectNode> descriptors = new ConcurrentHashMap<>();
+    private final Map<String, List<JsonNode>> audits = new ConcurrentHashMap<>();
+    private final Map<String, Integer> descriptorRequests = new ConcurrentHashMap<>();
+    private volatile boolean available = true;
+
+    public CatalogoSimulator(int port) {
+        super("catalogo-ssu", port);
+    }
+
+    public void register(SampleInstances.Sample sample) {
+        descriptors.put(sample.cuiUuid(), (ObjectNode) sample.descriptor().deepCopy());
+    }
+
+    /** When false every call answers 503 {@code ERROR_503_001}. */
+    public void setAvailable(boolean available) {
+        this.available = available;
+    }
+
+    public boolean isAvailable() {
+        return available;
+    }
+
+    /** Audit bodies received for a CUI, in arrival order. */
+    public List<JsonNode> audits(String cuiUuid) {
+        return List.copyOf(audits.getOrDefault(cuiUuid, List.of()));
+    }
+
+    /** All audit bodies, by CUI uuid. */
+    public Map<String, List<JsonNode>> allAudits() {
+        Map<String, List<JsonNode>> out = new java.util.TreeMap<>();
+        audits.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
+    }
+
+    /** Number of {@code GET /instance_descriptor/{cui_uuid}} calls for a CUI (any outcome). */
+    public int descriptorRequests(String cuiUuid) {
+        return descriptorRequests.getOrDefault(cuiUuid, 0);
+    }
+
+    /** Current descriptor (times may have been changed by update_times), or null. */
+    public JsonNode descriptor(String cuiUuid) {
+        ObjectNode d = descriptors.get(cuiUuid);
+        return d == null ? null : d.deepCopy();
+    }
+
+    @Override
+    protected void handle(HttpExchange ex, List<String> path) throws IOException {
+        if (!available) {
+            readBody(ex);
+            sendError(ex, 503, "ERROR_503_001", "Catalogo SSU temporaneamente non disponibile");
+            return;
+        }
+        String method = ex.getRequestMethod();
+        if ("GET".equals(method) && path.size() == 2 && "instance_descriptor".equals(path.get(0))) {
+            String uuid = path.get(1);
+            descriptorRequests.merge(uuid, 1, Integer::sum);
+            ObjectNode d = descriptors.get(uuid);
+            if (d == null) {
+                sendError(ex, 404, "ERROR_404_001", "instance descriptor not found for CUI " + uuid);
+            } else {
+                sendJson(ex, 200, d);
+            }
+        } else if ("POST".equals(method) && path.size() == 1 && "audit".equals(path.get(0))) {
+            audit(ex);
+        } else if ("POST".equals(method) && path.size() == 1 && "update_times".equals(path.get(0))) {
+            updateTimes(ex);
+        } else {
+            sendError(ex, 404, "ERROR_404_001", "no such resource: " + method + " " + ex.getRequestURI().getPath());
+        }
+    }
+
+    private void audit(HttpExchange ex) throws IOException {
+        JsonNode body = readJsonObject(ex);
+        JsonNode cui = body.get("cui");
+        if (!isCuiValid(cui) || !nonEmpty(body, "message") || !nonEmpty(body, "event_time")) {
+            sendError(ex, 400, "ERROR_400_001", "AuditMessage requires cui{context,data,progressivo,uuid}, message, event_time");
+            return;
+        }
+        String message = body.get("message").asText();
+        if (!AUDIT_MESSAGE.matcher(message).find()) {
+            sendError(ex, 400, "ERROR_400_001", "audit message '" + message + "' does not match the AuditMessage pattern");
+            return;
+        }
+        try {
+            java.time.OffsetDateTime.parse(body.get("event_time").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            sendError(ex, 400, "ERROR_400_001", "event_time is not an RFC 3339 date-time: " + body.get("event_time").asText());
+            return;
+        }
+        String uuid = cui.get("uuid").asText();
+        audits.computeIfAbsent(uuid, k -> new CopyOnWriteArrayList<>()).add(body);
+        LOG.debug("audit {} {}", uuid, message);
+        if (descriptors.containsKey(uuid)) {
+            sendJson(ex, 200, Json.object().put("type", "ok"));
+        } else {
+            sendJson(ex, 200, Json.object().put("type", "out_of_flow").put("message", "CUI " + uuid + " sconosciuto al Catalogo"));
+        }
+    }
+
+    private void updateTimes(HttpExchange ex) throws IOException {
+        JsonNode body = readJsonObject(ex);
+        JsonNode cui = body.get("cui");
+        JsonNode times = body.get("times");
+        if (!isCuiValid(cui) || times == null || !times.isObject() || !nonEmpty(times, "start") || !times.path("max_gg_proc").isInt()) {
+            sendError(ex, 400, "ERROR_400_001", "UpdateTimesRequest requires cui and times{start, max_gg_proc}");
+            return;
+        }
+        String uuid = cui.get("uuid").asText();
+        ObjectNode d = descriptors.get(uuid);
+        if (d == null) {
+            sendError(ex, 404, "ERROR_404_001", "instance descriptor not found for CUI " + uuid);
+            return;
+        }
+        synchronized (d) {
+            d.set("times", times.deepCopy());
+        }
+        sendJson(ex, 200, d);
+    }
+}

@@ -1,0 +1,563 @@
+package it.comune.milano.suapgw.simulators.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
+import it.comune.milano.suapgw.simulators.osp.GeopostSimulatorTest;
+import it.comune.milano.suapgw.simulators.osp.GeriSimulator;
+import it.comune.milano.suapgw.simulators.osp.OsapiSimulator;
+import it.comune.milano.suapgw.simulators.osp.OsapiSimulatorTest;
+import it.comune.milano.suapgw.simulators.osp.OspCase;
+import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaCase;
+import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulator;
+import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulatorTest;
+import it.comune.milano.suapgw.simulators.scrivania.SoapSupport;
+import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
+import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
+import it.comune.milano.suapgw.simulators.support.Json;
+import it.comune.milano.suapgw.simulators.support.TestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * DemoDriver against a minimal fake gateway (send_instance, /api/pratiche, /api/stats, PddServiceEnte for the legacy
+ * batch, /geopost/eventi and the pratica detail for the OSP batch).
+ */
+class DemoDriverTest {
+
+    private final SampleInstances samples = TestSupport.samples();
+    private final Map<String, String> outcomeByCui = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
+    private final AtomicInteger received = new AtomicInteger();
+    private HttpServer gateway;
+    private CatalogoSimulator catalogo;
+    private FrontOfficeSimulator fo;
+
+    @BeforeEach
+    void start() throws IOException {
+        gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gateway.createContext("/", this::handle);
+        gateway.start();
+        String url = "http://127.0.0.1:" + gateway.getAddress().getPort();
+        catalogo = new CatalogoSimulator(0);
+        fo = new FrontOfficeSimulator(0, url);
+        catalogo.start();
+        fo.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (scrivania != null) {
+            scrivania.stop();
+        }
+        if (geopost != null) {
+            geopost.stop();
+            osapi.stop();
+            geri.stop();
+        }
+        gatewayOutbox.shutdownNow();
+        fo.stop();
+        catalogo.stop();
+        gateway.stop(0);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        byte[] in = ex.getRequestBody().readAllBytes();
+        Object out = null;
+        if ("/services/PddServiceEnte".equals(path)) {
+            legacyPost(ex, in);
+            return;
+        }
+        if ("/geopost/eventi".equals(path)) {
+            reply(ex, geopostEvent(Json.parse(in)));
+            return;
+        }
+        if (path.startsWith("/api/pratiche/osp-")) {
+            OspPratica p = ospPratiche.get(path.substring("/api/pratiche/osp-".length()));
+            if (p == null) {
+                ex.sendResponseHeaders(404, -1);
+                ex.close();
+            } else {
+                reply(ex, p.detail());
+            }
+            return;
+        }
+        if ("/api/pratiche".equals(path) && ex.getRequestURI().getQuery().startsWith("codice=GP-")) {
+            String codice = URLDecoder.decode(ex.getRequestURI().getQuery().substring("codice=".length()), StandardCharsets.UTF_8);
+            ArrayNode arr = Json.MAPPER.createArrayNode();
+            OspPratica p = ospPratiche.get(codice);
+            if (p != null) {
+                arr.addObject().put("id", "osp-" + codice).put("codicePratica", codice).put("channel", "GEOPOST")
+                        .put("state", p.state).put("final", p.fin);
+            }
+            reply(ex, arr);
+            return;
+        }
+        if ("/api/pratiche".equals(path) && ex.getRequestURI().getQuery().startsWith("codice=")) {
+            String codice = URLDecoder.decode(ex.getRequestURI().getQuery().substring("codice=".length()), StandardCharsets.UTF_8);
+            ArrayNode arr = Json.MAPPER.createArrayNode();
+            LegacyPratica p = legacyPratiche.get(codice);
+            if (p != null) {
+                arr.addObject().put("id", "p-" + codice).put("codicePratica", codice).put("channel", "SCRIVANIA")
+                        .put("state", p.state).put("final", p.fin);
+            }
+            byte[] b = Json.bytes(arr);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+            return;
+        }
+        switch (path) {
+            case "/ssu/fo/send_instance" -> {
+                JsonNode body = Json.parse(in);
+                String uuid = body.at("/cui/uuid").asText();
+                // a pratica reaches the expected outcome, except when the test overrides it
+                outcomeByCui.putIfAbsent(uuid, expected(uuid).replace("end_by_", "ended_by_"));
+                received.incrementAndGet();
+            }
+            case "/ssu/fo/notify_receipt" -> { }
+            case "/api/pratiche" -> {
+                String uuid = ex.getRequestURI().getQuery().replace("cui=", "");
+                ArrayNode arr = Json.MAPPER.createArrayNode();
+                if (outcomeByCui.containsKey(uuid)) {
+                    boolean fin = polls.computeIfAbsent(uuid, k -> new AtomicInteger()).incrementAndGet() > 1;
+                    arr.addObject().put("id", "p-" + uuid).put("cuiUuid", uuid)
+                            .put("state", fin ? outcomeByCui.get(uuid) : "PARERI_RICHIESTI").put("final", fin);
+                }
+                out = arr;
+            }
+            case "/api/stats" -> out = Json.object().put("received", received.get()).put("frontOfficeNotified", 0);
+            default -> {
+                ex.sendResponseHeaders(404, -1);
+                ex.close();
+                return;
+            }
+        }
+        if (out == null) {
+            ex.sendResponseHeaders(200, -1);
+        } else {
+            byte[] b = Json.bytes(out);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+        }
+        ex.close();
+    }
+
+    private static void reply(HttpExchange ex, JsonNode body) throws IOException {
+        byte[] b = Json.bytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, b.length);
+        ex.getResponseBody().write(b);
+        ex.close();
+    }
+
+    // ------------------------------------------------------------------ fake OSP channel of the gateway
+
+    /** What the fake gateway knows of an OSP pratica: state, checklist items and pareri (ente, round). */
+    static final class OspPratica {
+        volatile String state = "IN_ISTRUTTORIA";
+        volatile boolean fin;
+        final List<String[]> checklist = new CopyOnWriteArrayList<>();
+        final List<String[]> pareri = new CopyOnWriteArrayList<>();
+
+        OspPratica check(int round, String codice, String esito) {
+            checklist.add(new String[]{codice, esito, String.valueOf(round)});
+            return this;
+        }
+
+        OspPratica parere(int round, String ente) {
+            pareri.add(new String[]{ente, String.valueOf(round)});
+            return this;
+        }
+
+        JsonNode detail() {
+            ObjectNode d = Json.object().put("state", state).put("final", fin);
+            ArrayNode c = d.putArray("checklist");
+            checklist.forEach(v -> c.addObject().put("codice", v[0]).put("esito", v[1]).put("evidenza", "...").put("round", Integer.parseInt(v[2])));
+            ArrayNode p = d.putArray("pareri");
+            pareri.forEach(v -> p.addObject().put("ente_code", v[0]).put("round", Integer.parseInt(v[1])).put("status", "ANSWERED"));
+            return d;
+        }
+    }
+
+    private static final String OSP_1 = "GP-2026-000101";
+    private static final String OSP_2 = "GP-2026-000102";
+    private final Map<String, OspPratica> ospPratiche = new ConcurrentHashMap<>();
+    /** Test knobs: the fake gateway's morosità result for OSP_2 and whether it registers OSP_1's concession in OSAPI. */
+    private volatile String morositaOsp2 = "FAIL";
+    private volatile boolean registerConcessione = true;
+    private GeopostSimulator geopost;
+    private OsapiSimulator osapi;
+    private GeriSimulator geri;
+
+    /**
+     * OSP_1: checklist with ALLEGATI_OBBLIGATORI FAIL → RICHIESTA_INTEGRAZIONE; its INTEGRAZIONE → concession in OSAPI,
+     * final positive, then CONCESSIONE to GEOPOST. OSP_2: final negative, then DINIEGO. A known istanza is DUPLICATO.
+     */
+    private JsonNode geopostEvent(JsonNode event) {
+        String tipo = event.path("tipo").asText();
+        String id = "ISTANZA".equals(tipo) ? event.at("/istanza/idIstanza").asText() : event.at("/integrazione/idIstanza").asText();
+        if ("ISTANZA".equals(tipo)) {
+            if (ospPratiche.containsKey(id)) {
+                return Json.object().put("esito", "DUPLICATO");
+            }
+            OspPratica p = new OspPratica();
+            ospPratiche.put(id, p);
+            if (OSP_1.equals(id)) {
+                p.check(1, "OSAPI_PRECEDENTI", "PASS").check(1, "ALLEGATI_OBBLIGATORI", "FAIL").check(1, "MOROSITA_CANONE", "PASS")
+                        .parere(1, "polizia-locale").parere(1, "arredo-urbano");
+                gatewayOutbox.execute(() -> toGeopost(id, "RICHIESTA_INTEGRAZIONE"));
+            } else {
+                p.check(1, "OSAPI_PRECEDENTI", "FAIL").check(1, "ALLEGATI_OBBLIGATORI", "FAIL").check(1, "MOROSITA_CANONE", morositaOsp2)
+                        .parere(1, "mobilita").parere(1, "polizia-locale");
+                p.state = "ended_by_negative_outcome";
+                p.fin = true;
+                gatewayOutbox.execute(() -> toGeopost(id, "DINIEGO"));
+            }
+        } else if (OSP_1.equals(id)) {
+            OspPratica p = ospPratiche.get(id);
+            p.check(2, "ALLEGATI_OBBLIGATORI", "PASS").check(2, "MOROSITA_CANONE", "PASS").parere(2, "arredo-urbano");
+            if (registerConcessione) {
+                try {
+                    TestSupport.post(osapi.baseUrl() + "/api/concessioni", Json.write(OsapiSimulatorTest.concessione(id)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            p.state = "ended_by_positive_outcome";
+            p.fin = true;
+            gatewayOutbox.execute(() -> toGeopost(id, "CONCESSIONE"));
+        }
+        return Json.object().put("esito", "ACCETTATO").put("idPratica", UUID.randomUUID().toString());
+    }
+
+    private void toGeopost(String id, String tipo) {
+        try {
+            TestSupport.post(geopost.baseUrl() + "/api/istanze/" + id + "/comunicazioni", Json.write(GeopostSimulatorTest.comunicazione(tipo)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void startOsp() {
+        if (geopost != null) {
+            geopost.stop();
+            osapi.stop();
+            geri.stop();
+        }
+        geopost = new GeopostSimulator(0, fo.gatewayBaseUrl());
+        osapi = new OsapiSimulator(0, TestSupport.osp("fixtures/osapi.json"));
+        geri = new GeriSimulator(0, TestSupport.osp("fixtures/geri.json"));
+        geopost.start();
+        osapi.start();
+        geri.start();
+    }
+
+    @Test
+    void ospCasesAreLoadedWithTheirExpectedEntries() {
+        List<OspCase> cases = OspCase.loadAll(TestSupport.osp(""));
+        assertThat(cases).extracting(OspCase::name).containsExactly("01-bar-garibaldi", "02-fioriere-dante");
+        OspCase first = cases.get(0);
+        assertThat(first.idIstanza()).isEqualTo(OSP_1);
+        assertThat(first.checklist()).containsEntry("ALLEGATI_OBBLIGATORI", "FAIL").hasSize(3);
+        assertThat(first.entiPerRound()).containsExactly(List.of("arredo-urbano", "polizia-locale"), List.of("arredo-urbano"));
+        assertThat(first.rounds()).isEqualTo(2);
+        assertThat(first.comunicazioni()).containsExactly("RICHIESTA_INTEGRAZIONE", "CONCESSIONE");
+        assertThat(first.concessioneOsapi()).isTrue();
+        assertThat(first.canoneGeri()).isFalse();
+        assertThat(OspCase.loadAll(TestSupport.osp("fixtures"))).isEmpty();
+    }
+
+    @Test
+    void ospIstanzeAreFiledThroughGeopostAndCompared() {
+        startOsp();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<OspCase> cases = OspCase.loadAll(TestSupport.osp(""));
+        DemoDriver.DemoResult result = driver(buf).osp(geopost, osapi, geri, cases).run(0, Duration.ofSeconds(30));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isTrue();
+        assertThat(result.osp()).hasSize(2).allSatisfy(o -> {
+            assertThat(o.ok()).as(String.valueOf(o.differences())).isTrue();
+            assertThat(o.alreadyFinal()).isFalse();
+            assertThat(o.push()).contains("push HTTP 200 ACCETTATO");
+        });
+        assertThat(result.osp().get(0).comunicazioni()).containsExactly("RICHIESTA_INTEGRAZIONE", "CONCESSIONE");
+        assertThat(result.ospMillis()).isPositive();
+        assertThat(geopost.events()).extracting(GeopostSimulator.Event::tipo).containsExactly("ISTANZA", "INTEGRAZIONE", "ISTANZA");
+        assertThat(osapi.concessioni()).containsOnlyKeys(OSP_1);
+        assertThat(out).contains("=== OSP batch: 2 istanze", "[osp submit 1/2]", "1 integration(s) registered", "[osp final 2/2]",
+                "OSP istanze (GEOPOST):", "OSP batch time:", "2/2 as expected", "OSP 2/2 final", "ALL AS EXPECTED");
+        assertThat(out).doesNotContain("0/0 final");
+
+        // a second demo run (new simulators) on the same gateway data: already final, only what the gateway keeps is compared
+        startOsp();
+        ByteArrayOutputStream buf2 = new ByteArrayOutputStream();
+        DemoDriver.DemoResult rerun = driver(buf2).osp(geopost, osapi, geri, cases).run(0, Duration.ofSeconds(30));
+        assertThat(rerun.allFinalAsExpected()).as(buf2.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(rerun.osp()).allSatisfy(o -> {
+            assertThat(o.alreadyFinal()).isTrue();
+            assertThat(o.push()).contains("DUPLICATO");
+        });
+        assertThat(geopost.tipiComunicazioni(OSP_1)).isEmpty();
+    }
+
+    @Test
+    void ospDifferencesAreReported() {
+        morositaOsp2 = "PASS";
+        registerConcessione = false;
+        startOsp();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).comunicazioniGrace(Duration.ofMillis(300))
+                .osp(geopost, osapi, geri, OspCase.loadAll(TestSupport.osp(""))).run(0, Duration.ofSeconds(30));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isFalse();
+        assertThat(result.osp().get(0).differences()).containsExactly("no OSAPI concessione");
+        assertThat(result.osp().get(1).differences()).containsExactly("checklist MOROSITA_CANONE PASS expected FAIL");
+        assertThat(out).contains("MISMATCH: no OSAPI concessione", "MISMATCH: checklist MOROSITA_CANONE PASS expected FAIL",
+                "0/2 as expected", "NOT AS EXPECTED");
+    }
+
+    @Test
+    void ospDifferencesCoverEveryExpectedField() {
+        OspCase c = OspCase.loadAll(TestSupport.osp("")).get(0);
+        OspPratica p = new OspPratica().check(1, "OSAPI_PRECEDENTI", "WARN").check(1, "ALLEGATI_OBBLIGATORI", "FAIL")
+                .check(1, "MOROSITA_CANONE", "PASS").check(1, "DECORO_URBANO", "WARN").check(3, "MOROSITA_CANONE", "PASS")
+                .parere(1, "polizia-locale").parere(2, "arredo-urbano").parere(2, "mercati");
+        List<String> d = DemoDriver.ospDifferences(c, "ended_by_negative_outcome", p.detail(), List.of("DINIEGO"), Set.of(), Set.of(OSP_1));
+        assertThat(d).containsExactly(
+                "state ended_by_negative_outcome expected ended_by_positive_outcome",
+                "checklist DECORO_URBANO WARN expected none",
+                "checklist OSAPI_PRECEDENTI WARN expected PASS",
+                "enti round 1 [polizia-locale] expected [arredo-urbano, polizia-locale]",
+                "enti round 2 [arredo-urbano, mercati] expected [arredo-urbano]",
+                "rounds 3 expected 2",
+                "GEOPOST comunicazioni [DINIEGO] expected [RICHIESTA_INTEGRAZIONE, CONCESSIONE]",
+                "no OSAPI concessione",
+                "unexpected GERI canone");
+        assertThat(DemoDriver.ospDifferences(c, "ENDED_BY_POSITIVE_OUTCOME", null, null, null, null))
+                .containsExactly("detail GET /api/pratiche/{id} not available");
+    }
+
+    // ------------------------------------------------------------------ fake legacy channel of the gateway
+
+    /** What the fake gateway knows of a legacy pratica. */
+    static final class LegacyPratica {
+        volatile String state = "RICEVUTA";
+        volatile boolean fin;
+    }
+
+    private final Map<String, LegacyPratica> legacyPratiche = new ConcurrentHashMap<>();
+    /** codice → final state the fake gateway reaches; a codice in {@link #faultFor} is refused with a Fault. */
+    private final Map<String, String> esitoFor = new ConcurrentHashMap<>(Map.of(
+            "10000000156-20112026-1030", "ended_by_positive_outcome", "10000000156-21112026-0900", "ended_by_negative_outcome"));
+    private final Set<String> faultFor = ConcurrentHashMap.newKeySet();
+    private final Set<String> noRilascio = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger legacyPosts = new AtomicInteger();
+    private final ExecutorService gatewayOutbox = Executors.newSingleThreadExecutor();
+    private ScrivaniaSimulator scrivania;
+
+    /**
+     * inviaSUAPEnte: a new pratica (condivisione) of 20112026-1030 gets a richiesta-integrazione, then the
+     * integration makes it final with a rilascio-provvedimento; other pratiche go final at once and get the
+     * rilascio-provvedimento afterwards (final before the comunicazione is delivered). Repeats change nothing.
+     */
+    private void legacyPost(HttpExchange ex, byte[] in) throws IOException {
+        legacyPosts.incrementAndGet();
+        String ct = ex.getRequestHeaders().getFirst("Content-Type");
+        Document doc = SoapSupport.parse(SoapSupport.isMultipart(ct) ? SoapSupport.rootPart(in, ct) : in);
+        String codice = SoapSupport.text(SoapSupport.descendant(doc, "codice-pratica"));
+        String tipo = SoapSupport.descendant(doc, "oggetto-comunicazione").getAttribute("tipo-cooperazione");
+        String envelope;
+        int status = 200;
+        if (faultFor.contains(codice)) {
+            envelope = SoapSupport.fault("soap:Client", "pratica " + codice + " rifiutata");
+            status = 500;
+        } else {
+            envelope = SoapSupport.envelope("<ns2:inviaSUAPEnteResponse xmlns:ns2=\"" + SoapSupport.SCRIVANIA_NS
+                    + "\"><return>Ok</return></ns2:inviaSUAPEnteResponse>");
+            LegacyPratica p = legacyPratiche.get(codice);
+            if (p == null && "condivisione".equals(tipo)) {
+                LegacyPratica created = new LegacyPratica();
+                legacyPratiche.put(codice, created);
+                if ("10000000156-20112026-1030".equals(codice)) {
+                    created.state = "INTEGRAZIONE_RICHIESTA";
+                    gatewayOutbox.execute(() -> sendToScrivania(codice, "richiesta-integrazione"));
+                } else {
+                    conclude(codice, created);
+                }
+            } else if (p != null && "integrazione-documentale".equals(tipo) && !p.fin) {
+                conclude(codice, p);
+            }
+        }
+        byte[] b = envelope.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/xml;charset=UTF-8");
+        ex.sendResponseHeaders(status, b.length);
+        ex.getResponseBody().write(b);
+        ex.close();
+    }
+
+    private void conclude(String codice, LegacyPratica p) {
+        p.state = esitoFor.get(codice);
+        p.fin = true;
+        if (!noRilascio.contains(codice)) {
+            gatewayOutbox.execute(() -> sendToScrivania(codice, "rilascio-provvedimento"));
+        }
+    }
+
+    private void sendToScrivania(String codice, String tipo) {
+        try {
+            TestSupport.HTTP.send(HttpRequest.newBuilder(URI.create(scrivania.address()))
+                    .header("Content-Type", "text/xml; charset=UTF-8")
+                    .POST(HttpRequest.BodyPublishers.ofString(ScrivaniaSimulatorTest.enteSuap(codice, tipo))).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<ScrivaniaCase> legacyCases() throws Exception {
+        return List.of(ScrivaniaCase.load(ScrivaniaSimulatorTest.resource("case-01")),
+                ScrivaniaCase.load(ScrivaniaSimulatorTest.resource("case-02")));
+    }
+
+    private ScrivaniaSimulator startScrivania() {
+        if (scrivania != null) {
+            scrivania.stop();
+        }
+        scrivania = new ScrivaniaSimulator(0, fo.gatewayBaseUrl());
+        scrivania.start();
+        return scrivania;
+    }
+
+    @Test
+    void legacyCasesAreCheckedForStateAndComunicazioni() throws Exception {
+        List<ScrivaniaCase> cases = legacyCases();
+        assertThat(cases.get(0).comunicazioni()).containsExactly("richiesta-integrazione", "rilascio-provvedimento");
+        ScrivaniaSimulator sim = startScrivania();
+        cases.forEach(c -> sim.registerCase(c.dir()));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).legacy(sim, cases).run(1, Duration.ofSeconds(30));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isTrue();
+        assertThat(result.legacy()).hasSize(2).allSatisfy(o -> {
+            assertThat(o.ok()).isTrue();
+            assertThat(o.alreadyFinal()).isFalse();
+            assertThat(o.comunicazioni()).isEqualTo(o.legacyCase().comunicazioni());
+        });
+        assertThat(result.legacy().get(1).state()).isEqualTo("ended_by_negative_outcome");
+        assertThat(sim.integrations()).hasSize(1);
+        assertThat(legacyPosts.get()).isEqualTo(3); // two cases + the integration
+        assertThat(out).contains("[submit 1/1]", "[legacy post 1/2]", "[legacy final 2/2]", "legacy pratiche (scrivania SUAP):",
+                "legacy 2/2 final", "ALL AS EXPECTED");
+
+        // a second demo run (new simulator process) on the same gateway data: already final, nothing new, still OK
+        ScrivaniaSimulator again = startScrivania();
+        ByteArrayOutputStream buf2 = new ByteArrayOutputStream();
+        DemoDriver.DemoResult rerun = driver(buf2).legacy(again, cases).run(0, Duration.ofSeconds(30));
+        assertThat(rerun.allFinalAsExpected()).as(buf2.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(rerun.legacy()).allSatisfy(o -> assertThat(o.alreadyFinal()).isTrue());
+        assertThat(again.received()).isEmpty();
+        assertThat(legacyPosts.get()).isEqualTo(5);
+        assertThat(buf2.toString(StandardCharsets.UTF_8)).doesNotContain("=== batch:").contains("already final");
+    }
+
+    @Test
+    void legacyFaultsAndMissingComunicazioniAreReported() throws Exception {
+        faultFor.add("10000000156-20112026-1030");
+        noRilascio.add("10000000156-21112026-0900");
+        ScrivaniaSimulator sim = startScrivania();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).comunicazioniGrace(Duration.ofMillis(300)).legacy(sim, legacyCases())
+                .run(0, Duration.ofSeconds(20));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isFalse();
+        DemoDriver.LegacyOutcome refused = result.legacy().get(0);
+        assertThat(refused.posted()).isFalse();
+        assertThat(refused.post()).contains("fault: pratica 10000000156-20112026-1030 rifiutata");
+        DemoDriver.LegacyOutcome silent = result.legacy().get(1);
+        assertThat(silent.reachedFinal()).isTrue();
+        assertThat(silent.state()).isEqualTo("ended_by_negative_outcome");
+        assertThat(silent.comunicazioni()).isEmpty();
+        assertThat(silent.ok()).isFalse();
+        assertThat(out).contains("NOT POSTED", "expected [rilascio-provvedimento]", "NOT AS EXPECTED");
+    }
+
+    private String expected(String uuid) {
+        for (int i = 0; i < 16; i++) {
+            if (samples.get(i).cuiUuid().equals(uuid)) {
+                return samples.get(i).expectedOutcome();
+            }
+        }
+        return "unknown";
+    }
+
+    @Test
+    void expectedOutcomeMatchesEventOrSsuState() {
+        assertThat(DemoDriver.matchesExpected("ended_by_positive_outcome", "end_by_positive_outcome")).isTrue();
+        assertThat(DemoDriver.matchesExpected("END_BY_POSITIVE_OUTCOME", "end_by_positive_outcome")).isTrue();
+        assertThat(DemoDriver.matchesExpected("ended_by_negative_outcome", "end_by_positive_outcome")).isFalse();
+        assertThat(DemoDriver.matchesExpected(null, "end_by_positive_outcome")).isFalse();
+        assertThat(samples.get(2).expectedState()).isEqualTo("ended_by_conformation_requested");
+    }
+
+    private DemoDriver driver(ByteArrayOutputStream buf) {
+        return new DemoDriver(fo.gatewayBaseUrl(), catalogo, fo, samples, new PrintStream(buf, true, StandardCharsets.UTF_8))
+                .pollInterval(Duration.ofMillis(50))
+                .counter("test counter", () -> 42);
+    }
+
+    @Test
+    void batchReachesExpectedOutcomes() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).run(4, Duration.ofSeconds(20));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isTrue();
+        assertThat(result.finalStates()).hasSize(4)
+                .containsEntry(samples.get(2).cuiUuid(), "ended_by_conformation_requested")
+                .containsEntry(samples.get(3).cuiUuid(), "ended_by_negative_outcome");
+        assertThat(result.millis()).isPositive();
+        assertThat(catalogo.descriptor(samples.get(0).cuiUuid())).isNotNull();
+        assertThat(out).contains("[submit 4/4]", "[final 4/4]", "received", "test counter", "42", "batch wall time", "ALL AS EXPECTED");
+    }
+
+    @Test
+    void wrongOutcomeIsReported() {
+        outcomeByCui.put(samples.get(1).cuiUuid(), "ended_by_negative_outcome");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).run(2, Duration.ofSeconds(20));
+        assertThat(result.allFinalAsExpected()).isFalse();
+        assertThat(result.finalStates()).containsEntry(samples.get(1).cuiUuid(), "ended_by_negative_outcome");
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("MISMATCH", "NOT AS EXPECTED");
+    }
+}
