@@ -44,7 +44,7 @@ public final class ContentHashes {
     }
 
     private static byte[] decode(String s) {
-        if (s.length() % 2 == 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (s.length() % 2 == 0 && s.chars().allMatch(c -> c < 128 && Character.digit(c, 16) >= 0)) {
             return HexFormat.of().parseHex(s);
         }
         try {

@@ -10,6 +10,7 @@ import it.comune.milano.suapgw.connectors.contract.Uris;
 import it.comune.milano.suapgw.model.Comunicazione;
 
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -88,7 +89,7 @@ public class GeopostMapper {
             String nome = a.path("nome").asText();
             byte[] content;
             try {
-                content = Base64.getMimeDecoder().decode(a.path("contenuto").asText());
+                content = base64(a.path("contenuto").asText());
             } catch (IllegalArgumentException e) {
                 throw new InvalidEventException("allegato " + nome + ": contenuto is not base64");
             }
@@ -103,6 +104,17 @@ public class GeopostMapper {
             out.add(new Allegato(a.path("tipo").asText(), nome, a.path("mimeType").asText(), content));
         }
         return out;
+    }
+
+    /** Base64 possibly folded in lines; anything else outside the alphabet is refused, not skipped. */
+    private static byte[] base64(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == ' ' || c == '\t') continue;
+            b.append(c);
+        }
+        return Base64.getDecoder().decode(b.toString());
     }
 
     /** Query of the catch-up poll: the events after the last one taken. */
@@ -141,12 +153,21 @@ public class GeopostMapper {
         strings(n.putArray("integrazioniRichieste"), c.integrazioni());
         if (c.numeroConcessione() != null) n.put("numeroConcessione", c.numeroConcessione());
         n.put("validataDa", c.validataDa());
-        n.put("validataIl", c.validataIl().withOffsetSameInstant(ZoneOffset.UTC).toString());
+        // RFC 3339: seconds always written (toString() drops ":00")
+        n.put("validataIl",
+                DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(c.validataIl().withOffsetSameInstant(ZoneOffset.UTC)));
         return n;
     }
 
     public String ricevuta(JsonNode answer) {
-        return answer.path("ricevuta").asText();
+        return required(answer, "ricevuta");
+    }
+
+    /** A field the peer's answer must carry: without it the call has not succeeded. */
+    public static String required(JsonNode answer, String field) {
+        String v = answer.path(field).asText("");
+        if (v.isBlank()) throw new IllegalArgumentException("the answer carries no " + field);
+        return v;
     }
 
     private static void strings(ArrayNode a, List<String> values) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import it.comune.milano.suapgw.connectors.contract.Uris;
+import it.comune.milano.suapgw.connectors.geopost.GeopostMapper;
 import it.comune.milano.suapgw.connectors.geopost.IstanzaOsp;
 
 import java.util.ArrayList;
@@ -47,6 +48,6 @@ public class GeriMapper {
     }
 
     public String idAvviso(JsonNode answer) {
-        return answer.path("idAvviso").asText();
+        return GeopostMapper.required(answer, "idAvviso");
     }
 }

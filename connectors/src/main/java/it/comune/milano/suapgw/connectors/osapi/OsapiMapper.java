@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import it.comune.milano.suapgw.connectors.contract.Uris;
+import it.comune.milano.suapgw.connectors.geopost.GeopostMapper;
 import it.comune.milano.suapgw.connectors.geopost.IstanzaOsp;
 
 import java.util.ArrayList;
@@ -51,6 +52,6 @@ public class OsapiMapper {
     }
 
     public String numeroConcessione(JsonNode answer) {
-        return answer.path("numeroConcessione").asText();
+        return GeopostMapper.required(answer, "numeroConcessione");
     }
 }

@@ -14,6 +14,7 @@ import it.comune.milano.suapgw.model.RichiestaParere;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +86,9 @@ public class PareriMessages {
             dn.put("hash", d.sha256());
             dn.put("url", downloadUrl.apply(d));
         }
-        n.put("inviataIl", now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS).toString());
+        // RFC 3339: seconds always written (toString() drops ":00")
+        n.put("inviataIl", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
         check(RICHIESTA, n, "richiesta-parere");
         return n;
     }
@@ -105,9 +108,19 @@ public class PareriMessages {
         List<String> integrazioni = new ArrayList<>();
         n.path("integrazioni").forEach(p -> integrazioni.add(p.asText()));
         return new Parere(n.path("idRisposta").asText(), UUID.fromString(n.path("idRichiesta").asText()),
-                n.path("ente").asText(), Esito.valueOf(n.path("esito").asText().toUpperCase()), prescrizioni,
+                n.path("ente").asText(), Esito.valueOf(n.path("esito").asText().toUpperCase(java.util.Locale.ROOT)),
+                prescrizioni,
                 n.path("motivazione").asText(null), n.path("firmatario").asText(null),
-                OffsetDateTime.parse(n.path("dataParere").asText()), integrazioni);
+                dataParere(n.path("dataParere").asText()), integrazioni);
+    }
+
+    /** RFC 3339 (the schema's date-time), which also allows a space between date and time. */
+    private static OffsetDateTime dataParere(String s) {
+        try {
+            return OffsetDateTime.parse(s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidMessageException("risposta-parere invalid: dataParere '" + s + "' is not an RFC 3339 date-time");
+        }
     }
 
     private void check(String schema, JsonNode n, String what) {

@@ -79,7 +79,9 @@ public class SsuMapper {
         ObjectNode n = json.createObjectNode();
         n.set("cui", cui);
         n.put("message", message);
-        n.put("event_time", at.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS).toString());
+        // RFC 3339 with seconds always written (toString() drops ":00")
+        n.put("event_time", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                at.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
         return n;
     }
 
