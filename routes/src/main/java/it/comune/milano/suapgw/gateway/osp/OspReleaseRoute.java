@@ -88,7 +88,8 @@ public class OspReleaseRoute extends GatewayRouteBuilder {
     private void fileInGeowork(Exchange e) {
         Comunicazione c = release.comunicazione(entry(e).praticaId(), comunicazione(e));
         RegistraAtto atto = geowork.registraAtto(entry(e).praticaId().toString(), c.id().toString(), c.tipo(),
-                c.numeroConcessione(), c.testo(), c.validataDa(), c.validataIl().toString());
+                c.numeroConcessione(), c.testo(), c.validataDa(),
+                java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(c.validataIl()));
         e.setProperty(TIPO_ATTO, atto.getTipoAtto());
         e.getMessage().getHeaders().clear();
         e.getMessage().setHeader(CxfConstants.OPERATION_NAME, "registraAtto");

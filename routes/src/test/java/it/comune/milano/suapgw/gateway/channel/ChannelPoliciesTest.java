@@ -1,0 +1,135 @@
+package it.comune.milano.suapgw.gateway.channel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
+import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.intake.geopost.GeopostChannelPolicy;
+import it.comune.milano.suapgw.gateway.intake.scrivania.ScrivaniaAnswers;
+import it.comune.milano.suapgw.gateway.intake.scrivania.ScrivaniaChannelPolicy;
+import it.comune.milano.suapgw.gateway.intake.ssu.SsuChannelPolicy;
+import it.comune.milano.suapgw.gateway.osp.Checklist;
+import it.comune.milano.suapgw.gateway.osp.OspProposals;
+import it.comune.milano.suapgw.gateway.osp.OspRepository;
+import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
+import it.comune.milano.suapgw.gateway.persistence.PareriRepository.UltimoParere;
+import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
+import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
+import it.comune.milano.suapgw.model.Ente;
+import it.comune.milano.suapgw.model.Esito;
+import it.comune.milano.suapgw.model.StatoPratica;
+import it.comune.milano.suapgw.model.VoceChecklist;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.contains;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** What differs per channel, each rule once: completeness, the enti, re-consultation, the outcome, the release. */
+class ChannelPoliciesTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Ente PL = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis", "q.pl", 10, "ente-pl", null);
+    static final Ente ATS = new Ente("ats-milano", "ats_mi", "SIAN", "ATS", "artemis", "q.ats", 20, "ente-ats", null);
+    static final GatewayProperties PROPS = new GatewayProperties(null, null, List.of(PL, ATS),
+            new GatewayProperties.Suap("c_f205", "SUAP"), null, null, null, null, null, null, null, null, null, null, null, null);
+
+    final PraticaRepository pratiche = mock(PraticaRepository.class);
+    final OutboxStore outbox = mock(OutboxStore.class);
+    final TimelineStore timeline = mock(TimelineStore.class);
+    final UUID id = UUID.randomUUID();
+
+    @Test
+    void everyChannelHasExactlyOnePolicy() {
+        ChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), PROPS);
+        ChannelPolicy scrivania = new ScrivaniaChannelPolicy(pratiche, mock(ScrivaniaAnswers.class), outbox, PROPS);
+        assertThatThrownBy(() -> new ChannelPolicies(List.of(ssu, scrivania))).hasMessageContaining("GEOPOST");
+        assertThatThrownBy(() -> new ChannelPolicies(List.of(ssu, ssu))).hasMessageContaining("two policies");
+    }
+
+    @Test
+    void ssuIsCompleteWithItsDescriptorAndItsEntiAreTheCompetentAdministrationsKnownToTheRegistry() throws Exception {
+        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), PROPS);
+        assertThat(ssu.readyForIstruttoria(id)).isFalse();
+        when(pratiche.descriptorOf(id)).thenReturn(JSON.readTree("""
+                {"usecase_proceedings":[
+                  {"code":"P1","competent_administration":{"ipacode":"c_f205","officecode":"SUAP"},"instance":{}},
+                  {"code":"P2","competent_administration":{"ipacode":"ats_mi","officecode":"SIAN"},"instance":{}},
+                  {"code":"P3","competent_administration":{"ipacode":"ats_mi","officecode":"SIAN"},"instance":{}},
+                  {"code":"P4","competent_administration":{"ipacode":"x_unknown","officecode":"X"},"instance":{}}]}"""));
+
+        assertThat(ssu.readyForIstruttoria(id)).isTrue();
+        assertThat(ssu.competentEnti(id)).containsExactly(ATS);
+        verify(timeline).record(eq(id), eq(TimelineStore.INTERNAL), eq("GATEWAY"), eq("resolve_ente"), eq("UNKNOWN_ENTE"), any(),
+                contains("x_unknown/X"));
+    }
+
+    @Test
+    void ssuEndsWithAConformationAndAnswersTheFrontOfficeAndTheCatalogo() {
+        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), PROPS);
+        assertThat(ssu.conformationEndsPratica()).isTrue();
+        assertThat(ssu.proposeOutcome(id, List.of(parere("pl", 1, Esito.POSITIVO, List.of()), parere("ats", 1, Esito.CONFORMAZIONE, List.of()))))
+                .isEqualTo(Esito.CONFORMAZIONE);
+
+        ssu.release(id, StatoPratica.ENDED_BY_CONFORMATION_REQUESTED, Esito.CONFORMAZIONE, "f", null);
+
+        verify(outbox).enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, "end_by_conformation_requested");
+        verify(outbox).enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "end_by_conformation_requested");
+    }
+
+    @Test
+    void theScrivaniaConsultsTheEntiResolvedAtIntakeAndReconsultsThoseThatAskedAConformation() throws Exception {
+        ScrivaniaAnswers answers = mock(ScrivaniaAnswers.class);
+        ScrivaniaChannelPolicy scrivania = new ScrivaniaChannelPolicy(pratiche, answers, outbox, PROPS);
+        when(pratiche.datiOf(id)).thenReturn(JSON.readTree("{\"enti\":[\"ats-milano\",\"gone-from-registry\"]}"));
+
+        assertThat(scrivania.readyForIstruttoria(id)).isTrue();
+        assertThat(scrivania.conformationEndsPratica()).isFalse();
+        assertThat(scrivania.competentEnti(id)).containsExactly(ATS);
+        UltimoParere conf = parere("ats-milano", 1, Esito.CONFORMAZIONE, List.of());
+        assertThat(scrivania.entiToReconsult(id, 2, List.of(conf, parere("polizia-locale", 1, Esito.POSITIVO, List.of()))))
+                .containsExactly(conf);
+
+        when(answers.payload(any(), any(), any())).thenReturn("{\"tipoCooperazione\":\"richiesta-integrazione\"}");
+        scrivania.release(id, StatoPratica.INTEGRATION_REQUESTED, Esito.CONFORMAZIONE, "f", null);
+        verify(outbox).enqueue(id, OutboxKind.SCRIVANIA_SEND.name(), "scrivania:" + id, "{\"tipoCooperazione\":\"richiesta-integrazione\"}");
+    }
+
+    @Test
+    void geopostWaitsForACompleteChecklistAndReconsultsOnlyWhoAskedIntegrazioniInTheLastRound() {
+        OspRepository osp = mock(OspRepository.class);
+        OspProposals proposals = mock(OspProposals.class);
+        GeopostChannelPolicy geopost = new GeopostChannelPolicy(pratiche, osp, proposals, mock(Checklist.class), PROPS);
+
+        assertThat(geopost.readyForIstruttoria(id)).isFalse();
+        when(osp.latestChecklist(id)).thenReturn(List.of(new VoceChecklist("MOROSITA_CANONE", "d", Checklist.UNAVAILABLE, "")));
+        assertThat(geopost.readyForIstruttoria(id)).isFalse();
+        when(osp.latestChecklist(id)).thenReturn(List.of(new VoceChecklist("MOROSITA_CANONE", "d", Checklist.PASS, "")));
+        assertThat(geopost.readyForIstruttoria(id)).isTrue();
+        assertThat(geopost.checklistInParereRequest()).isTrue();
+
+        UltimoParere askedLastRound = parere("mercati", 2, Esito.CONFORMAZIONE, List.of("planimetria"));
+        UltimoParere askedEarlier = parere("soprintendenza", 1, Esito.CONFORMAZIONE, List.of("foto"));
+        UltimoParere onlyPrescriptions = parere("polizia-locale", 2, Esito.CONFORMAZIONE, List.of());
+        assertThat(geopost.entiToReconsult(id, 3, List.of(askedLastRound, askedEarlier, onlyPrescriptions)))
+                .containsExactly(askedLastRound);
+
+        geopost.release(id, StatoPratica.ENDED_BY_POSITIVE_OUTCOME, Esito.POSITIVO, "f", "testo");
+        verify(proposals).onValidated(id, Esito.POSITIVO, "f", "testo");
+        verify(outbox, never()).enqueue(any(), anyString(), any(), any());
+    }
+
+    static UltimoParere parere(String ente, int round, Esito esito, List<String> integrazioni) {
+        return new UltimoParere(UUID.randomUUID(), ente, round, esito, List.of(), integrazioni, null);
+    }
+
+}

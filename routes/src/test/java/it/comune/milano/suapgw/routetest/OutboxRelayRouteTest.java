@@ -1,0 +1,76 @@
+package it.comune.milano.suapgw.routetest;
+
+import it.comune.milano.suapgw.gateway.outbox.OutboxEntry;
+import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import it.comune.milano.suapgw.gateway.outbox.OutboxRelayRoute;
+import it.comune.milano.suapgw.gateway.outbox.OutboxService;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.bean.override.mockito.MockReset;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** The relay hands each claimed entry to the route of its kind and books the outcome. */
+@Import(OutboxRelayRoute.class)
+class OutboxRelayRouteTest extends RouteTestBase {
+    /** what the next claim returns; the relay's timer keeps polling */
+    static final Queue<OutboxEntry> DUE = new ConcurrentLinkedQueue<>();
+
+    @MockitoBean(reset = MockReset.NONE)
+    OutboxService outbox;
+
+    @Override
+    protected void advise() throws Exception {
+        when(outbox.claimDue()).thenAnswer(i -> {
+            OutboxEntry e = DUE.poll();
+            return e == null ? List.of() : List.of(e);
+        });
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(OutboxKind.CATALOGO_AUDIT.endpoint()).routeId("test-audit-call").to("mock:call");
+                from(OutboxKind.FO_NOTIFY.endpoint()).routeId("test-failing-call")
+                        .throwException(new IllegalStateException("front-office down"));
+            }
+        });
+    }
+
+    @Test
+    void aClaimedEntryIsCalledOnTheRouteOfItsKindAndBookedDone() throws Exception {
+        OutboxEntry e = new OutboxEntry(101, UUID.randomUUID(), OutboxKind.CATALOGO_AUDIT.name(), "instance_retrived", 1);
+        mock("call").expectedBodiesReceived(e);
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("outbox-dispatch").whenDone(1).create();
+
+        DUE.add(e);
+
+        assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
+        mock("call").assertIsSatisfied();
+        verify(outbox).succeeded(e);
+        verify(outbox, never()).failed(eq(e), any());
+    }
+
+    @Test
+    void aFailingCallIsBookedAsAFailureWithItsCause() {
+        OutboxEntry e = new OutboxEntry(102, UUID.randomUUID(), OutboxKind.FO_NOTIFY.name(), "end_by_positive_outcome", 3);
+
+        DUE.add(e);
+
+        verify(outbox, timeout(10_000)).failed(eq(e), any(IllegalStateException.class));
+        verify(outbox, never()).succeeded(e);
+    }
+}
