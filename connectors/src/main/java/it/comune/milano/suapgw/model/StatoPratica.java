@@ -6,6 +6,10 @@ package it.comune.milano.suapgw.model;
  */
 public enum StatoPratica {
     PRESENTED("presented", false),
+    /** SSU: documents verified, the operator's formal check is due (a KO asks the applicant for corrections) */
+    FORMAL_CHECK("presented", false),
+    /** SSU: formally correct (or corrected), the operator's admissibility check is due (a KO refuses the instance) */
+    ADMISSIBILITY_CHECK("presented", false),
     /** documents verified; delivered to Geowork and pareri requested from the enti */
     IN_ISTRUTTORIA("presented", false),
     /** every ente answered; outcome proposed to Geowork, waiting for the funzionario */
@@ -35,11 +39,6 @@ public enum StatoPratica {
     public String ssuState() { return ssuState; }
 
     public boolean isFinal() { return fin; }
-
-    /** The SSU event that announces this state (notify and audit): ended_by_x is announced as end_by_x. */
-    public String ssuEvent() {
-        return ssuState.startsWith("ended_by_") ? "end_by_" + ssuState.substring("ended_by_".length()) : ssuState;
-    }
 
     /** The gateway's own name, as shown by its API: the SSU name for SSU states, lower-case otherwise. */
     public String apiName() { return name().toLowerCase(); }

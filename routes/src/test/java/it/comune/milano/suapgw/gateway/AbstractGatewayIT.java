@@ -53,6 +53,7 @@ abstract class AbstractGatewayIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final AtomicInteger NEXT_SAMPLE = new AtomicInteger();
+    static final Duration TERM_DAY = Duration.ofMillis(300);
 
     static final SampleInstances SAMPLES = new SampleInstances(Path.of("../test-data/ssu/sample-procedures.json"),
             "it-" + UUID.randomUUID());
@@ -74,6 +75,8 @@ abstract class AbstractGatewayIT {
         // config imports are resolved before @DynamicPropertySource: the enti registry location must be a system property
         System.setProperty("suapgw.config-dir", "../config");
         CATALOGO.start();
+        // a corrected or integrated instance is in the Catalogo before the front-office announces it
+        FO.onNewVersion(CATALOGO::register);
         FO.start();
         GEOWORK.start();
         SCRIVANIA.start();
@@ -97,6 +100,9 @@ abstract class AbstractGatewayIT {
         r.add("suapgw.geowork.address", GEOWORK::address);
         r.add("suapgw.outbox.initial-backoff-ms", () -> 200);
         r.add("suapgw.outbox.max-backoff-ms", () -> 1000);
+        // a legal day lasts 0.3 s (a 60-day SCIA ends in ~20 s); the SSU retransmissions come at 0.5, 1 and 2 s
+        r.add("suapgw.termini.durata-giorno", () -> TERM_DAY.toString());
+        r.add("suapgw.ssu.retry-unit", () -> "PT0.5S");
         r.add("suapgw.scrivania.address", SCRIVANIA::address);
         r.add("suapgw.mail.smtp-port", () -> SMTP_PORT);
         r.add("suapgw.mail.imap-port", () -> IMAP_PORT);
@@ -153,6 +159,28 @@ abstract class AbstractGatewayIT {
         return s;
     }
 
+    /** The next sample whose template matches (the templates are taken round-robin). */
+    SampleInstances.Sample newSample(java.util.function.Predicate<SampleInstances.Sample> wanted) {
+        for (int i = 0; i < SAMPLES.templates(); i++) {
+            SampleInstances.Sample s = SAMPLES.get(NEXT_SAMPLE.getAndIncrement());
+            if (wanted.test(s)) {
+                CATALOGO.register(s);
+                FO.register(s);
+                return s;
+            }
+        }
+        throw new IllegalStateException("no sample template matches");
+    }
+
+    /** An autorizzazione that ends positive with every ente consulted (the quickest complete path). */
+    static boolean standardAutorizzazione(SampleInstances.Sample s) {
+        return "standard".equals(s.scenario()) && "end_by_positive_outcome".equals(s.expectedOutcome());
+    }
+
+    static boolean scenario(SampleInstances.Sample s, String scenario) {
+        return scenario.equals(s.scenario());
+    }
+
     JsonNode pratica(String cuiUuid) throws Exception {
         JsonNode list = JSON.readTree(get("/api/pratiche?cui=" + cuiUuid).body());
         return list.size() == 1 ? list.get(0) : null;
@@ -173,7 +201,7 @@ abstract class AbstractGatewayIT {
     }
 
     void awaitFinal(SampleInstances.Sample s) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await(s.procedureCode() + " " + s.scenario() + " final").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
             JsonNode p = pratica(s.cuiUuid());
             return p != null && p.path("final").asBoolean();
         });

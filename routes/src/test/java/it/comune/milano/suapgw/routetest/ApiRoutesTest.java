@@ -10,6 +10,7 @@ import it.comune.milano.suapgw.gateway.lifecycle.LifecycleException;
 import it.comune.milano.suapgw.gateway.osp.OspProposals;
 import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
 import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.persistence.DisservizioStore;
 import it.comune.milano.suapgw.gateway.persistence.PraticaReadModel;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.model.Esito;
@@ -44,6 +45,8 @@ class ApiRoutesTest extends RouteTestBase {
 
     @MockitoBean
     DeadLetterStore deadLetters;
+    @MockitoBean
+    DisservizioStore disservizi;
     @MockitoBean
     OutboxStore outbox;
     @MockitoBean

@@ -7,7 +7,10 @@ import it.comune.milano.suapgw.model.PraticaCanonica;
 import it.comune.milano.suapgw.model.VoceChecklist;
 import it.comune.milano.suapgw.schemas.geowork.Documento;
 import it.comune.milano.suapgw.schemas.geowork.EnteCoinvolto;
+import it.comune.milano.suapgw.schemas.geowork.EsitoControllo;
 import it.comune.milano.suapgw.schemas.geowork.EsitoVerifica;
+import it.comune.milano.suapgw.schemas.geowork.FaseVerifica;
+import it.comune.milano.suapgw.schemas.geowork.NotificaVerifica;
 import it.comune.milano.suapgw.schemas.geowork.NotificaValidazioneEsito;
 import it.comune.milano.suapgw.schemas.geowork.ParereSintesi;
 import it.comune.milano.suapgw.schemas.geowork.Pratica;
@@ -60,8 +63,41 @@ public class GeoworkMapper {
         return "esito-" + praticaId + "-" + round;
     }
 
-    /** The answer of the funzionario, in canonical terms. */
-    public record Validazione(String praticaId, Esito esito, String funzionario, String note, String idProposta) {
+    /** The answer of the funzionario, in canonical terms, with the act concluding the pratica when Geowork sends it. */
+    public record Validazione(String praticaId, Esito esito, String funzionario, String note, String idProposta,
+                              Provvedimento provvedimento) {
+    }
+
+    /** The act as Geowork sends it. */
+    public record Provvedimento(String nomeFile, String mimeType, byte[] contenuto) {
+    }
+
+    /** The operator's preliminary check of an SSU pratica: FORMALE or AMMISSIBILITA, OK or KO. */
+    public record Verifica(String praticaId, String fase, boolean ok, String funzionario,
+                           List<it.comune.milano.suapgw.model.Correzione> correzioni, String motivazione) {
+    }
+
+    public static final String FORMALE = "FORMALE", AMMISSIBILITA = "AMMISSIBILITA";
+
+    public Verifica verifica(NotificaVerifica n) {
+        return new Verifica(n.getIdPratica(), n.getFase().value(), n.getEsito() == EsitoControllo.OK, n.getFunzionario(),
+                n.getCorrezione().stream().map(c -> new it.comune.milano.suapgw.model.Correzione(c.getCodice(),
+                        c.getRiferimento(), c.getTesto())).toList(), n.getMotivazione());
+    }
+
+    /**
+     * The pratica for Geowork. {@code controllo}: the preliminary check the operator is to perform now (SSU), or null;
+     * a registration of a later version of the instance carries its own idempotency key.
+     */
+    public RegistraPratica registraPratica(PraticaCanonica p, Function<DocumentoVerificato, String> downloadUrl,
+                                           String controllo, String versione) {
+        RegistraPratica req = registraPratica(p, downloadUrl);
+        if (controllo != null) req.getPratica().setControlloPreliminare(FaseVerifica.fromValue(controllo));
+        if (versione != null) {
+            req.getPratica().setVersioneIstanza(versione);
+            if (!"1".equals(versione)) req.setIdempotencyKey("registra-" + p.id() + "-v" + versione);
+        }
+        return req;
     }
 
     public RegistraPratica registraPratica(PraticaCanonica p, Function<DocumentoVerificato, String> downloadUrl) {
@@ -125,7 +161,9 @@ public class GeoworkMapper {
     }
 
     public Validazione validazione(NotificaValidazioneEsito n) {
+        Provvedimento atto = n.getProvvedimento() == null ? null : new Provvedimento(n.getProvvedimento().getNomeFile(),
+                n.getProvvedimento().getMimeType(), n.getProvvedimento().getContenuto());
         return new Validazione(n.getIdPratica(), Esito.valueOf(n.getEsitoValidato().value()), n.getFunzionario(),
-                n.getNote(), n.getIdProposta());
+                n.getNote(), n.getIdProposta(), atto);
     }
 }

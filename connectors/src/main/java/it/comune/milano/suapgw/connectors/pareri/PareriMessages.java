@@ -26,6 +26,9 @@ public class PareriMessages {
     public static final String SCHEMA_VERSION = "1.0";
     private static final String RICHIESTA = "classpath:messages/richiesta-parere-v1.schema.json";
     private static final String RISPOSTA = "classpath:messages/risposta-parere-v1.schema.json";
+    private static final String NOTIFICA = "classpath:messages/notifica-ente-v1.schema.json";
+    /** JMS property telling the ente's consumer what a message on its queue is */
+    public static final String TIPO_MESSAGGIO = "tipoMessaggio";
 
     private final ObjectMapper json;
     private final JsonContracts contracts;
@@ -90,6 +93,24 @@ public class PareriMessages {
         n.put("inviataIl", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
                 now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
         check(RICHIESTA, n, "richiesta-parere");
+        return n;
+    }
+
+    /** An event of the pratica the ente must hear (today its cancellation), valid against its schema. */
+    public ObjectNode notifica(UUID praticaId, String cuiUuid, String codicePratica, String evento, List<UUID> richiesteChiuse,
+                               OffsetDateTime now) {
+        ObjectNode n = json.createObjectNode();
+        n.put("schemaVersion", SCHEMA_VERSION);
+        n.put("tipo", "notifica");
+        n.put("idPratica", praticaId.toString());
+        if (cuiUuid != null) n.put("cuiUuid", cuiUuid);
+        if (codicePratica != null) n.put("codicePratica", codicePratica);
+        n.put("evento", evento);
+        ArrayNode chiuse = n.putArray("richiesteChiuse");
+        richiesteChiuse.forEach(r -> chiuse.add(r.toString()));
+        n.put("inviataIl", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
+        check(NOTIFICA, n, "notifica-ente");
         return n;
     }
 

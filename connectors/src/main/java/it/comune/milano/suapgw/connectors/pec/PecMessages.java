@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * The parere itself travels in further lines of the same kind ({@code Esito:}, {@code Prescrizione:}, ...).
  */
 public class PecMessages {
+    public static final String TIPO_ANNULLAMENTO = "annullamento";
     public static final String TIPO_RICHIESTA = "richiesta-parere";
     public static final String TIPO_PARERE = "parere";
     private static final Pattern LINE = Pattern.compile("^\\s*([A-Za-zÀ-ú ]{2,30}?)\\s*:\\s*(.*?)\\s*$");
@@ -76,6 +77,21 @@ public class PecMessages {
             b.append("\r\nDocumenti allegati:\r\n");
             documenti.forEach(d -> b.append(" - ").append(d).append("\r\n"));
         }
+        return b.toString();
+    }
+
+    /** The art. 10 message that tells an ente the applicant withdrew the instance: its open requests need no answer. */
+    public static String annullamentoBody(String suap, String codicePratica, String codiceFiscale, String denominazione,
+                                          String evento, List<String> richiesteChiuse) {
+        StringBuilder b = new StringBuilder();
+        b.append("SUAP: ").append(suap).append("\r\n");
+        b.append("Pratica: ").append(codicePratica).append("\r\n");
+        b.append("Impresa: ").append(dash(codiceFiscale)).append(" - ").append(dash(denominazione)).append("\r\n");
+        b.append("Tipo messaggio: ").append(TIPO_ANNULLAMENTO).append("\r\n");
+        b.append("Evento: ").append(evento).append("\r\n");
+        richiesteChiuse.forEach(r -> b.append("Protocollo Ente: ").append(r).append("\r\n"));
+        b.append("\r\n");
+        b.append("Il soggetto presentatore ha ritirato l'istanza: le richieste di parere indicate non richiedono risposta.\r\n");
         return b.toString();
     }
 

@@ -14,6 +14,15 @@ public final class SsuContract {
     public static final String BO_RETRY = BO_TO_FO + "#/paths/~1retry/post/requestBody/content/application~1json/schema";
     public static final String INSTANCE_DESCRIPTOR = CATALOGO_TO_BO + "#/components/schemas/InstanceDescriptor";
     public static final String AUDIT_RESPONSE = CATALOGO_TO_BO + "#/components/schemas/AuditResponse";
+    public static final String CANCEL_INSTANCE = BO_TO_FO + "#/paths/~1cancel_instance/post/requestBody/content/application~1json/schema";
+
+    // what the back-office sends: checked before it leaves
+    public static final String NOTIFY = FO_TO_BO + "#/paths/~1notify/post/requestBody/content/application~1json/schema";
+    public static final String REQUEST_CORRECTION = FO_TO_BO + "#/components/schemas/RequestCorrectionRequest";
+    public static final String REQUEST_INTEGRATION = FO_TO_BO + "#/components/schemas/RequestIntegrationRequest";
+    public static final String FO_RETRY = FO_TO_BO + "#/paths/~1retry/post/requestBody/content/application~1json/schema";
+    public static final String AUDIT = CATALOGO_TO_BO + "#/components/schemas/AuditMessage";
+    public static final String UPDATE_TIMES = CATALOGO_TO_BO + "#/components/schemas/UpdateTimesRequest";
 
     private SsuContract() {
     }

@@ -2,28 +2,60 @@ package it.comune.milano.suapgw.connectors.ssu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import it.comune.milano.suapgw.model.AmministrazioneCompetente;
+import it.comune.milano.suapgw.model.Atto;
+import it.comune.milano.suapgw.model.Correzione;
 import it.comune.milano.suapgw.model.DatiIstanza;
 import it.comune.milano.suapgw.model.DocumentoAtteso;
+import it.comune.milano.suapgw.model.TerminiIstanza;
 
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Translation between SSU JSON payloads and the canonical model. */
 public class SsuMapper {
+    /** The version the Catalogo gives the offices of administrations it lists (administration-schema.yaml). */
+    public static final String ADMINISTRATION_VERSION = "01.00.00";
+
+    /** An ente's integration request on a proceeding (RequestIntegrationRequest.integration_list). */
+    public record RichiestaIntegrazione(String code, String ref, String request, String ipaCode, String officeCode,
+                                        String administration) {
+    }
+
     private final ObjectMapper json;
 
     public SsuMapper(ObjectMapper json) {
         this.json = json;
     }
 
-    /** Documents to fetch, from send_instance's instance_index and general_index; rejects contradictory entries. */
+    /**
+     * A CUI as we send it: as received, with both spellings of the progressive number — the published schemas require
+     * {@code progressive} but define {@code progressivo}, so a peer reading either finds it (schemas/README.md).
+     */
+    public ObjectNode cui(JsonNode received) {
+        ObjectNode c = received.deepCopy();
+        JsonNode p = c.hasNonNull("progressive") ? c.get("progressive") : c.get("progressivo");
+        if (p != null) {
+            c.set("progressive", p);
+            c.set("progressivo", p);
+        }
+        return c;
+    }
+
+    /**
+     * Documents to fetch, from send_instance's instance_index and general_index.
+     * @throws SsuException ERROR_500_003 when one resource is listed twice with different hashes
+     */
     public List<DocumentoAtteso> documentsOf(JsonNode sendInstance) {
         Map<String, DocumentoAtteso> byResource = new HashMap<>();
         List<DocumentoAtteso> out = new ArrayList<>();
@@ -45,7 +77,7 @@ public class SsuMapper {
         if (previous == null) {
             out.add(d);
         } else if (!previous.hash().equalsIgnoreCase(d.hash())) {
-            throw new SsuException(SsuErrorCode.ERROR_400_001,
+            throw new SsuException(SsuErrorCode.ERROR_500_003,
                     "resource_id '" + d.resourceId() + "' is listed twice with different hashes");
         }
     }
@@ -72,43 +104,113 @@ public class SsuMapper {
         JsonNode first = proceedings.path(0);
         return new DatiIstanza(first.path("code").asText(null), first.path("version").asText(null),
                 d.path("administrative_regime").path("id").asText(null), d.path("municipality").asText(null),
-                d.path("legal_person").asText(null), admins, docs);
+                d.path("legal_person").asText(null), admins, docs, termini(d.path("times")));
     }
 
-    public ObjectNode audit(JsonNode cui, String message, OffsetDateTime at) {
+    /** The descriptor's times, or null when it has none. */
+    public TerminiIstanza termini(JsonNode times) {
+        if (times == null || !times.isObject() || !times.hasNonNull("start")) return null;
+        Map<TerminiIstanza.Tipo, Integer> giorni = new EnumMap<>(TerminiIstanza.Tipo.class);
+        for (TerminiIstanza.Tipo t : TerminiIstanza.Tipo.values()) {
+            if (times.hasNonNull(t.field())) giorni.put(t, times.get(t.field()).asInt());
+        }
+        return new TerminiIstanza(LocalDate.parse(times.path("start").asText()), giorni);
+    }
+
+    /** The SSU times (times-schema.yaml) of the terms as they stand. */
+    public ObjectNode times(TerminiIstanza t) {
         ObjectNode n = json.createObjectNode();
-        n.set("cui", cui);
-        n.put("message", message);
-        // RFC 3339 with seconds always written (toString() drops ":00")
-        n.put("event_time", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-                at.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
+        n.put("start", t.start().toString());
+        t.giorni().forEach((k, v) -> n.put(k.field(), v));
         return n;
     }
 
-    /** fo_to_bo /notify: NotifyMessage or TransferOutcomeNotifyMessage (same shape without a document). */
-    public ObjectNode notify(JsonNode cui, String descriptorVersion, String event) {
+    /** catalogo-ssu_to_bo /audit: AuditMessage, the time being when the event happened. */
+    public ObjectNode audit(JsonNode cui, String message, OffsetDateTime eventTime) {
         ObjectNode n = json.createObjectNode();
-        n.set("cui", cui);
+        n.set("cui", cui(cui));
+        n.put("message", message);
+        n.put("event_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                eventTime.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
+        return n;
+    }
+
+    /** catalogo-ssu_to_bo /update_times: UpdateTimesRequest. */
+    public ObjectNode updateTimes(JsonNode cui, TerminiIstanza t) {
+        ObjectNode n = json.createObjectNode();
+        n.set("cui", cui(cui));
+        n.set("times", times(t));
+        return n;
+    }
+
+    /**
+     * fo_to_bo /notify: a NotifyMessage, or for an outcome a TransferOutcomeNotifyMessage that names the act when
+     * there is one.
+     */
+    public ObjectNode notify(JsonNode cui, String descriptorVersion, String event, Atto atto) {
+        ObjectNode n = json.createObjectNode();
+        n.set("cui", cui(cui));
         n.put("instance_descriptor_version", descriptorVersion);
         n.put("event", event);
+        if (atto != null && SsuEvents.carriesAct(event)) {
+            n.put("resource_id", atto.resourceId());
+            n.put("hash", atto.hash());
+            n.put("alg_hash", atto.algHash());
+        }
+        return n;
+    }
+
+    /**
+     * fo_to_bo /request_correction. Each item carries the text both as {@code correction_request} (the property the
+     * published schema defines) and {@code correction_requested} (the one it requires).
+     */
+    public ObjectNode requestCorrection(JsonNode cui, String descriptorVersion, List<Correzione> corrections) {
+        ObjectNode n = json.createObjectNode();
+        n.set("cui", cui(cui));
+        n.put("instance_descriptor_version", descriptorVersion);
+        ArrayNode list = n.putArray("correction_list");
+        for (Correzione c : corrections) {
+            list.addObject().put("code", c.codice()).put("ref", c.riferimento()).put("correction_request", c.testo())
+                    .put("correction_requested", c.testo());
+        }
+        return n;
+    }
+
+    /** fo_to_bo /request_integration: the requests of every ente, one item per proceeding and element. */
+    public ObjectNode requestIntegration(JsonNode cui, String descriptorVersion, List<RichiestaIntegrazione> requests) {
+        ObjectNode n = json.createObjectNode();
+        n.set("cui", cui(cui));
+        n.put("instance_descriptor_version", descriptorVersion);
+        ArrayNode list = n.putArray("integration_list");
+        Map<String, ArrayNode> byElement = new HashMap<>();
+        for (RichiestaIntegrazione r : requests) {
+            ArrayNode items = byElement.computeIfAbsent(r.code() + "\u0000" + r.ref(),
+                    k -> list.addObject().put("code", r.code()).put("ref", r.ref()).putArray("integration_request"));
+            ObjectNode item = items.addObject().put("request", r.request());
+            item.putObject("requester_administration").put("ipacode", r.ipaCode()).put("officecode", r.officeCode())
+                    .put("version", ADMINISTRATION_VERSION).put("description", r.administration());
+        }
         return n;
     }
 
     /** fo_to_bo /retry: the data-inconsistency path, asking the FO to execute an operation again. */
-    public ObjectNode retry(JsonNode cui, String operation, SsuErrorCode code, String message) {
+    public ObjectNode retry(JsonNode cui, String operation, SsuErrorCode code, String detail) {
         ObjectNode n = json.createObjectNode();
-        n.set("cui", cui);
+        n.set("cui", cui(cui));
         n.put("operation", operation);
-        ObjectNode err = n.putObject("error");
-        err.put("code", code.name());
-        err.put("message", message);
+        n.set("error", error(code, detail));
         return n;
     }
 
-    public ObjectNode error(SsuErrorCode code, String message) {
+    /**
+     * The error body of the SSU e-services: {@code code} and {@code message} exactly as Table 30 of the specification;
+     * what went wrong in {@code detail} (the published Error schema allows further properties).
+     */
+    public ObjectNode error(SsuErrorCode code, String detail) {
         ObjectNode n = json.createObjectNode();
         n.put("code", code.name());
-        n.put("message", message);
+        n.put("message", code.description());
+        if (detail != null && !detail.isBlank() && !detail.equals(code.description())) n.put("detail", detail);
         return n;
     }
 }

@@ -7,6 +7,7 @@ import it.comune.milano.suapgw.gateway.documenti.DocumentLinks;
 import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
 import it.comune.milano.suapgw.gateway.pareri.pec.PecReplyService;
 import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.gateway.persistence.DisservizioStore;
 import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
 import it.comune.milano.suapgw.gateway.persistence.PraticaReadModel;
 import org.springframework.stereotype.Component;
@@ -14,7 +15,10 @@ import org.springframework.stereotype.Component;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The operators' view of what went wrong: dead letters, the PEC quarantine, replay of undelivered calls, overdue pareri. */
+/**
+ * The operators' view of what went wrong: dead letters, the PEC quarantine, replay of undelivered calls, overdue pareri,
+ * outages of the SSU's components.
+ */
 @Component
 public class OperationsApiRoute extends GatewayRouteBuilder {
     private final DeadLetterStore deadLetters;
@@ -22,9 +26,11 @@ public class OperationsApiRoute extends GatewayRouteBuilder {
     private final PraticaReadModel read;
     private final DocumentLinks links;
     private final ObjectMapper json;
+    private final DisservizioStore disservizi;
 
     public OperationsApiRoute(DeadLetterStore deadLetters, OutboxStore outbox, PraticaReadModel read, DocumentLinks links,
-                              ObjectMapper json) {
+                              ObjectMapper json, DisservizioStore disservizi) {
+        this.disservizi = disservizi;
         this.deadLetters = deadLetters;
         this.read = read;
         this.outbox = outbox;
@@ -38,7 +44,13 @@ public class OperationsApiRoute extends GatewayRouteBuilder {
                 .get("/dead-letters").to("direct:api-list-dead-letters")
                 .get("/quarantine").to("direct:api-list-quarantine")
                 .post("/dead-letters/{id}/replay").to("direct:api-replay-dead-letter")
-                .get("/pareri/scaduti").to("direct:api-pareri-scaduti");
+                .get("/pareri/scaduti").to("direct:api-pareri-scaduti")
+                .get("/disservizi").to("direct:api-disservizi");
+
+        // open outages of the SSU's components (§8.5.5); ?all=true includes the closed ones
+        fromApi("direct:api-disservizi", "api-outages")
+                .process(e -> ApiResponses.json(e, json,
+                        disservizi.list(!"true".equals(e.getMessage().getHeader("all", String.class)))));
 
         fromApi("direct:api-pareri-scaduti", "api-pareri-overdue")
                 .process(e -> ApiResponses.json(e, json, read.pareriScaduti()));

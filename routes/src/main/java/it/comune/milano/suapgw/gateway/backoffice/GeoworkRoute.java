@@ -13,6 +13,8 @@ import it.comune.milano.suapgw.schemas.geowork.GeoworkFault;
 import it.comune.milano.suapgw.schemas.geowork.GeoworkFault_Exception;
 import it.comune.milano.suapgw.schemas.geowork.NotificaValidazioneEsito;
 import it.comune.milano.suapgw.schemas.geowork.NotificaValidazioneEsitoResponse;
+import it.comune.milano.suapgw.schemas.geowork.NotificaVerifica;
+import it.comune.milano.suapgw.schemas.geowork.NotificaVerificaResponse;
 import it.comune.milano.suapgw.schemas.geowork.ProponiEsitoResponse;
 import it.comune.milano.suapgw.schemas.geowork.RegistraPraticaResponse;
 import org.apache.camel.Exchange;
@@ -41,8 +43,13 @@ public class GeoworkRoute extends GatewayRouteBuilder {
     @Override
     public void configure() {
         fromOutbox(OutboxKind.GEOWORK_REGISTER, "geowork-register-pratica")
-                .process(e -> soap(e, "registraPratica",
-                        mapper.registraPratica(geowork.pratica(entry(e).praticaId()), d -> links.downloadUrl(d.sha256()))))
+                .process(e -> {
+                    UUID id = entry(e).praticaId();
+                    String controllo = entry(e).payload();
+                    soap(e, "registraPratica", mapper.registraPratica(geowork.pratica(id), d -> links.downloadUrl(d.sha256()),
+                            controllo == null || controllo.isBlank() || !controllo.matches("[A-Z]+") ? null : controllo,
+                            geowork.versione(id)));
+                })
                 .to(SoapEndpoints.GEOWORK_CLIENT)
                 .process(e -> {
                     RegistraPraticaResponse r = (RegistraPraticaResponse) e.getMessage().getBody(List.class).get(0);
@@ -63,22 +70,35 @@ public class GeoworkRoute extends GatewayRouteBuilder {
                 });
 
         from(SoapEndpoints.GEOWORK_CALLBACK).routeId("geowork-callback")
-                .process(e -> {
-                    NotificaValidazioneEsito n = (NotificaValidazioneEsito) e.getMessage().getBody(List.class).get(0);
-                    StatoPratica state;
-                    try {
-                        state = geowork.onValidated(mapper.validazione(n));
-                    } catch (UnknownPraticaException ex) {
-                        throw fault("ERROR_404_001", ex.getMessage());
-                    } catch (LifecycleException ex) {
-                        // the codes Geowork already knows: the SSU's for an event or operation out of step
-                        throw fault(ex.kind() == LifecycleException.Kind.EVENT_NOT_EXPECTED ? "ERROR_500_008" : "ERROR_500_009",
-                                ex.getMessage());
-                    }
-                    NotificaValidazioneEsitoResponse r = new NotificaValidazioneEsitoResponse();
-                    r.setStatoPratica(state.apiName());
-                    e.getMessage().setBody(r);
-                });
+                .choice()
+                    .when(header(CxfConstants.OPERATION_NAME).isEqualTo("notificaVerifica"))
+                        .process(e -> {
+                            NotificaVerifica n = (NotificaVerifica) e.getMessage().getBody(List.class).get(0);
+                            NotificaVerificaResponse r = new NotificaVerificaResponse();
+                            r.setStatoPratica(answered(() -> geowork.onVerifica(mapper.verifica(n))).apiName());
+                            e.getMessage().setBody(r);
+                        })
+                    .otherwise()
+                        .process(e -> {
+                            NotificaValidazioneEsito n = (NotificaValidazioneEsito) e.getMessage().getBody(List.class).get(0);
+                            NotificaValidazioneEsitoResponse r = new NotificaValidazioneEsitoResponse();
+                            r.setStatoPratica(answered(() -> geowork.onValidated(mapper.validazione(n))).apiName());
+                            e.getMessage().setBody(r);
+                        })
+                .end();
+    }
+
+    /** The state the callback leads to, or Geowork's fault with the codes it already knows. */
+    private static StatoPratica answered(java.util.function.Supplier<StatoPratica> call) throws GeoworkFault_Exception {
+        try {
+            return call.get();
+        } catch (UnknownPraticaException ex) {
+            throw fault("ERROR_404_001", ex.getMessage());
+        } catch (LifecycleException ex) {
+            // the SSU's codes for an event or an operation out of step
+            throw fault(ex.kind() == LifecycleException.Kind.EVENT_NOT_EXPECTED ? "ERROR_500_008" : "ERROR_500_009",
+                    ex.getMessage());
+        }
     }
 
     private static void soap(Exchange e, String operation, Object request) {

@@ -5,7 +5,9 @@ import it.comune.milano.suapgw.gateway.common.PraticaMdc;
 import it.comune.milano.suapgw.gateway.esito.EsitoService;
 import it.comune.milano.suapgw.gateway.istruttoria.CanonicalPratiche;
 import it.comune.milano.suapgw.gateway.lifecycle.UnknownPraticaException;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository;
+import it.comune.milano.suapgw.gateway.verifica.VerificaService;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.model.PraticaCanonica;
@@ -24,9 +26,13 @@ public class GeoworkService {
     private final CanonicalPratiche canonical;
     private final EsitoService esiti;
     private final TimelineStore timeline;
+    private final VerificaService verifica;
+    private final DocumentStore documents;
 
     public GeoworkService(PraticaRepository pratiche, PareriRepository pareri, CanonicalPratiche canonical,
-                          EsitoService esiti, TimelineStore timeline) {
+                          EsitoService esiti, TimelineStore timeline, VerificaService verifica, DocumentStore documents) {
+        this.verifica = verifica;
+        this.documents = documents;
         this.pratiche = pratiche;
         this.pareri = pareri;
         this.canonical = canonical;
@@ -36,6 +42,16 @@ public class GeoworkService {
 
     public PraticaCanonica pratica(UUID id) {
         return canonical.of(id);
+    }
+
+    /** The version of the instance Geowork is given (SSU: the descriptor version), or null. */
+    public String versione(UUID id) {
+        return pratiche.descriptorVersionOf(id);
+    }
+
+    /** The operator's preliminary check of an SSU pratica. */
+    public StatoPratica onVerifica(GeoworkMapper.Verifica v) {
+        return verifica.onVerifica(v);
     }
 
     public int round(UUID id) {
@@ -79,6 +95,13 @@ public class GeoworkService {
             timeline.record(id, TimelineStore.IN, "GEOWORK", "notificaValidazioneEsito", "STALE", null,
                     "validation of proposal " + v.idProposta() + " ignored; the current proposal is " + current);
             return pratiche.stateOf(id);
+        }
+        if (v.provvedimento() != null) {
+            GeoworkMapper.Provvedimento p = v.provvedimento();
+            String rid = "provvedimento-" + pratiche.roundOf(id);
+            pratiche.insertAct(id, rid, p.nomeFile(), p.mimeType(), documents.store(p.contenuto()));
+            timeline.record(id, TimelineStore.IN, "GEOWORK", "provvedimento", "STORED", null,
+                    rid + ": " + p.nomeFile() + ", " + p.contenuto().length + " bytes");
         }
         return esiti.validate(id, v.esito(), v.funzionario(), "GEOWORK");
     }

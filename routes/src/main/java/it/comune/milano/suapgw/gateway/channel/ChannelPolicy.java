@@ -1,5 +1,6 @@
 package it.comune.milano.suapgw.gateway.channel;
 
+import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository.UltimoParere;
 import it.comune.milano.suapgw.model.Canale;
 import it.comune.milano.suapgw.model.Ente;
@@ -23,8 +24,11 @@ public interface ChannelPolicy {
     /** Whether, once every document is verified, the pratica has all the istruttoria needs (SSU: the descriptor too). */
     boolean readyForIstruttoria(UUID id);
 
-    /** Called in the transaction that starts the istruttoria (SSU: the Catalogo hears that the instance was retrieved). */
-    default void onIstruttoriaStarted(UUID id) {
+    /**
+     * Every document of the instance is in hand, the pratica being in {@code state} (PRESENTED, CORRECTED or
+     * INTEGRATED): SSU audits that the (corrected, integrated) instance was retrieved.
+     */
+    default void onDocumentsRetrieved(UUID id, StatoPratica state) {
     }
 
     /** The enti to consult in the first round; unknown administrations are put on the timeline, not consulted. */
@@ -51,14 +55,40 @@ public interface ChannelPolicy {
         return false;
     }
 
-    /** The outcome to propose to the funzionario once every ente has answered. */
+    /**
+     * Whether documents verified lead first to the operator's preliminary checks (formal check, admissibility) before
+     * any ente is consulted (SSU), rather than straight to the istruttoria.
+     */
+    default boolean preliminaryChecks() {
+        return false;
+    }
+
+    /**
+     * Whether the enti's integration requests of the first round are gathered and sent to the applicant as one
+     * request before any outcome (SSU), rather than being pareri like any other.
+     */
+    default boolean gathersIntegrations() {
+        return false;
+    }
+
+    /**
+     * The outcome to propose to the funzionario once every ente has answered, or null when none is to be proposed
+     * yet (a SCIA nobody objects to ends by its proceeding time, not by a decision).
+     */
     Esito proposeOutcome(UUID id, List<UltimoParere> latest);
 
-    /** Whether a validated conformation ends the pratica (SSU) or asks the applicant for an integration. */
-    default boolean conformationEndsPratica() {
-        return false;
+    /** The lifecycle event of the funzionario validating {@code esito} on this channel. */
+    default Lifecycle.Evento validationEvent(UUID id, Esito esito) {
+        return Lifecycle.validated(esito, false);
     }
 
     /** The funzionario validated: answer the applicant on this channel (outbox entries). */
     void release(UUID id, StatoPratica next, Esito esito, String funzionario, String testo);
+
+    /**
+     * The pratica reached {@code state} without a decision to release (refused, withdrawn, expired terms): tell whom
+     * the channel must tell. Nothing by default.
+     */
+    default void announce(UUID id, StatoPratica state) {
+    }
 }

@@ -10,7 +10,22 @@ import java.util.Optional;
 @ConfigurationProperties(prefix = "suapgw")
 public record GatewayProperties(String configDir, String publicBaseUrl, List<Ente> enti, Suap suap, Db db, Broker broker,
                                 Endpoint catalogo, Endpoint frontoffice, Geowork geowork, Pareri pareri, Http http,
-                                Outbox outbox, Scrivania scrivania, Mail mail, Osp osp, List<Funzionario> funzionari) {
+                                Outbox outbox, Scrivania scrivania, Mail mail, Osp osp, List<Funzionario> funzionari,
+                                Termini termini, Ssu ssu) {
+
+    /**
+     * The procedural terms: how long a legal day lasts on the timers (P1D; compressed in tests and the demo), the
+     * Comune's time zone, and where its calendar of holidays is (relative to the config directory).
+     */
+    public record Termini(java.time.Duration durataGiorno, String zona, String calendario) {
+    }
+
+    /**
+     * The SSU retry policy (§8.5.4): after a timeout, a 503 or a 500 ERROR_500_007, retries at T+unit, T+2 unit,
+     * T+4 unit (unit 2 h; compressed in tests and the demo), then the outage procedure (§8.5.5).
+     */
+    public record Ssu(java.time.Duration retryUnit, int retries) {
+    }
 
     /**
      * The OSP workflow: the Comune's systems (GEOPOST, OSAPI, ERMES, GERI), the time each may take in the

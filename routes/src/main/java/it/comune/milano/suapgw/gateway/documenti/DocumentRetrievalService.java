@@ -5,7 +5,8 @@ import it.comune.milano.suapgw.connectors.contract.ContentHashes;
 import it.comune.milano.suapgw.connectors.ssu.SsuErrorCode;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
-import it.comune.milano.suapgw.gateway.istruttoria.IstruttoriaService;
+import it.comune.milano.suapgw.gateway.istruttoria.PraticaCompleta;
+import it.comune.milano.suapgw.gateway.termini.TermineService;
 import it.comune.milano.suapgw.gateway.outbox.OutboxEntry;
 import it.comune.milano.suapgw.gateway.outbox.OutboxFailureHandler;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
@@ -18,6 +19,7 @@ import it.comune.milano.suapgw.model.DocumentoAtteso;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
@@ -30,17 +32,20 @@ import java.util.UUID;
 public class DocumentRetrievalService implements OutboxFailureHandler {
     private final PraticaRepository pratiche;
     private final DocumentStore documents;
-    private final IstruttoriaService istruttoria;
+    private final PraticaCompleta completa;
+    private final TermineService termini;
     private final OutboxStore outbox;
     private final TimelineStore timeline;
     private final SsuMapper ssu;
     private final GatewayProperties props;
 
-    public DocumentRetrievalService(PraticaRepository pratiche, DocumentStore documents, IstruttoriaService istruttoria,
-                                    OutboxStore outbox, TimelineStore timeline, SsuMapper ssu, GatewayProperties props) {
+    public DocumentRetrievalService(PraticaRepository pratiche, DocumentStore documents, PraticaCompleta completa,
+                                    TermineService termini, OutboxStore outbox, TimelineStore timeline, SsuMapper ssu,
+                                    GatewayProperties props) {
         this.pratiche = pratiche;
         this.documents = documents;
-        this.istruttoria = istruttoria;
+        this.completa = completa;
+        this.termini = termini;
         this.outbox = outbox;
         this.timeline = timeline;
         this.ssu = ssu;
@@ -56,11 +61,16 @@ public class DocumentRetrievalService implements OutboxFailureHandler {
         }
         timeline.record(id, TimelineStore.IN, "CATALOGO", "instance_descriptor", "OK",
                 ContentHashes.sha256Hex(descriptor.toString()), "version " + descriptor.path("version").asText());
+        // the terms run from the receipt date (General-001), else from the descriptor's start; set once
+        if (dati.termini() != null && termini.of(id).isEmpty()) {
+            LocalDate receipt = pratiche.receiptDateOf(id);
+            termini.imposta(id, dati.termini(), receipt != null ? receipt : dati.termini().start());
+        }
         List<String> pending = pratiche.pendingResourceIds(id);
         for (String rid : pending) {
             outbox.enqueue(id, OutboxKind.FETCH_DOCUMENT.name(), null, rid);
         }
-        if (pending.isEmpty()) istruttoria.startIfReady(id);
+        if (pending.isEmpty()) completa.onComplete(id);
     }
 
     public PraticaRepository.DocumentToFetch documentToFetch(UUID id, String resourceId) {
@@ -75,7 +85,7 @@ public class DocumentRetrievalService implements OutboxFailureHandler {
         if (!pratiche.markVerified(id, resourceId, sha256)) return; // an earlier delivery of the same fetch did it
         timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "document " + resourceId, "HASH_VERIFIED", sha256,
                 content.length + " bytes");
-        istruttoria.startIfReady(id);
+        completa.onComplete(id);
     }
 
     /** A fetch that kept failing on a mismatching hash ends in the data-inconsistency path, not in a dead letter. */

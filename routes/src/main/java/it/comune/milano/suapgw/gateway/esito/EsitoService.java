@@ -41,12 +41,29 @@ public class EsitoService {
         this.timeline = timeline;
     }
 
-    /** Every ente of the round has answered (or none was to be asked): the outcome goes to Geowork. Caller's tx. */
-    public void proposeOutcome(UUID id) {
-        lifecycle.transition(id, Lifecycle.Evento.ALL_PARERI_RECEIVED);
+    /**
+     * Every ente of the round has answered (or none was to be asked): the outcome goes to Geowork, unless the channel
+     * has none to propose yet. Caller's transaction.
+     * @return whether an outcome was proposed
+     */
+    public boolean proposeOutcome(UUID id) {
         Esito esito = channels.of(pratiche.channelOf(id)).proposeOutcome(id, pareri.latestPareri(id));
+        if (esito == null) {
+            timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "esito", "NONE_YET", null,
+                    "every ente answered, nobody objects: the pratica ends with its proceeding time");
+            return false;
+        }
+        lifecycle.transition(id, Lifecycle.Evento.ALL_PARERI_RECEIVED);
         pratiche.setOutcomeProposed(id, esito);
         outbox.enqueue(id, OutboxKind.GEOWORK_PROPOSE_OUTCOME.name(), "geowork:" + id, esito.name());
+        return true;
+    }
+
+    /** The pratica ends without a decision (terms, withdrawal, refusal): the transition, then its channel tells whom it must. */
+    public StatoPratica end(UUID id, Lifecycle.Evento event) {
+        StatoPratica next = lifecycle.transition(id, event);
+        channels.of(pratiche.channelOf(id)).announce(id, next);
+        return next;
     }
 
     /**
@@ -86,7 +103,7 @@ public class EsitoService {
 
     private StatoPratica release(UUID id, StatoPratica state, Esito esito, String funzionario, String testo, String source) {
         ChannelPolicy channel = channels.of(pratiche.channelOf(id));
-        StatoPratica next = lifecycle.transition(id, state, Lifecycle.validated(esito, channel.conformationEndsPratica()));
+        StatoPratica next = lifecycle.transition(id, state, channel.validationEvent(id, esito));
         pratiche.setOutcomeValidated(id, esito, funzionario);
         timeline.record(id, TimelineStore.IN, source, "GEOWORK".equals(source) ? "notificaValidazioneEsito" : "validazione",
                 esito.name(), null, "validated by " + funzionario);

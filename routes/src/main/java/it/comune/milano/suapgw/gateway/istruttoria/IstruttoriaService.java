@@ -3,7 +3,6 @@ package it.comune.milano.suapgw.gateway.istruttoria;
 import it.comune.milano.suapgw.gateway.channel.ChannelPolicies;
 import it.comune.milano.suapgw.gateway.channel.ChannelPolicy;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
-import it.comune.milano.suapgw.gateway.esito.EsitoService;
 import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
 import it.comune.milano.suapgw.gateway.lifecycle.PraticaLifecycle;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
@@ -22,9 +21,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The istruttoria of any pratica: once it is complete it goes to Geowork and the competent enti are consulted;
- * after the applicant's integration the enti that asked for it are consulted again, each naming the parere it
- * follows. With nobody to consult the outcome is proposed at once. Runs in the caller's transaction, pratica locked.
+ * The istruttoria of any pratica: it goes to Geowork and the competent enti are consulted; after the applicant's
+ * integration the enti that asked for it are consulted again, each naming the parere it follows. With nobody to
+ * consult the round is complete at once. Runs in the caller's transaction, pratica locked.
  */
 @Service
 public class IstruttoriaService {
@@ -34,11 +33,11 @@ public class IstruttoriaService {
     private final ChannelPolicies channels;
     private final OutboxStore outbox;
     private final TimelineStore timeline;
-    private final EsitoService esiti;
+    private final IntegrazioniService rounds;
     private final GatewayProperties props;
 
     public IstruttoriaService(PraticaRepository pratiche, PareriRepository pareri, PraticaLifecycle lifecycle,
-                              ChannelPolicies channels, OutboxStore outbox, TimelineStore timeline, EsitoService esiti,
+                              ChannelPolicies channels, OutboxStore outbox, TimelineStore timeline, IntegrazioniService rounds,
                               GatewayProperties props) {
         this.pratiche = pratiche;
         this.pareri = pareri;
@@ -46,31 +45,28 @@ public class IstruttoriaService {
         this.channels = channels;
         this.outbox = outbox;
         this.timeline = timeline;
-        this.esiti = esiti;
+        this.rounds = rounds;
         this.props = props;
     }
 
-    /** Starts the istruttoria when every document is verified and the channel has what it needs; else waits. */
-    public void startIfReady(UUID id) {
-        StatoPratica state = pratiche.stateOf(id);
-        if (state != StatoPratica.PRESENTED || !Lifecycle.accepts(state, Lifecycle.Evento.DOCUMENTS_VERIFIED)
-                || pratiche.countNotVerified(id) > 0) {
-            return;
-        }
-        ChannelPolicy channel = channels.of(pratiche.channelOf(id));
-        if (!channel.readyForIstruttoria(id)) return;
-        lifecycle.transition(id, state, Lifecycle.Evento.DOCUMENTS_VERIFIED);
+    /** A pratica without preliminary checks, complete: to Geowork, and the enti consulted. */
+    public void start(UUID id) {
+        lifecycle.transition(id, StatoPratica.PRESENTED, Lifecycle.Evento.DOCUMENTS_VERIFIED);
         pratiche.setDocumentsStatus(id, PraticaRepository.VERIFIED, null);
-        channel.onIstruttoriaStarted(id);
-        outbox.enqueue(id, OutboxKind.GEOWORK_REGISTER.name(), "geowork:" + id, id.toString());
-        List<Ente> enti = channel.competentEnti(id);
+        outbox.enqueue(id, OutboxKind.GEOWORK_REGISTER.name(), "geowork:" + id, "");
+        consultFirstRound(id);
+    }
+
+    /** The pratica is admissible and in istruttoria: the competent enti of its channel are asked, one request each. */
+    public void consultFirstRound(UUID id) {
+        List<Ente> enti = channels.of(pratiche.channelOf(id)).competentEnti(id);
         LocalDate today = LocalDate.now();
         for (Ente ente : enti) {
             requestParere(id, ente, 1, null, today);
         }
         timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "istruttoria", "STARTED", null,
                 "pareri requested from " + enti.stream().map(Ente::code).toList());
-        if (enti.isEmpty()) esiti.proposeOutcome(id);
+        if (enti.isEmpty()) rounds.onRoundComplete(id);
     }
 
     /** The applicant's integration is complete: a new round with the enti that asked for it. */
@@ -90,7 +86,7 @@ public class IstruttoriaService {
         }
         timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "istruttoria", "ROUND_" + round, null,
                 "integration received: pareri requested again from " + codes);
-        if (codes.isEmpty()) esiti.proposeOutcome(id);
+        if (pareri.countOpen(id) == 0) rounds.onRoundComplete(id);
     }
 
     private void requestParere(UUID id, Ente ente, int round, UUID previous, LocalDate today) {

@@ -4,6 +4,7 @@ import it.comune.milano.suapgw.model.Esito;
 import it.comune.milano.suapgw.model.StatoPratica;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 import static it.comune.milano.suapgw.model.StatoPratica.*;
@@ -15,27 +16,59 @@ import static it.comune.milano.suapgw.model.StatoPratica.*;
 public final class Lifecycle {
 
     public enum Evento {
-        DOCUMENTS_VERIFIED, ALL_PARERI_RECEIVED, VALIDATED_POSITIVE, VALIDATED_NEGATIVE, VALIDATED_CONFORMATION,
+        /** documents verified: the istruttoria starts (channels without preliminary checks; after an integration) */
+        DOCUMENTS_VERIFIED,
+        /** SSU: documents verified, the operator's formal check is due */
+        FORMAL_CHECK_DUE,
+        FORMAL_CHECK_PASSED, CORRECTION_REQUESTED, CORRECTED_INSTANCE_RECEIVED, ADMISSIBLE, INADMISSIBLE,
+        ALL_PARERI_RECEIVED, VALIDATED_POSITIVE, VALIDATED_NEGATIVE, VALIDATED_CONFORMATION, VALIDATED_SUSPENSION,
         /** the funzionario asks the applicant for an integration (channels where the pratica stays open) */
         VALIDATED_INTEGRATION_REQUEST,
-        INTEGRATION_RECEIVED
+        /** the enti's integration requests, gathered, sent to the applicant as one */
+        INTEGRATION_REQUEST_SENT,
+        INTEGRATION_RECEIVED, INTEGRATION_TIME_EXPIRED,
+        /** a SCIA nobody objected to within its proceeding time */
+        PROCEEDING_TIME_EXPIRED,
+        /** the proceeding time ran out on a silence-assent procedure with no negative parere */
+        SILENCE_ASSENT,
+        SUBMITTER_CANCELLED
     }
 
     /** Operations a sender may ask of an open pratica, whatever the phase. */
-    public enum Operazione { NOTIFY_RECEIPT }
+    public enum Operazione { NOTIFY_RECEIPT, CANCEL_INSTANCE }
 
     private static final Map<StatoPratica, Map<Evento, StatoPratica>> TRANSITIONS = new EnumMap<>(StatoPratica.class);
 
     static {
         allow(PRESENTED, Evento.DOCUMENTS_VERIFIED, IN_ISTRUTTORIA);
+        // SSU: formal check (corrections), then admissibility (refusal), then the istruttoria
+        allow(PRESENTED, Evento.FORMAL_CHECK_DUE, FORMAL_CHECK);
+        allow(FORMAL_CHECK, Evento.FORMAL_CHECK_PASSED, ADMISSIBILITY_CHECK);
+        allow(FORMAL_CHECK, Evento.CORRECTION_REQUESTED, CORRECTION_REQUESTED);
+        allow(CORRECTION_REQUESTED, Evento.CORRECTED_INSTANCE_RECEIVED, CORRECTED);
+        allow(CORRECTION_REQUESTED, Evento.INADMISSIBLE, REFUSED);
+        allow(CORRECTED, Evento.DOCUMENTS_VERIFIED, ADMISSIBILITY_CHECK);
+        allow(ADMISSIBILITY_CHECK, Evento.ADMISSIBLE, IN_ISTRUTTORIA);
+        allow(ADMISSIBILITY_CHECK, Evento.INADMISSIBLE, REFUSED);
         allow(IN_ISTRUTTORIA, Evento.ALL_PARERI_RECEIVED, OUTCOME_PROPOSED);
         allow(OUTCOME_PROPOSED, Evento.VALIDATED_POSITIVE, ENDED_BY_POSITIVE_OUTCOME);
         allow(OUTCOME_PROPOSED, Evento.VALIDATED_NEGATIVE, ENDED_BY_NEGATIVE_OUTCOME);
         allow(OUTCOME_PROPOSED, Evento.VALIDATED_CONFORMATION, ENDED_BY_CONFORMATION_REQUESTED);
+        allow(OUTCOME_PROPOSED, Evento.VALIDATED_SUSPENSION, ENDED_BY_SUSPENSION_REQUESTED);
         allow(OUTCOME_PROPOSED, Evento.VALIDATED_INTEGRATION_REQUEST, INTEGRATION_REQUESTED);
+        allow(IN_ISTRUTTORIA, Evento.INTEGRATION_REQUEST_SENT, INTEGRATION_REQUESTED);
         allow(INTEGRATION_REQUESTED, Evento.INTEGRATION_RECEIVED, INTEGRATED);
+        allow(INTEGRATION_REQUESTED, Evento.INTEGRATION_TIME_EXPIRED, ENDED_BY_INTEGRATION_TIMES_EXPIRED);
         // the integration's documents are in hand: the enti that asked for it are consulted again
         allow(INTEGRATED, Evento.DOCUMENTS_VERIFIED, IN_ISTRUTTORIA);
+        for (StatoPratica s : List.of(IN_ISTRUTTORIA, OUTCOME_PROPOSED)) {
+            allow(s, Evento.PROCEEDING_TIME_EXPIRED, ENDED_BY_PROCEEDING_TIME_EXPIRED);
+            allow(s, Evento.SILENCE_ASSENT, ENDED_BY_POSITIVE_OUTCOME);
+        }
+        // the applicant may withdraw an instance at any moment until it ends
+        for (StatoPratica s : StatoPratica.values()) {
+            if (!s.isFinal()) allow(s, Evento.SUBMITTER_CANCELLED, ENDED_BY_SUBMITTER_CANCEL_REQUESTED);
+        }
     }
 
     private Lifecycle() {

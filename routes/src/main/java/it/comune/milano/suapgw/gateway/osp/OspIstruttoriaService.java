@@ -2,6 +2,7 @@ package it.comune.milano.suapgw.gateway.osp;
 
 import it.comune.milano.suapgw.connectors.geopost.IstanzaOsp;
 import it.comune.milano.suapgw.gateway.istruttoria.IstruttoriaService;
+import it.comune.milano.suapgw.gateway.istruttoria.PraticaCompleta;
 import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
@@ -24,14 +25,16 @@ public class OspIstruttoriaService {
     private final OspRepository osp;
     private final OspProposals proposals;
     private final IstruttoriaService istruttoria;
+    private final PraticaCompleta completa;
     private final TimelineStore timeline;
 
     public OspIstruttoriaService(PraticaRepository pratiche, OspRepository osp, OspProposals proposals,
-                                 IstruttoriaService istruttoria, TimelineStore timeline) {
+                                 IstruttoriaService istruttoria, PraticaCompleta completa, TimelineStore timeline) {
         this.pratiche = pratiche;
         this.osp = osp;
         this.proposals = proposals;
         this.istruttoria = istruttoria;
+        this.completa = completa;
         this.timeline = timeline;
     }
 
@@ -64,7 +67,7 @@ public class OspIstruttoriaService {
         timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "pre-istruttoria round " + round, "COMPLETE", null,
                 voci.stream().map(v -> v.codice() + "=" + v.esito()).toList().toString());
         if (round == 1) {
-            istruttoria.startIfReady(id);
+            completa.onComplete(id);
         } else {
             istruttoria.reconsultAfterIntegration(id);
         }

@@ -24,6 +24,27 @@ public class OutboxStore {
                 Long.class, praticaId, kind, orderingKey, payload);
     }
 
+    /** An entry due at {@code at}, not before (a timer). */
+    public long enqueueAt(UUID praticaId, String kind, String payload, Instant at) {
+        return jdbc.queryForObject("""
+                insert into outbox (pratica_id, kind, ordering_key, payload, status, next_attempt_at, created_at)
+                values (?, ?, null, ?, 'PENDING', ?, now()) returning id""",
+                Long.class, praticaId, kind, payload, Timestamp.from(at));
+    }
+
+    /** A pending entry no longer wanted (a timer whose term was met or moved): it will not run. */
+    public void cancel(long id) {
+        jdbc.update("update outbox set status = 'CANCELLED', done_at = now() where id = ? and status = 'PENDING'", id);
+    }
+
+    /** The payload of the latest entry of a kind delivered for a pratica (what a peer may ask to receive again). */
+    public java.util.Optional<String> lastDelivered(UUID praticaId, String kind) {
+        List<String> rows = jdbc.queryForList("""
+                select payload from outbox where pratica_id = ? and kind = ? and status = 'DONE' order by id desc limit 1""",
+                String.class, praticaId, kind);
+        return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(0));
+    }
+
     /**
      * Claims due entries for this instance (SKIP LOCKED: any number of gateway instances share the table).
      * An entry waits while an older pending entry with the same ordering key exists.
@@ -41,9 +62,9 @@ public class OutboxStore {
                    limit ? for update skip locked)
                 update outbox set claimed_until = now() + make_interval(secs => ?), attempts = attempts + 1
                   from due where outbox.id = due.id
-                returning outbox.id, outbox.pratica_id, outbox.kind, outbox.payload, outbox.attempts""",
+                returning outbox.id, outbox.pratica_id, outbox.kind, outbox.payload, outbox.attempts, outbox.created_at""",
                 (rs, i) -> new OutboxEntry(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3),
-                        rs.getString(4), rs.getInt(5)),
+                        rs.getString(4), rs.getInt(5), rs.getTimestamp(6).toInstant()),
                 limit, claimSeconds);
     }
 
@@ -56,6 +77,13 @@ public class OutboxStore {
                 Timestamp.from(nextAttempt), error, id);
     }
 
+    /** @return the instant the entry first failed, set now if this is its first failure */
+    public Instant firstFailure(long id) {
+        return jdbc.queryForObject("""
+                update outbox set first_failure_at = coalesce(first_failure_at, now()) where id = ? returning first_failure_at""",
+                Timestamp.class, id).toInstant();
+    }
+
     public void markDead(long id, String error) {
         jdbc.update("update outbox set status = 'DEAD', claimed_until = null, last_error = ? where id = ?", error, id);
     }
@@ -63,7 +91,7 @@ public class OutboxStore {
     /** Replay of a dead entry: back to pending with a fresh attempt budget. */
     public int revive(long id) {
         return jdbc.update("""
-                update outbox set status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = null
+                update outbox set status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = null, first_failure_at = null
                  where id = ? and status = 'DEAD'""", id);
     }
 }

@@ -24,6 +24,10 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
     /** the request being sent (PareriService.Invio) */
     public static final String INVIO = "pareriInvio";
     public static final String PEC = "direct:parere-pec";
+    public static final String PEC_NOTICE = "direct:parere-pec-notice";
+    /** the notice being sent (PareriService.Notifica) */
+    public static final String NOTIFICA = "pareriNotifica";
+    static final String EVENTO_ANNULLAMENTO = "end_by_submitter_cancel_requested";
     static final String SOLLECITO = "pareriSollecito";
     private static final String QUEUE = "pareriQueue";
 
@@ -55,6 +59,38 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
                         .process(e -> pareri.onRequestSent(invio(e).richiesta().id(), invio(e).ente().code(),
                                 e.getProperty(ExchangeKeys.SENT_HASH, String.class)))
                 .end();
+
+        // an event of the pratica the ente must hear (the applicant withdrew it), on its channel
+        fromOutbox(OutboxKind.PARERE_NOTIFICA, "pareri-notice")
+                .process(this::composeNotice)
+                .choice()
+                    .when(e -> notifica(e).ente().byPec())
+                        .to(PEC_NOTICE)
+                    .otherwise()
+                        .setExchangePattern(ExchangePattern.InOnly)
+                        .toD("jms:queue:${exchangeProperty." + QUEUE + "}?deliveryPersistent=true")
+                        .process(e -> pareri.onNoticeSent(entry(e).praticaId(), notifica(e).ente().code(),
+                                e.getProperty(ExchangeKeys.SENT_HASH, String.class)))
+                .end();
+    }
+
+    private void composeNotice(Exchange e) {
+        PareriService.Notifica n = pareri.notifica(entry(e).praticaId(), entry(e).payload());
+        String body = messages.notifica(n.pratica().id(), n.pratica().cuiUuid(), n.pratica().codicePratica(),
+                EVENTO_ANNULLAMENTO, n.richieste(), OffsetDateTime.now()).toString();
+        e.setProperty(NOTIFICA, n);
+        e.getMessage().getHeaders().clear();
+        e.getMessage().setBody(body);
+        e.getMessage().setHeader(PareriMessages.TIPO_MESSAGGIO, "notifica");
+        e.getMessage().setHeader("idPratica", n.pratica().id().toString());
+        e.getMessage().setHeader("JMSXGroupID", n.pratica().id().toString());
+        e.getMessage().setHeader("_AMQ_DUPL_ID", "notifica-" + entry(e).id());
+        e.setProperty(QUEUE, n.ente().queue());
+        e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body));
+    }
+
+    static PareriService.Notifica notifica(Exchange e) {
+        return e.getProperty(NOTIFICA, PareriService.Notifica.class);
     }
 
     private void compose(Exchange e) {

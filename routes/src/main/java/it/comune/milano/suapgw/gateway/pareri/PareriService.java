@@ -5,7 +5,7 @@ import it.comune.milano.suapgw.gateway.channel.ChannelPolicies;
 import it.comune.milano.suapgw.gateway.channel.ChannelPolicy;
 import it.comune.milano.suapgw.gateway.common.PraticaMdc;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
-import it.comune.milano.suapgw.gateway.esito.EsitoService;
+import it.comune.milano.suapgw.gateway.istruttoria.IntegrazioniService;
 import it.comune.milano.suapgw.gateway.istruttoria.CanonicalPratiche;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
@@ -24,7 +24,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import it.comune.milano.suapgw.gateway.termini.ScadenzaHandler;
+import it.comune.milano.suapgw.model.TerminiIstanza;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -42,20 +49,20 @@ public class PareriService {
     private final PraticaRepository pratiche;
     private final CanonicalPratiche canonical;
     private final ChannelPolicies channels;
-    private final EsitoService esiti;
+    private final IntegrazioniService rounds;
     private final OutboxStore outbox;
     private final TimelineStore timeline;
     private final DeadLetterStore deadLetters;
     private final GatewayProperties props;
 
     public PareriService(PareriRepository pareri, PraticaRepository pratiche, CanonicalPratiche canonical,
-                         ChannelPolicies channels, EsitoService esiti, OutboxStore outbox, TimelineStore timeline,
+                         ChannelPolicies channels, IntegrazioniService rounds, OutboxStore outbox, TimelineStore timeline,
                          DeadLetterStore deadLetters, GatewayProperties props) {
         this.pareri = pareri;
         this.pratiche = pratiche;
         this.canonical = canonical;
         this.channels = channels;
-        this.esiti = esiti;
+        this.rounds = rounds;
         this.outbox = outbox;
         this.timeline = timeline;
         this.deadLetters = deadLetters;
@@ -121,7 +128,7 @@ public class PareriService {
         timeline.record(id, TimelineStore.IN, "ENTE " + enteCode, "risposta_parere", parere.esito().name(), rawHash,
                 "reply " + parere.replyId());
         if (pareri.countOpen(id) == 0 && pratiche.stateOf(id) == StatoPratica.IN_ISTRUTTORIA) {
-            esiti.proposeOutcome(id);
+            rounds.onRoundComplete(id);
         }
     }
 
@@ -132,6 +139,87 @@ public class PareriService {
             timeline.record(praticaId, TimelineStore.IN, "BROKER", "risposta_parere", "REJECTED", null, reason);
         }
         return EsitoRisposta.REJECTED;
+    }
+
+    static final String SILENZIO = "silenzio-assenso (art. 17-bis L. 241/1990): nessun parere entro il termine";
+
+    /**
+     * The enti's term ran out: every request still open counts as assent (its ente stayed silent), and the round is
+     * complete. Caller's transaction, pratica locked.
+     */
+    public void silenzio(UUID id) {
+        if (recordSilences(id) > 0 && pratiche.stateOf(id) == StatoPratica.IN_ISTRUTTORIA) rounds.onRoundComplete(id);
+    }
+
+    /**
+     * Every request still open counts as assent, without completing the round (the caller decides what follows).
+     * @return how many requests were closed
+     */
+    public int recordSilences(UUID id) {
+        List<PareriRepository.Richiesta> open = pareri.open(id);
+        for (PareriRepository.Richiesta r : open) {
+            pareri.recordSilence(r.id(), SILENZIO);
+            timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "risposta_parere " + r.enteCode(), "SILENZIO", null, SILENZIO);
+        }
+        return open.size();
+    }
+
+    /**
+     * The applicant withdrew the instance: the open requests are closed and each ente asked hears it on its channel.
+     * Caller's transaction, pratica locked.
+     */
+    public void annulla(UUID id) {
+        Map<String, List<UUID>> byEnte = new LinkedHashMap<>();
+        for (PareriRepository.Richiesta r : pareri.closeOpen(id, "CANCELLED")) {
+            byEnte.computeIfAbsent(r.enteCode(), k -> new ArrayList<>()).add(r.id());
+        }
+        byEnte.forEach((ente, richieste) -> outbox.enqueue(id, OutboxKind.PARERE_NOTIFICA.name(), null,
+                ente + ":" + String.join(",", richieste.stream().map(UUID::toString).toList())));
+        if (!byEnte.isEmpty()) {
+            timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "richieste_parere", "CANCELLED", null,
+                    "open requests closed, enti told: " + byEnte.keySet());
+        }
+    }
+
+    /** A notice to an ente about to be sent: the pratica, the ente and the requests it closes. */
+    public record Notifica(PraticaRepository.Testata pratica, Ente ente, List<UUID> richieste, String codiceFiscale,
+                           String denominazione) {
+    }
+
+    /** @param payload {@code <ente>:<request>,<request>...} as {@link #annulla} booked it */
+    public Notifica notifica(UUID id, String payload) {
+        int colon = payload.indexOf(':');
+        Ente ente = props.ente(payload.substring(0, colon)).orElseThrow(
+                () -> new IllegalStateException("ente " + payload.substring(0, colon) + " no longer in the registry"));
+        List<UUID> richieste = new ArrayList<>();
+        for (String r : payload.substring(colon + 1).split(",")) richieste.add(UUID.fromString(r));
+        DaInviare d = pareri.daInviare(richieste.get(0));
+        return new Notifica(pratiche.testata(id), ente, richieste, d.codiceFiscale(), d.denominazione());
+    }
+
+    @Transactional
+    public void onNoticeSent(UUID id, String enteCode, String sha256) {
+        timeline.record(id, TimelineStore.OUT, "ENTE " + enteCode, "notifica", "SENT", sha256, "end_by_submitter_cancel_requested");
+    }
+
+    /** The enti's term ({@code max_gg_concl_send}): silence is assent. */
+    @org.springframework.stereotype.Component
+    static class TermineConclusioni implements ScadenzaHandler {
+        private final PareriService pareri;
+
+        TermineConclusioni(PareriService pareri) {
+            this.pareri = pareri;
+        }
+
+        @Override
+        public TerminiIstanza.Tipo tipo() {
+            return TerminiIstanza.Tipo.CONCLUSIONI;
+        }
+
+        @Override
+        public void onScadenza(UUID id, StatoPratica state) {
+            if (state == StatoPratica.IN_ISTRUTTORIA) pareri.silenzio(id);
+        }
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.UUID;
 @Repository
 public class DeadLetterStore {
     public static final String OUTBOX_EXHAUSTED = "OUTBOX_EXHAUSTED";
+    /** an outbound call the peer refused (a 4xx, a non-transient 5xx) or that ours violated the contract: not retried */
+    public static final String OUTBOX_REFUSED = "OUTBOX_REFUSED";
     public static final String REPLY_REJECTED = "REPLY_REJECTED";
 
     private final JdbcTemplate jdbc;

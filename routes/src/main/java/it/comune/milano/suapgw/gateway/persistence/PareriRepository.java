@@ -92,6 +92,35 @@ public class PareriRepository {
                 richiestaId, sha256, name, mimeType);
     }
 
+    /**
+     * Closes the pratica's open requests without an answer (the applicant cancelled: {@code CANCELLED}).
+     * @return the closed requests
+     */
+    public List<Richiesta> closeOpen(UUID praticaId, String reason) {
+        return jdbc.query("""
+                update richiesta_parere set status = ?, closed_reason = ?, answered_at = now()
+                 where pratica_id = ? and status = 'OPEN'
+                returning id, pratica_id, ente_code, round, status, reply_id""",
+                (rs, i) -> richiesta(rs), reason, reason, praticaId);
+    }
+
+    /**
+     * An open request whose ente stayed silent past the enti's term: its silence counts as assent (art. 17-bis
+     * L. 241/1990), recorded as a positive parere of nobody.
+     */
+    public void recordSilence(UUID richiestaId, String motivazione) {
+        jdbc.update("""
+                update richiesta_parere set status = 'ANSWERED', answered_at = now(), esito = 'POSITIVO', motivazione = ?,
+                       reply_id = 'silenzio-' || id, reply_user = 'gateway', closed_reason = 'SILENZIO'
+                 where id = ? and status = 'OPEN'""", motivazione, richiestaId);
+    }
+
+    public List<Richiesta> open(UUID praticaId) {
+        return jdbc.query("""
+                select id, pratica_id, ente_code, round, status, reply_id from richiesta_parere
+                 where pratica_id = ? and status = 'OPEN' order by ente_code""", (rs, i) -> richiesta(rs), praticaId);
+    }
+
     public int countOpen(UUID praticaId) {
         return jdbc.queryForObject("select count(*) from richiesta_parere where pratica_id = ? and status = 'OPEN'",
                 Integer.class, praticaId);

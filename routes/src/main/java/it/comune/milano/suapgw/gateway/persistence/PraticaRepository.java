@@ -2,6 +2,7 @@ package it.comune.milano.suapgw.gateway.persistence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.model.Atto;
 import it.comune.milano.suapgw.model.Canale;
 import it.comune.milano.suapgw.model.DatiIstanza;
 import it.comune.milano.suapgw.model.DocumentoAtteso;
@@ -73,6 +74,11 @@ public class PraticaRepository {
 
     public Optional<UUID> lockByCui(String cuiUuid) {
         return first(jdbc.queryForList("select id from pratica where cui_uuid = ? for update", UUID.class, cuiUuid));
+    }
+
+    /** Without locking (reads). */
+    public Optional<UUID> lockFreeIdByCui(String cuiUuid) {
+        return first(jdbc.queryForList("select id from pratica where cui_uuid = ?", UUID.class, cuiUuid));
     }
 
     public Optional<UUID> idByCodice(Canale canale, String codicePratica) {
@@ -179,6 +185,19 @@ public class PraticaRepository {
         jdbc.update("update pratica set outcome_validated = ?, validated_by = ? where id = ?", esito.name(), funzionario, id);
     }
 
+    public void setDescriptorVersion(UUID id, String version) {
+        jdbc.update("update pratica set descriptor_version = ?, updated_at = now() where id = ?", version, id);
+    }
+
+    public LocalDate receiptDateOf(UUID id) {
+        return jdbc.queryForObject("select receipt_date from pratica where id = ?", LocalDate.class, id);
+    }
+
+    /** The corrections the formal check asked for (JSON array), kept with the pratica. */
+    public void setCorrezioni(UUID id, String json) {
+        jdbc.update("update pratica set correzioni = cast(? as jsonb), updated_at = now() where id = ?", json, id);
+    }
+
     public void markFrontOfficeNotified(UUID id) {
         jdbc.update("update pratica set fo_notified_at = now(), updated_at = now() where id = ?", id);
     }
@@ -191,6 +210,54 @@ public class PraticaRepository {
                 insert into pratica_documento (pratica_id, resource_id, name, code, ref, mime_type, alg_hash, expected_hash, status)
                 values (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING')""",
                 id, d.resourceId(), d.name(), d.code(), d.ref(), d.mimeType(), d.algHash(), d.hash());
+    }
+
+    /**
+     * The index of a new version of the instance (corrected, integrated): a document whose hash changed is fetched
+     * again, a new one is added, an unchanged one stays verified.
+     * @return how many documents are to be fetched
+     */
+    public int applyIndex(UUID id, List<DocumentoAtteso> docs) {
+        int pending = 0;
+        for (DocumentoAtteso d : docs) {
+            int changed = jdbc.update("""
+                    update pratica_documento set name = ?, code = ?, ref = ?, mime_type = coalesce(?, mime_type), alg_hash = ?,
+                           expected_hash = ?, status = 'PENDING', sha256 = null, verified_at = null, last_error = null
+                     where pratica_id = ? and resource_id = ? and lower(expected_hash) <> lower(?)""",
+                    d.name(), d.code(), d.ref(), d.mimeType(), d.algHash(), d.hash(), id, d.resourceId(), d.hash());
+            if (changed == 0 && jdbc.queryForObject("select count(*) from pratica_documento where pratica_id = ? and resource_id = ?",
+                    Integer.class, id, d.resourceId()) == 0) {
+                insertExpected(id, d);
+                changed = 1;
+            }
+            pending += changed;
+        }
+        return pending;
+    }
+
+    /** The back-office's act concluding the pratica, stored with the pratica's documents. */
+    public void insertAct(UUID id, String resourceId, String name, String mimeType, String sha256) {
+        jdbc.update("""
+                insert into pratica_documento (pratica_id, resource_id, name, code, mime_type, alg_hash, expected_hash,
+                                               sha256, status, verified_at, origin)
+                values (?, ?, ?, 'PROVVEDIMENTO', ?, 'S256', ?, ?, 'VERIFIED', now(), 'BO')
+                on conflict (pratica_id, resource_id) do update set name = excluded.name, mime_type = excluded.mime_type,
+                       expected_hash = excluded.expected_hash, sha256 = excluded.sha256, verified_at = now()""",
+                id, resourceId, name, mimeType, sha256, sha256);
+    }
+
+    /** The latest act of the back-office, if any. */
+    public Optional<Atto> latestAct(UUID id) {
+        return first(jdbc.query("""
+                select resource_id, sha256 from pratica_documento where pratica_id = ? and origin = 'BO'
+                 order by verified_at desc limit 1""", (rs, i) -> new Atto(rs.getString(1), rs.getString(2), "S256"), id));
+    }
+
+    /** The act with this resource id, as a message refers to it. */
+    public Optional<Atto> act(UUID id, String resourceId) {
+        return first(jdbc.query("""
+                select resource_id, sha256 from pratica_documento where pratica_id = ? and resource_id = ? and origin = 'BO'""",
+                (rs, i) -> new Atto(rs.getString(1), rs.getString(2), "S256"), id, resourceId));
     }
 
     /** A document that came with the message, its hash computed on arrival (a repeated one is kept once). */

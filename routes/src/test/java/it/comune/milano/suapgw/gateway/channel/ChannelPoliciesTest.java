@@ -3,6 +3,8 @@ package it.comune.milano.suapgw.gateway.channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
+import it.comune.milano.suapgw.gateway.lifecycle.LifecycleException;
 import it.comune.milano.suapgw.gateway.intake.geopost.GeopostChannelPolicy;
 import it.comune.milano.suapgw.gateway.intake.scrivania.ScrivaniaAnswers;
 import it.comune.milano.suapgw.gateway.intake.scrivania.ScrivaniaChannelPolicy;
@@ -41,7 +43,7 @@ class ChannelPoliciesTest {
     static final Ente PL = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis", "q.pl", 10, "ente-pl", null);
     static final Ente ATS = new Ente("ats-milano", "ats_mi", "SIAN", "ATS", "artemis", "q.ats", 20, "ente-ats", null);
     static final GatewayProperties PROPS = new GatewayProperties(null, null, List.of(PL, ATS),
-            new GatewayProperties.Suap("c_f205", "SUAP"), null, null, null, null, null, null, null, null, null, null, null, null);
+            new GatewayProperties.Suap("c_f205", "SUAP"), null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     final PraticaRepository pratiche = mock(PraticaRepository.class);
     final OutboxStore outbox = mock(OutboxStore.class);
@@ -50,7 +52,7 @@ class ChannelPoliciesTest {
 
     @Test
     void everyChannelHasExactlyOnePolicy() {
-        ChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), PROPS);
+        ChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS);
         ChannelPolicy scrivania = new ScrivaniaChannelPolicy(pratiche, mock(ScrivaniaAnswers.class), outbox, PROPS);
         assertThatThrownBy(() -> new ChannelPolicies(List.of(ssu, scrivania))).hasMessageContaining("GEOPOST");
         assertThatThrownBy(() -> new ChannelPolicies(List.of(ssu, ssu))).hasMessageContaining("two policies");
@@ -58,7 +60,7 @@ class ChannelPoliciesTest {
 
     @Test
     void ssuIsCompleteWithItsDescriptorAndItsEntiAreTheCompetentAdministrationsKnownToTheRegistry() throws Exception {
-        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), PROPS);
+        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS);
         assertThat(ssu.readyForIstruttoria(id)).isFalse();
         when(pratiche.descriptorOf(id)).thenReturn(JSON.readTree("""
                 {"usecase_proceedings":[
@@ -74,16 +76,32 @@ class ChannelPoliciesTest {
     }
 
     @Test
-    void ssuEndsWithAConformationAndAnswersTheFrontOfficeAndTheCatalogo() {
-        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), PROPS);
-        assertThat(ssu.conformationEndsPratica()).isTrue();
+    void aSciaEndsWithItsProceedingTimeUnlessAnEnteObjectsAndAnAutorizzazioneAlwaysHasAnOutcome() {
+        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS);
+        when(pratiche.testata(id)).thenReturn(testata("SCIA"));
+        assertThat(ssu.proposeOutcome(id, List.of(parere("pl", 1, Esito.POSITIVO, List.of())))).isNull();
         assertThat(ssu.proposeOutcome(id, List.of(parere("pl", 1, Esito.POSITIVO, List.of()), parere("ats", 1, Esito.CONFORMAZIONE, List.of()))))
                 .isEqualTo(Esito.CONFORMAZIONE);
+        assertThat(ssu.validationEvent(id, Esito.CONFORMAZIONE)).isEqualTo(Lifecycle.Evento.VALIDATED_CONFORMATION);
+        assertThat(ssu.validationEvent(id, Esito.NEGATIVO)).isEqualTo(Lifecycle.Evento.VALIDATED_SUSPENSION);
+        assertThatThrownBy(() -> ssu.validationEvent(id, Esito.POSITIVO)).isInstanceOf(LifecycleException.class);
 
-        ssu.release(id, StatoPratica.ENDED_BY_CONFORMATION_REQUESTED, Esito.CONFORMAZIONE, "f", null);
+        when(pratiche.testata(id)).thenReturn(testata("AUTORIZZAZIONE"));
+        assertThat(ssu.proposeOutcome(id, List.of(parere("pl", 1, Esito.CONFORMAZIONE, List.of())))).isEqualTo(Esito.POSITIVO);
+        assertThat(ssu.proposeOutcome(id, List.of(parere("pl", 1, Esito.NEGATIVO, List.of())))).isEqualTo(Esito.NEGATIVO);
+        assertThat(ssu.validationEvent(id, Esito.CONFORMAZIONE)).isEqualTo(Lifecycle.Evento.VALIDATED_POSITIVE);
+    }
 
-        verify(outbox).enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, "end_by_conformation_requested");
-        verify(outbox).enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "end_by_conformation_requested");
+    @Test
+    void anSsuEndIsNotifiedToTheFrontOfficeWithItsActAndAuditedToTheCatalogo() {
+        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS);
+        when(pratiche.latestAct(id)).thenReturn(java.util.Optional.of(new it.comune.milano.suapgw.model.Atto("provvedimento-1", "abc", "S256")));
+
+        ssu.release(id, StatoPratica.ENDED_BY_POSITIVE_OUTCOME, Esito.POSITIVO, "f", null);
+
+        verify(outbox).enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id,
+                "{\"event\":\"end_by_positive_outcome\",\"resource_id\":\"provvedimento-1\"}");
+        verify(outbox).enqueue(eq(id), eq(OutboxKind.CATALOGO_AUDIT.name()), eq("catalogo:" + id), anyString());
     }
 
     @Test
@@ -93,7 +111,7 @@ class ChannelPoliciesTest {
         when(pratiche.datiOf(id)).thenReturn(JSON.readTree("{\"enti\":[\"ats-milano\",\"gone-from-registry\"]}"));
 
         assertThat(scrivania.readyForIstruttoria(id)).isTrue();
-        assertThat(scrivania.conformationEndsPratica()).isFalse();
+        assertThat(scrivania.validationEvent(id, Esito.CONFORMAZIONE)).isEqualTo(Lifecycle.Evento.VALIDATED_INTEGRATION_REQUEST);
         assertThat(scrivania.competentEnti(id)).containsExactly(ATS);
         UltimoParere conf = parere("ats-milano", 1, Esito.CONFORMAZIONE, List.of());
         assertThat(scrivania.entiToReconsult(id, 2, List.of(conf, parere("polizia-locale", 1, Esito.POSITIVO, List.of()))))
@@ -126,6 +144,11 @@ class ChannelPoliciesTest {
         geopost.release(id, StatoPratica.ENDED_BY_POSITIVE_OUTCOME, Esito.POSITIVO, "f", "testo");
         verify(proposals).onValidated(id, Esito.POSITIVO, "f", "testo");
         verify(outbox, never()).enqueue(any(), anyString(), any(), any());
+    }
+
+    static PraticaRepository.Testata testata(String regime) {
+        return new PraticaRepository.Testata(UUID.randomUUID(), it.comune.milano.suapgw.model.Canale.SSU, null, null, null, null,
+                regime, null, null, null, StatoPratica.IN_ISTRUTTORIA, 1);
     }
 
     static UltimoParere parere(String ente, int round, Esito esito, List<String> integrazioni) {

@@ -62,7 +62,7 @@ class EsitoServiceTest {
         when(pratiche.lock(id)).thenReturn(true);
         when(pratiche.channelOf(id)).thenReturn(Canale.SSU);
         when(pratiche.stateOf(id)).thenReturn(StatoPratica.OUTCOME_PROPOSED);
-        when(ssu.conformationEndsPratica()).thenReturn(true);
+        when(ssu.validationEvent(id, Esito.CONFORMAZIONE)).thenReturn(Lifecycle.Evento.VALIDATED_CONFORMATION);
         when(lifecycle.transition(id, StatoPratica.OUTCOME_PROPOSED, Lifecycle.Evento.VALIDATED_CONFORMATION))
                 .thenReturn(StatoPratica.ENDED_BY_CONFORMATION_REQUESTED);
 

@@ -12,6 +12,9 @@ import it.comune.milano.suapgw.gateway.persistence.PareriRepository;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository.UltimoParere;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
+import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
+import it.comune.milano.suapgw.gateway.verifica.VerificaService;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import it.comune.milano.suapgw.model.Canale;
 import it.comune.milano.suapgw.model.Ente;
 import it.comune.milano.suapgw.model.Esito;
@@ -33,7 +36,10 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-/** The channel-neutral istruttoria: when it starts, whom it consults, and the round after an integration. */
+/**
+ * The channel-neutral istruttoria: when a complete pratica goes on and where (preliminary checks or the istruttoria),
+ * whom it consults, the integration requests gathered, and the round after an integration.
+ */
 class IstruttoriaServiceTest {
     static final Ente PL = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis", "q.pl", 10, "ente-pl", null);
     static final Ente VVF = new Ente("vigili-del-fuoco", "vvf", "MI", "VVF", "pec", null, 30, null, "vvf@pec.it");
@@ -44,7 +50,10 @@ class IstruttoriaServiceTest {
     final ChannelPolicy channel = mock(ChannelPolicy.class);
     final OutboxStore outbox = mock(OutboxStore.class);
     final EsitoService esiti = mock(EsitoService.class);
+    final VerificaService verifica = mock(VerificaService.class);
     final IstruttoriaService istruttoria;
+    final IntegrazioniService integrazioni;
+    final PraticaCompleta completa;
     final UUID id = UUID.randomUUID();
 
     IstruttoriaServiceTest() {
@@ -54,9 +63,13 @@ class IstruttoriaServiceTest {
         ChannelPolicy third = mock(ChannelPolicy.class);
         when(third.canale()).thenReturn(Canale.GEOPOST);
         GatewayProperties props = new GatewayProperties(null, null, List.of(PL, VVF), null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
-        istruttoria = new IstruttoriaService(pratiche, pareri, lifecycle, new ChannelPolicies(List.of(channel, other, third)),
-                outbox, mock(TimelineStore.class), esiti, props);
+                null, null, null, null, null, null, null, null);
+        ChannelPolicies channels = new ChannelPolicies(List.of(channel, other, third));
+        integrazioni = new IntegrazioniService(pratiche, pareri, lifecycle, channels, esiti, outbox, mock(TimelineStore.class),
+                new SsuMapper(new ObjectMapper()), props);
+        istruttoria = new IstruttoriaService(pratiche, pareri, lifecycle, channels, outbox, mock(TimelineStore.class),
+                integrazioni, props);
+        completa = new PraticaCompleta(pratiche, channels, istruttoria, verifica);
     }
 
     @BeforeEach
@@ -66,15 +79,31 @@ class IstruttoriaServiceTest {
     }
 
     @Test
-    void nothingStartsWhileADocumentIsMissingOrTheChannelIsNotReady() {
+    void nothingGoesOnWhileADocumentIsMissingOrTheChannelIsNotReady() {
         when(pratiche.countNotVerified(id)).thenReturn(1);
-        istruttoria.startIfReady(id);
+        completa.onComplete(id);
         when(pratiche.countNotVerified(id)).thenReturn(0);
         when(channel.readyForIstruttoria(id)).thenReturn(false);
-        istruttoria.startIfReady(id);
+        completa.onComplete(id);
 
         verify(lifecycle, never()).transition(any(), any(), any());
+        verify(verifica, never()).start(any());
         verify(outbox, never()).enqueue(any(), anyString(), any(), any());
+    }
+
+    @Test
+    void aChannelWithPreliminaryChecksGoesToThemFirstAndACorrectedInstanceToAdmissibility() {
+        when(channel.readyForIstruttoria(id)).thenReturn(true);
+        when(channel.preliminaryChecks()).thenReturn(true);
+
+        completa.onComplete(id);
+        verify(channel).onDocumentsRetrieved(id, StatoPratica.PRESENTED);
+        verify(verifica).start(id);
+
+        when(pratiche.stateOf(id)).thenReturn(StatoPratica.CORRECTED);
+        completa.onComplete(id);
+        verify(verifica).onCorrectedInstance(id);
+        verify(lifecycle, never()).transition(any(), any(), any());
     }
 
     @Test
@@ -82,12 +111,12 @@ class IstruttoriaServiceTest {
         when(channel.readyForIstruttoria(id)).thenReturn(true);
         when(channel.competentEnti(id)).thenReturn(List.of(PL, VVF));
 
-        istruttoria.startIfReady(id);
+        completa.onComplete(id);
 
         var order = inOrder(lifecycle, channel, outbox);
+        order.verify(channel).onDocumentsRetrieved(id, StatoPratica.PRESENTED);
         order.verify(lifecycle).transition(id, StatoPratica.PRESENTED, Lifecycle.Evento.DOCUMENTS_VERIFIED);
-        order.verify(channel).onIstruttoriaStarted(id);
-        order.verify(outbox).enqueue(id, OutboxKind.GEOWORK_REGISTER.name(), "geowork:" + id, id.toString());
+        order.verify(outbox).enqueue(id, OutboxKind.GEOWORK_REGISTER.name(), "geowork:" + id, "");
         verify(pareri).insert(any(), eq(id), eq("polizia-locale"), eq(1), eq(LocalDate.now().plusDays(10)), eq(null), eq(Ente.ARTEMIS));
         verify(pareri).insert(any(), eq(id), eq("vigili-del-fuoco"), eq(1), eq(LocalDate.now().plusDays(30)), eq(null), eq(Ente.PEC));
         verify(esiti, never()).proposeOutcome(any());
@@ -98,8 +127,34 @@ class IstruttoriaServiceTest {
         when(channel.readyForIstruttoria(id)).thenReturn(true);
         when(channel.competentEnti(id)).thenReturn(List.of());
 
-        istruttoria.startIfReady(id);
+        completa.onComplete(id);
 
+        verify(esiti).proposeOutcome(id);
+    }
+
+    @Test
+    void theFirstRoundsIntegrationRequestsGoToTheApplicantAsOneWhereTheChannelGathersThem() throws Exception {
+        when(channel.gathersIntegrations()).thenReturn(true);
+        when(pratiche.roundOf(id)).thenReturn(1);
+        when(pratiche.cuiOf(id)).thenReturn(new ObjectMapper().readTree(
+                "{\"context\":\"SUAP\",\"data\":\"2026-12-01\",\"progressive\":\"0000001\",\"uuid\":\"" + UUID.randomUUID() + "\"}"));
+        when(pratiche.descriptorVersionOf(id)).thenReturn("1");
+        when(pratiche.descriptorOf(id)).thenReturn(new ObjectMapper().readTree("""
+                {"usecase_proceedings":[{"code":"P1","competent_administration":{"ipacode":"c_f205","officecode":"PL"},
+                  "instance":{"ref":"modulo-p1"}}]}"""));
+        when(pareri.latestPareri(id)).thenReturn(List.of(
+                new UltimoParere(UUID.randomUUID(), "polizia-locale", 1, Esito.POSITIVO, List.of(), List.of("planimetria quotata", "foto"), null),
+                new UltimoParere(UUID.randomUUID(), "vigili-del-fuoco", 1, Esito.POSITIVO, List.of(), List.of(), null)));
+
+        integrazioni.onRoundComplete(id);
+
+        verify(lifecycle).transition(id, Lifecycle.Evento.INTEGRATION_REQUEST_SENT);
+        verify(outbox).enqueue(eq(id), eq(OutboxKind.FO_REQUEST_INTEGRATION.name()), eq("fo:" + id),
+                org.mockito.ArgumentMatchers.argThat(b -> b.contains("planimetria quotata") && b.contains("foto")));
+        verify(esiti, never()).proposeOutcome(any());
+
+        when(channel.gathersIntegrations()).thenReturn(false);
+        integrazioni.onRoundComplete(id);
         verify(esiti).proposeOutcome(id);
     }
 
@@ -108,10 +163,13 @@ class IstruttoriaServiceTest {
         UltimoParere plConf = new UltimoParere(UUID.randomUUID(), "polizia-locale", 1, Esito.CONFORMAZIONE, List.of(), List.of("x"), null);
         UltimoParere gone = new UltimoParere(UUID.randomUUID(), "not-in-registry", 1, Esito.CONFORMAZIONE, List.of(), List.of(), null);
         when(pratiche.roundOf(id)).thenReturn(1);
+        when(pratiche.stateOf(id)).thenReturn(StatoPratica.INTEGRATED);
+        when(channel.readyForIstruttoria(id)).thenReturn(true);
         when(pareri.latestPareri(id)).thenReturn(List.of(plConf, gone));
+        when(pareri.countOpen(id)).thenReturn(1);
         when(channel.entiToReconsult(eq(id), eq(2), any())).thenReturn(List.of(plConf, gone));
 
-        istruttoria.reconsultAfterIntegration(id);
+        completa.onComplete(id);
 
         verify(lifecycle).transition(id, Lifecycle.Evento.DOCUMENTS_VERIFIED);
         verify(pratiche).startRound(id, 2);

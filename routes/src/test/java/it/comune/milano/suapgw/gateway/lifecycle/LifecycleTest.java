@@ -45,6 +45,50 @@ class LifecycleTest {
         assertThat(Lifecycle.accepts(StatoPratica.IN_ISTRUTTORIA, Lifecycle.Evento.INTEGRATION_RECEIVED)).isFalse();
     }
 
+    /** The SSU sequence diagrams (§8.4): formal check with corrections, admissibility, the enti's integration, the ends. */
+    @Test
+    void theSsuPreliminaryChecksCorrectionsAndRefusal() {
+        StatoPratica s = Lifecycle.next(StatoPratica.PRESENTED, Lifecycle.Evento.FORMAL_CHECK_DUE);
+        assertThat(s).isEqualTo(StatoPratica.FORMAL_CHECK);
+        assertThat(Lifecycle.next(s, Lifecycle.Evento.FORMAL_CHECK_PASSED)).isEqualTo(StatoPratica.ADMISSIBILITY_CHECK);
+        s = Lifecycle.next(s, Lifecycle.Evento.CORRECTION_REQUESTED);
+        assertThat(s).isEqualTo(StatoPratica.CORRECTION_REQUESTED);
+        assertThat(Lifecycle.next(s, Lifecycle.Evento.INADMISSIBLE)).isEqualTo(StatoPratica.REFUSED);
+        s = Lifecycle.next(s, Lifecycle.Evento.CORRECTED_INSTANCE_RECEIVED);
+        assertThat(s).isEqualTo(StatoPratica.CORRECTED);
+        s = Lifecycle.next(s, Lifecycle.Evento.DOCUMENTS_VERIFIED);
+        assertThat(s).isEqualTo(StatoPratica.ADMISSIBILITY_CHECK);
+        assertThat(Lifecycle.next(s, Lifecycle.Evento.INADMISSIBLE)).isEqualTo(StatoPratica.REFUSED);
+        assertThat(StatoPratica.REFUSED.isFinal()).isTrue();
+        assertThat(Lifecycle.next(s, Lifecycle.Evento.ADMISSIBLE)).isEqualTo(StatoPratica.IN_ISTRUTTORIA);
+        // corrections are asked once: a corrected instance is not sent back to the formal check
+        assertThat(Lifecycle.accepts(StatoPratica.CORRECTED, Lifecycle.Evento.CORRECTION_REQUESTED)).isFalse();
+    }
+
+    @Test
+    void theSsuIntegrationSuspendsTheProcedureAndEndsItWhenNotDelivered() {
+        StatoPratica s = Lifecycle.next(StatoPratica.IN_ISTRUTTORIA, Lifecycle.Evento.INTEGRATION_REQUEST_SENT);
+        assertThat(s).isEqualTo(StatoPratica.INTEGRATION_REQUESTED);
+        assertThat(Lifecycle.next(s, Lifecycle.Evento.INTEGRATION_TIME_EXPIRED)).isEqualTo(StatoPratica.ENDED_BY_INTEGRATION_TIMES_EXPIRED);
+        assertThat(Lifecycle.accepts(s, Lifecycle.Evento.PROCEEDING_TIME_EXPIRED)).as("suspended").isFalse();
+        for (StatoPratica open : List.of(StatoPratica.IN_ISTRUTTORIA, StatoPratica.OUTCOME_PROPOSED)) {
+            assertThat(Lifecycle.next(open, Lifecycle.Evento.PROCEEDING_TIME_EXPIRED)).isEqualTo(StatoPratica.ENDED_BY_PROCEEDING_TIME_EXPIRED);
+            assertThat(Lifecycle.next(open, Lifecycle.Evento.SILENCE_ASSENT)).isEqualTo(StatoPratica.ENDED_BY_POSITIVE_OUTCOME);
+        }
+        assertThat(Lifecycle.next(StatoPratica.OUTCOME_PROPOSED, Lifecycle.Evento.VALIDATED_SUSPENSION))
+                .isEqualTo(StatoPratica.ENDED_BY_SUSPENSION_REQUESTED);
+    }
+
+    /** The applicant may withdraw at any moment until the pratica ends. */
+    @ParameterizedTest
+    @EnumSource(StatoPratica.class)
+    void theSubmitterMayCancelEveryOpenPratica(StatoPratica state) {
+        assertThat(Lifecycle.accepts(state, Lifecycle.Evento.SUBMITTER_CANCELLED)).isEqualTo(!state.isFinal());
+        if (!state.isFinal()) {
+            assertThat(Lifecycle.next(state, Lifecycle.Evento.SUBMITTER_CANCELLED)).isEqualTo(StatoPratica.ENDED_BY_SUBMITTER_CANCEL_REQUESTED);
+        }
+    }
+
     @Test
     void anUnexpectedEventIsADomainErrorThatEachEdgeMaps() {
         assertThatThrownBy(() -> Lifecycle.next(StatoPratica.PRESENTED, Lifecycle.Evento.VALIDATED_POSITIVE))

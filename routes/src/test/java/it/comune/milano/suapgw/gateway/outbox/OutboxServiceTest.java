@@ -1,12 +1,17 @@
 package it.comune.milano.suapgw.gateway.outbox;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.gateway.common.ContractViolationException;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
+import it.comune.milano.suapgw.gateway.persistence.DisservizioStore;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,17 +25,23 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-/** The retry policy of outbound calls: exponential backoff, capped, then a dead letter; a flow may take a failure over. */
+/**
+ * The retry policy of outbound calls: exponential backoff, capped, then a dead letter; a flow may take a failure over;
+ * calls to the SSU by its retransmission policy (§8.5.4), then the peer's outage (§8.5.5).
+ */
 class OutboxServiceTest {
     final OutboxStore store = mock(OutboxStore.class);
     final DeadLetterStore deadLetters = mock(DeadLetterStore.class);
     final TimelineStore timeline = mock(TimelineStore.class);
     final OutboxFailureHandler handler = mock(OutboxFailureHandler.class);
-    final OutboxService service = new OutboxService(store, deadLetters, timeline, List.of(handler), props(2000, 2.0, 600_000, 40));
+    final DisservizioStore disservizi = mock(DisservizioStore.class);
+    final OutboxService service = new OutboxService(store, deadLetters, timeline, List.of(handler),
+            new RetransmissionPolicy(new ObjectMapper(), props(2000, 2.0, 600_000, 40)), disservizi, props(2000, 2.0, 600_000, 40));
 
     static GatewayProperties props(long initial, double multiplier, long max, int attempts) {
         return new GatewayProperties(null, null, null, null, null, null, null, null, null, null, null,
-                new GatewayProperties.Outbox(100, 50, 8, 120, initial, multiplier, max, attempts, 3), null, null, null, null);
+                new GatewayProperties.Outbox(100, 50, 8, 120, initial, multiplier, max, attempts, 3), null, null, null, null,
+                null, new GatewayProperties.Ssu(java.time.Duration.ofHours(2), 3));
     }
 
     @Test
@@ -45,13 +56,13 @@ class OutboxServiceTest {
     @Test
     void aFailureBeforeTheLastAttemptIsRescheduledAfterItsBackoffAndPutOnTheTimeline() {
         UUID pratica = UUID.randomUUID();
-        OutboxEntry e = new OutboxEntry(7, pratica, OutboxKind.FO_NOTIFY.name(), "end_by_positive_outcome", 3);
+        OutboxEntry e = new OutboxEntry(7, pratica, OutboxKind.GEOWORK_PROPOSE_OUTCOME.name(), "POSITIVO", 3);
         Instant before = Instant.now();
 
         service.failed(e, new IllegalStateException("HTTP 503"));
 
         verify(store).reschedule(eq(7L), argThat(at -> !at.isBefore(before.plusMillis(8_000))), contains("HTTP 503"));
-        verify(timeline).record(eq(pratica), eq(TimelineStore.OUT), eq("FRONTOFFICE"), eq("fo_notify"), eq("FAILED"), any(),
+        verify(timeline).record(eq(pratica), eq(TimelineStore.OUT), eq("GEOWORK"), eq("geowork_propose_outcome"), eq("FAILED"), any(),
                 contains("retry in 8000 ms"));
         verify(deadLetters, never()).add(any(), any(), any(), any(), any(), any(), any());
     }
@@ -79,5 +90,63 @@ class OutboxServiceTest {
         verify(store).markDone(9L);
         verify(store, never()).reschedule(anyLong(), any(), any());
         verify(store, never()).markDead(anyLong(), any());
+    }
+
+    static HttpOperationFailedException http(int status, String body) {
+        return new HttpOperationFailedException("http://fo/notify", status, "x", null, Map.of(), body);
+    }
+
+    @Test
+    void anSsuCallInOutageIsRetransmittedAtTwoFourAndEightHoursFromTheFirstFailureThenThePeerIsInOutage() {
+        UUID pratica = UUID.randomUUID();
+        Instant t = Instant.parse("2026-12-02T10:00:00Z");
+        when(store.firstFailure(11L)).thenReturn(t);
+        Exception outage = http(503, "");
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            service.failed(new OutboxEntry(11, pratica, OutboxKind.FO_NOTIFY.name(), "{}", attempt), outage);
+        }
+        verify(store).reschedule(eq(11L), eq(t.plusSeconds(2 * 3600)), any());
+        verify(store).reschedule(eq(11L), eq(t.plusSeconds(4 * 3600)), any());
+        verify(store).reschedule(eq(11L), eq(t.plusSeconds(8 * 3600)), any());
+        verify(disservizi, never()).failure(any(), any());
+
+        service.failed(new OutboxEntry(11, pratica, OutboxKind.FO_NOTIFY.name(), "{}", 4),
+                http(500, "{\"code\":\"ERROR_500_007\",\"message\":\"service temporarily unavailable\"}"));
+        verify(disservizi).failure(eq("FRONTOFFICE"), any());
+        verify(deadLetters).add(eq(DeadLetterStore.OUTBOX_EXHAUSTED), eq("FO_NOTIFY"), any(), any(), any(), eq(11L), eq(pratica));
+    }
+
+    @Test
+    void aTimeoutOfTheCatalogoIsAnOutageButAnyOtherAnswerOfTheSsuIsARefusalNeverRetried() {
+        UUID pratica = UUID.randomUUID();
+        when(store.firstFailure(12L)).thenReturn(Instant.now());
+        service.failed(new OutboxEntry(12, pratica, OutboxKind.CATALOGO_AUDIT.name(), "x", 1),
+                new RuntimeException(new java.net.SocketTimeoutException("Read timed out")));
+        verify(store).reschedule(eq(12L), any(), any());
+
+        String refusal = "{\"code\":\"ERROR_400_001\",\"message\":\"incorrect request input\"}";
+        service.failed(new OutboxEntry(13, pratica, OutboxKind.FO_NOTIFY.name(), "{}", 1), http(400, refusal));
+        service.failed(new OutboxEntry(14, pratica, OutboxKind.FO_NOTIFY.name(), "{}", 1),
+                http(500, "{\"code\":\"ERROR_500_003\",\"message\":\"instance not valid\"}"));
+        service.failed(new OutboxEntry(15, pratica, OutboxKind.FO_NOTIFY.name(), "{}", 1),
+                new ContractViolationException("notify", List.of("$.event: must be one of ...")));
+
+        verify(deadLetters).add(eq(DeadLetterStore.OUTBOX_REFUSED), eq("FO_NOTIFY"), contains("HTTP 400: " + refusal), any(), any(),
+                eq(13L), eq(pratica));
+        verify(deadLetters).add(eq(DeadLetterStore.OUTBOX_REFUSED), eq("FO_NOTIFY"), contains("ERROR_500_003"), any(), any(),
+                eq(14L), eq(pratica));
+        verify(deadLetters).add(eq(DeadLetterStore.OUTBOX_REFUSED), eq("FO_NOTIFY"), contains("violates notify"), any(), any(),
+                eq(15L), eq(pratica));
+        verify(store, never()).reschedule(eq(13L), any(), any());
+        verify(disservizi, never()).failure(any(), any());
+    }
+
+    @Test
+    void aSuccessfulCallClosesThePeersOutage() {
+        service.succeeded(new OutboxEntry(16, null, OutboxKind.CATALOGO_UPDATE_TIMES.name(), "{}", 1));
+        verify(disservizi).restored("CATALOGO");
+        service.succeeded(new OutboxEntry(17, null, OutboxKind.GEOWORK_REGISTER.name(), "", 1));
+        verify(disservizi, never()).restored("GEOWORK");
     }
 }

@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,11 @@ import java.util.function.Supplier;
 /**
  * The demo batch: registers N samples in Catalogo and FO, submits them to the gateway (send_instance, then
  * notify_receipt), polls {@code GET /api/pratiche?cui=} until every pratica is final (or the timeout), then prints
- * a summary ({@code GET /api/stats}, simulator counters, each pratica's final state vs the expected outcome).
+ * a summary ({@code GET /api/stats}, simulator counters, each pratica's final state vs the expected outcome). Each
+ * pratica plays its sample's scenario (the FO answers corrections and integrations, cancels, ...: the FO's
+ * {@code onNewVersion} must feed the Catalogo, as {@link SimulatorsMain} wires it); besides its final state, the
+ * ordered messages the FO received for it must be the sample's {@code expected_fo_messages}, and when the last one
+ * announces an act its download and hash check is reported. A pratica is as expected when state and messages are.
  * <p>
  * With {@link #legacy} it also runs the legacy (pre-SSU) channel: every scrivania case is posted to the gateway's
  * {@code PddServiceEnte.inviaSUAPEnte} (the answer must carry a {@code return}, not a Fault), then
@@ -70,7 +73,18 @@ public class DemoDriver {
                              JsonNode stats,
                              List<LegacyOutcome> legacy,
                              List<OspOutcome> osp,
-                             long ospMillis) {
+                             long ospMillis,
+                             List<SsuOutcome> ssu) {
+    }
+
+    /**
+     * One SSU pratica: {@code state} its last state ({@code reachedFinal} when final); {@code foMessages} what the FO
+     * received for it vs the sample's {@code expected_fo_messages} ({@code messagesOk}); {@code act}: the act's
+     * download as the FO reports it ({@code "n/a"} when the last event carries none, {@code "verified"}, or what
+     * went wrong); {@code ok}: state and messages as expected.
+     */
+    public record SsuOutcome(SampleInstances.Sample sample, String state, boolean reachedFinal, boolean stateOk,
+                             List<String> foMessages, boolean messagesOk, String act, boolean ok) {
     }
 
     /**
@@ -169,7 +183,7 @@ public class DemoDriver {
         for (int i = 0; i < n; i++) {
             batch.add(samples.get(firstIndex + i));
         }
-        Map<String, SampleInstances.Sample> pending = new LinkedHashMap<>();
+        List<SsuRun> ssu = new ArrayList<>();
         Map<String, String> lastStates = new LinkedHashMap<>();
         Map<String, String> finalStates = new LinkedHashMap<>();
         Map<String, String> expected = new LinkedHashMap<>();
@@ -184,9 +198,9 @@ public class DemoDriver {
             frontOffice.register(s);
             String outcome = submit(s, deadline);
             submitted++;
-            out.printf("[submit %d/%d] cui=%s %-26s %d docs -> %s%n", submitted, n, s.cuiUuid(), s.procedureCode(),
+            out.printf("[submit %d/%d] cui=%s %-28s %-19s %d docs -> %s%n", submitted, n, s.cuiUuid(), s.procedureCode(), s.scenario(),
                     s.documents().size(), outcome);
-            pending.put(s.cuiUuid(), s);
+            ssu.add(new SsuRun(s));
             lastStates.put(s.cuiUuid(), "SUBMITTED");
         }
 
@@ -196,24 +210,25 @@ public class DemoDriver {
         long ospEnd = osp.stream().allMatch(o -> o.done) ? System.nanoTime() : 0;
         int legacyFinal = 0;
         int ospDone = (int) osp.stream().filter(o -> o.done).count();
-        while ((!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done) || osp.stream().anyMatch(o -> !o.done))
+        int ssuDone = 0;
+        while ((ssu.stream().anyMatch(r -> !r.done) || legacy.stream().anyMatch(l -> !l.done) || osp.stream().anyMatch(o -> !o.done))
                 && System.nanoTime() < deadline) {
-            for (Iterator<SampleInstances.Sample> it = pending.values().iterator(); it.hasNext(); ) {
-                SampleInstances.Sample s = it.next();
-                JsonNode p = pratica(s.cuiUuid());
-                if (p == null) {
+            for (SsuRun r : ssu) {
+                if (r.done || !poll(r)) {
                     continue;
                 }
-                String state = p.path("state").asText("?");
-                if (!state.equals(lastStates.get(s.cuiUuid()))) {
-                    lastStates.put(s.cuiUuid(), state);
-                }
-                if (p.path("final").asBoolean(false)) {
-                    it.remove();
-                    finalStates.put(s.cuiUuid(), state);
-                    boolean ok = matchesExpected(state, s.expectedOutcome());
-                    out.printf("[final %d/%d] cui=%s %-26s %-32s expected %-32s %s (%.1f s)%n", finalStates.size(), n, s.cuiUuid(),
-                            s.procedureCode(), state, s.expectedOutcome(), ok ? "OK" : "MISMATCH", (System.nanoTime() - start) / 1e9);
+                ssuDone++;
+                lastStates.put(r.s.cuiUuid(), r.state);
+                finalStates.put(r.s.cuiUuid(), r.state);
+                SsuOutcome o = r.outcome();
+                out.printf("[final %d/%d] cui=%s %-28s %-32s expected %-32s %s; FO %s%s %s; act %s (%.1f s)%n", ssuDone, n,
+                        r.s.cuiUuid(), r.s.procedureCode(), o.state(), r.s.expectedOutcome(), o.stateOk() ? "OK" : "MISMATCH",
+                        o.foMessages(), o.messagesOk() ? "" : " expected " + r.s.expectedFoMessages(), o.messagesOk() ? "OK" : "MISMATCH",
+                        o.act(), (System.nanoTime() - start) / 1e9);
+            }
+            for (SsuRun r : ssu) {
+                if (!r.done && r.state != null) {
+                    lastStates.put(r.s.cuiUuid(), r.state);
                 }
             }
             for (LegacyRun l : legacy) {
@@ -239,23 +254,106 @@ public class DemoDriver {
                     }
                 }
             }
-            if (!pending.isEmpty() || legacy.stream().anyMatch(l -> !l.done) || osp.stream().anyMatch(o -> !o.done)) {
+            if (ssu.stream().anyMatch(r -> !r.done) || legacy.stream().anyMatch(l -> !l.done) || osp.stream().anyMatch(o -> !o.done)) {
                 sleep(pollInterval);
             }
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         long ospMillis = osp.isEmpty() ? 0 : ((ospEnd == 0 ? System.nanoTime() : ospEnd) - ospStart) / 1_000_000;
 
+        List<SsuOutcome> ssuOutcomes = ssu.stream().map(SsuRun::outcome).toList();
         List<LegacyOutcome> legacyOutcomes = legacy.stream().map(LegacyRun::outcome).toList();
         List<OspOutcome> ospOutcomes = osp.stream().map(OspRun::outcome).toList();
-        boolean all = pending.isEmpty() && batch.stream()
-                .allMatch(s -> matchesExpected(finalStates.get(s.cuiUuid()), s.expectedOutcome()))
+        boolean all = ssuOutcomes.stream().allMatch(SsuOutcome::ok)
                 && legacyOutcomes.stream().allMatch(LegacyOutcome::ok)
                 && ospOutcomes.stream().allMatch(OspOutcome::ok);
         JsonNode stats = stats();
-        summary(batch, finalStates, lastStates, stats, millis, all, pending.size(), legacyOutcomes, ospOutcomes, ospMillis);
+        int notFinal = (int) ssuOutcomes.stream().filter(o -> !o.reachedFinal()).count();
+        summary(batch, ssuOutcomes, stats, millis, all, notFinal, legacyOutcomes, ospOutcomes, ospMillis);
         return new DemoResult(all, Map.copyOf(finalStates), Map.copyOf(lastStates), Map.copyOf(expected), millis, stats, legacyOutcomes,
-                ospOutcomes, ospMillis);
+                ospOutcomes, ospMillis, ssuOutcomes);
+    }
+
+    /** Progress of one SSU pratica during {@link #run}. */
+    private final class SsuRun {
+        final SampleInstances.Sample s;
+        String state;
+        boolean reachedFinal;
+        long finalSeenAt;
+        boolean done;
+
+        SsuRun(SampleInstances.Sample s) {
+            this.s = s;
+        }
+
+        List<String> foMessages() {
+            return frontOffice.messages(s.cuiUuid());
+        }
+
+        boolean messagesOk() {
+            return foMessages().equals(s.expectedFoMessages());
+        }
+
+        /** The last notify, when it announces an act (resource_id), or null. */
+        JsonNode actNotify() {
+            List<JsonNode> notifications = frontOffice.notifications(s.cuiUuid());
+            JsonNode last = notifications.isEmpty() ? null : notifications.get(notifications.size() - 1);
+            return last != null && last.hasNonNull("resource_id") ? last : null;
+        }
+
+        /** What is left to arrive after the pratica turned final: the FO's messages, the act's download. */
+        boolean outboundComplete() {
+            return messagesOk() && (actNotify() == null || frontOffice.actFetch(s.cuiUuid()) != null);
+        }
+
+        String act() {
+            String last = s.expectedFoMessages().isEmpty() ? "" : s.expectedFoMessages().get(s.expectedFoMessages().size() - 1);
+            boolean carries = last.startsWith("notify:") && carriesAct(last.substring("notify:".length()));
+            if (actNotify() == null) {
+                return carries ? "NOT ANNOUNCED (notify without resource_id)" : "n/a";
+            }
+            FrontOfficeSimulator.DocumentFetch f = frontOffice.actFetch(s.cuiUuid());
+            if (f == null) {
+                return "NOT FETCHED";
+            }
+            return f.verified() ? "verified" : "NOT VERIFIED: " + f.detail();
+        }
+
+        SsuOutcome outcome() {
+            boolean stateOk = reachedFinal && matchesExpected(state, s.expectedOutcome());
+            boolean messagesOk = messagesOk();
+            return new SsuOutcome(s, state == null ? "SUBMITTED" : state, reachedFinal, stateOk, foMessages(), messagesOk, act(),
+                    stateOk && messagesOk);
+        }
+    }
+
+    /** One poll of an SSU pratica; true when it is done (final, and the FO's messages and act complete or grace over). */
+    private boolean poll(SsuRun r) {
+        if (!r.reachedFinal) {
+            JsonNode p = pratica(r.s.cuiUuid());
+            if (p == null) {
+                return false;
+            }
+            r.state = p.path("state").asText("?");
+            if (!p.path("final").asBoolean(false)) {
+                return false;
+            }
+            r.reachedFinal = true;
+            r.finalSeenAt = System.nanoTime();
+        }
+        if (!r.outboundComplete() && System.nanoTime() - r.finalSeenAt <= comunicazioniGrace.toNanos()) {
+            return false;
+        }
+        r.done = true;
+        return true;
+    }
+
+    /** Whether a notify event concludes the pratica with an act (TransferOutcomeNotifyMessage). */
+    static boolean carriesAct(String event) {
+        return switch (event) {
+            case "end_by_suspension_requested", "end_by_conformation_requested", "end_by_positive_outcome", "end_by_negative_outcome" -> true;
+            default -> false;
+        };
     }
 
     /** Progress of one legacy case during {@link #run}. */
@@ -549,7 +647,8 @@ public class DemoDriver {
     /**
      * Whether a pratica state reported by the gateway is the expected outcome. The expected outcome is the FO
      * event ({@code end_by_positive_outcome}); the gateway may report either that or the SSU instance state
-     * ({@code ended_by_positive_outcome}), in any case.
+     * ({@code ended_by_positive_outcome}), in any case. A refused instance is notified as {@code end_by_instance_refused}
+     * but its state is {@code refused}.
      */
     public static boolean matchesExpected(String state, String expectedOutcome) {
         if (state == null || expectedOutcome == null) {
@@ -560,6 +659,9 @@ public class DemoDriver {
 
     private static String normalise(String s) {
         String l = s.trim().toLowerCase(java.util.Locale.ROOT);
+        if (l.equals("refused")) {
+            return "end_by_instance_refused";
+        }
         return l.startsWith("ended_by_") ? "end_by_" + l.substring("ended_by_".length()) : l;
     }
 
@@ -635,9 +737,8 @@ public class DemoDriver {
         }
     }
 
-    private void summary(List<SampleInstances.Sample> batch, Map<String, String> finalStates, Map<String, String> lastStates,
-                         JsonNode stats, long millis, boolean all, int notFinal, List<LegacyOutcome> legacy, List<OspOutcome> osp,
-                         long ospMillis) {
+    private void summary(List<SampleInstances.Sample> batch, List<SsuOutcome> ssu, JsonNode stats, long millis, boolean all, int notFinal,
+                         List<LegacyOutcome> legacy, List<OspOutcome> osp, long ospMillis) {
         out.println("=== summary ===");
         out.println("gateway stats (GET " + gatewayUrl + "/api/stats):");
         if (stats == null) {
@@ -653,6 +754,15 @@ public class DemoDriver {
         out.printf("  %-28s %s%n", "FO notifications received", notifications);
         int documentGets = batch.stream().mapToInt(s -> frontOffice.documentRequests(s.cuiUuid())).sum();
         out.printf("  %-28s %s%n", "FO document downloads", documentGets);
+        int messages = batch.stream().mapToInt(s -> frontOffice.messages(s.cuiUuid()).size()).sum();
+        out.printf("  %-28s %s%n", "FO messages received", messages);
+        long resent = batch.stream().flatMap(s -> frontOffice.submissions(s.cuiUuid()).stream())
+                .filter(c -> c.version() != null && !"1".equals(c.version()) && c.httpStatus() / 100 == 2).count();
+        out.printf("  %-28s %s%n", "FO new versions sent", resent);
+        long cancels = batch.stream().filter(s -> frontOffice.cancellations(s.cuiUuid()).stream().anyMatch(c -> c.httpStatus() / 100 == 2)).count();
+        out.printf("  %-28s %s%n", "FO cancellations", cancels);
+        long acts = batch.stream().filter(s -> frontOffice.actVerified(s.cuiUuid())).count();
+        out.printf("  %-28s %s%n", "FO acts verified", acts);
         int audits = batch.stream().mapToInt(s -> catalogo.audits(s.cuiUuid()).size()).sum();
         out.printf("  %-28s %s%n", "Catalogo audits received", audits);
         counters.forEach((label, value) -> {
@@ -667,12 +777,16 @@ public class DemoDriver {
         if (!batch.isEmpty()) {
             out.println("pratiche:");
         }
-        for (SampleInstances.Sample s : batch) {
-            String fin = finalStates.get(s.cuiUuid());
-            String state = fin != null ? fin : lastStates.getOrDefault(s.cuiUuid(), "?") + " (not final)";
-            boolean ok = matchesExpected(fin, s.expectedOutcome());
-            out.printf("  %s %-26s %-40s expected %-32s %s%n", s.cuiUuid(), s.procedureCode(), state, s.expectedOutcome(),
-                    ok ? "OK" : "KO");
+        int ssuOk = 0;
+        for (SsuOutcome o : ssu) {
+            SampleInstances.Sample s = o.sample();
+            ssuOk += o.ok() ? 1 : 0;
+            String state = o.reachedFinal() ? o.state() : o.state() + " (not final)";
+            out.printf("  %s %-28s %-40s expected %-32s FO %s%s; act %s %s%n", s.cuiUuid(), s.procedureCode(), state, s.expectedOutcome(),
+                    o.foMessages(), o.messagesOk() ? "" : " expected " + s.expectedFoMessages(), o.act(), o.ok() ? "OK" : "KO");
+        }
+        if (!ssu.isEmpty()) {
+            out.printf("SSU batch: %d/%d final, %d/%d as expected (state and FO messages)%n", ssu.size() - notFinal, ssu.size(), ssuOk, ssu.size());
         }
         if (!legacy.isEmpty()) {
             out.println("legacy pratiche (scrivania SUAP):");

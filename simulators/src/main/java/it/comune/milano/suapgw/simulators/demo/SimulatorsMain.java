@@ -105,6 +105,8 @@ public final class SimulatorsMain {
 
         CatalogoSimulator catalogo = new CatalogoSimulator(catalogoPort);
         FrontOfficeSimulator fo = new FrontOfficeSimulator(foPort, gatewayUrl);
+        // a corrected or integrated instance: the Catalogo serves its new descriptor before the gateway asks for it
+        fo.onNewVersion(catalogo::register);
         GeoworkSimulator geowork = new GeoworkSimulator(geoworkPort, gatewayUrl + "/services/geowork-callback");
         List<EnteSimulator> enti = new ArrayList<>();
         enti.add(new EnteSimulator("polizia-locale", EnteSimulator.Protocol.CORE, brokerHost, brokerPort));
@@ -216,9 +218,13 @@ public final class SimulatorsMain {
                     .counter("Geowork registrations", geowork::registrations)
                     .counter("Geowork registraPratica calls", geowork::registrationCalls)
                     .counter("Geowork esiti proposed", geowork::proposals)
-                    .counter("Geowork validations sent", geowork::validationsSent);
+                    .counter("Geowork validations sent", geowork::validationsSent)
+                    .counter("Geowork checks failed", geowork::verificationFailures);
             for (EnteSimulator e : enti) {
                 driver.counter("pareri answered " + e.enteCode(), e::repliesSent);
+            }
+            for (EnteSimulator e : enti) {
+                driver.counter("silent/notified " + e.enteCode(), () -> e.unansweredRequests().size() + "/" + e.notifiche().size());
             }
             driver.counter("Scrivania calls received", scrivania::calls)
                     .counter("Scrivania invalid calls", scrivania::invalidCalls)
@@ -226,7 +232,8 @@ public final class SimulatorsMain {
             if (pec != null) {
                 driver.counter("PEC " + pec.enteCode() + " requests", () -> pec.requests().size())
                         .counter("PEC " + pec.enteCode() + " replies", () -> pec.replies().size())
-                        .counter("PEC " + pec.enteCode() + " malformed", pec::malformed);
+                        .counter("PEC " + pec.enteCode() + " malformed", pec::malformed)
+                        .counter("PEC " + pec.enteCode() + " annullamenti", () -> pec.annullamenti().size());
             }
             driver.counter("GEOPOST events", () -> geopost.events().size())
                     .counter("GEOPOST polls", geopost::pollCount)

@@ -47,7 +47,14 @@ import java.util.regex.Pattern;
  * downloads and checks the documents (claim check), answers on {@code suapgw.pareri.risposte}.
  * Receive + reply + commit happen in one transacted session; the consumer loop reconnects with backoff.
  * The esito comes from {@link Rule}s on {@code procedimento.codice}, except from round 2 on, when it is always
- * {@code positivo}: a second round follows an integration, which the simulated ente always finds satisfying.
+ * {@code positivo}: a second round follows an integration, which the simulated ente always finds satisfying. Two rule
+ * outcomes are not esiti on the wire: {@code integrazione} answers {@code conformazione} with the documents the ente
+ * needs ({@code integrazioni}) in round 1; {@code silenzio} never answers, in any round (the gateway applies the
+ * ente's silence rule when its term expires).
+ * <p>
+ * On the same queue the gateway also sends notifications (JMS property {@code tipoMessaggio=notifica},
+ * {@code notifica-ente-v1}: e.g. the applicant cancelled and the ente's open requests need no answer any more): they
+ * are validated, recorded ({@link #notifiche()}) and never answered.
  * <p>
  * Fixture mode ({@link #withFixture(Path)}, the OSP {@code pareri.json}): when the request's {@code codicePratica} has
  * an entry for this ente and the request's {@code round}, that entry is the answer (esito, prescrizioni, integrazioni,
@@ -57,12 +64,20 @@ public class EnteSimulator extends ReconnectingClient {
 
     public enum Protocol { CORE, AMQP }
 
-    /** Esito for procedures whose {@code procedimento.codice} matches the regex (full match). */
+    /** Rule outcome: ask the applicant for integrations in round 1 (sent as {@code conformazione} with {@code integrazioni}). */
+    public static final String INTEGRAZIONE = "integrazione";
+    /** Rule outcome: never answer. */
+    public static final String SILENZIO = "silenzio";
+
+    /**
+     * Esito for procedures whose {@code procedimento.codice} matches the regex (full match): positivo, negativo,
+     * conformazione, {@link #INTEGRAZIONE} or {@link #SILENZIO}.
+     */
     public record Rule(String procedureCodeRegex, String esito) {
         public Rule {
             Objects.requireNonNull(procedureCodeRegex, "procedureCodeRegex");
-            if (!Set.of("positivo", "negativo", "conformazione").contains(esito)) {
-                throw new IllegalArgumentException("esito must be positivo|negativo|conformazione: " + esito);
+            if (!Set.of("positivo", "negativo", "conformazione", INTEGRAZIONE, SILENZIO).contains(esito)) {
+                throw new IllegalArgumentException("esito must be positivo|negativo|conformazione|integrazione|silenzio: " + esito);
             }
         }
 
@@ -73,10 +88,17 @@ public class EnteSimulator extends ReconnectingClient {
 
     public static final String REQUEST_QUEUE_PREFIX = "suapgw.pareri.richieste.";
     public static final String REPLY_QUEUE = "suapgw.pareri.risposte";
+    /** JMS string property telling a notification ({@code notifica}) from a request (absent or {@code richiesta}). */
+    public static final String TIPO_MESSAGGIO = "tipoMessaggio";
+    public static final String NOTIFICA = "notifica";
 
     private static final Logger LOG = LoggerFactory.getLogger(EnteSimulator.class);
     private static final JsonSchema REQUEST_SCHEMA = Json.schema("classpath:messages/richiesta-parere-v1.schema.json");
     private static final JsonSchema REPLY_SCHEMA = Json.schema("classpath:messages/risposta-parere-v1.schema.json");
+    private static final JsonSchema NOTIFICA_SCHEMA = Json.schema("classpath:messages/notifica-ente-v1.schema.json");
+    static final String INTEGRAZIONE_TESTO = "Trasmettere la relazione tecnica igienico-sanitaria aggiornata, firmata da un tecnico "
+            + "abilitato, con la planimetria dei locali in scala 1:100 indicante destinazione d'uso, superfici, altezze, rapporti "
+            + "aeroilluminanti e servizi igienici";
     /** Optional request fields added for the PEC/scrivania channels (additive to richiesta-parere-v1). */
     static final List<String> EXTENSION_FIELDS = List.of("codicePratica", "canale", "parerePrecedente", "checklist");
     static final String DEFAULT_NEGATIVE_MOTIVAZIONE = "Parere negativo per quanto di competenza";
@@ -98,6 +120,9 @@ public class EnteSimulator extends ReconnectingClient {
     private final AtomicInteger documentsVerified = new AtomicInteger();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final AtomicInteger fixtureReplies = new AtomicInteger();
+    private final AtomicInteger invalidNotifiche = new AtomicInteger();
+    private final List<JsonNode> notifiche = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     private volatile JsonNode fixture = Json.object();
 
     private volatile Duration replyDelay = Duration.ZERO;
@@ -120,14 +145,18 @@ public class EnteSimulator extends ReconnectingClient {
     }
 
     /**
-     * Demo rules: ats-milano answers conformazione to codes containing ACCONCIATORE_APERTURA, soprintendenza negativo
-     * to codes containing MEDIA_STRUTTURA_VENDITA (legacy pratiche name the procedure by the modulo's code, e.g.
-     * MEDIA_STRUTTURA_VENDITA_APERTURA); everything else, and every round after an integration, positivo.
+     * Demo rules: ats-milano answers conformazione to codes containing ACCONCIATORE_APERTURA and asks for integrations
+     * on PALESTRA_APERTURA and AMBULATORIO_VETERINARIO; soprintendenza answers negativo to codes containing
+     * MEDIA_STRUTTURA_VENDITA (legacy pratiche name the procedure by the modulo's code, e.g.
+     * MEDIA_STRUTTURA_VENDITA_APERTURA) and keeps silent on IMPIANTO_PUBBLICITARIO; everything else, and every round
+     * after an integration, positivo.
      */
     public static List<Rule> defaultRules(String enteCode) {
         return switch (enteCode) {
-            case "ats-milano" -> List.of(new Rule(".*ACCONCIATORE_APERTURA.*", "conformazione"));
-            case "soprintendenza" -> List.of(new Rule(".*MEDIA_STRUTTURA_VENDITA.*", "negativo"));
+            case "ats-milano" -> List.of(new Rule(".*ACCONCIATORE_APERTURA.*", "conformazione"),
+                    new Rule(".*PALESTRA_APERTURA.*|.*AMBULATORIO_VETERINARIO.*", INTEGRAZIONE));
+            case "soprintendenza" -> List.of(new Rule(".*MEDIA_STRUTTURA_VENDITA.*", "negativo"),
+                    new Rule(".*IMPIANTO_PUBBLICITARIO.*", SILENZIO));
             default -> List.of();
         };
     }
@@ -249,6 +278,26 @@ public class EnteSimulator extends ReconnectingClient {
         return new TreeSet<>(answered);
     }
 
+    /** Requests the ente kept silent on (rule {@link #SILENZIO}), by idRichiesta. */
+    public Set<String> unansweredRequests() {
+        return new TreeSet<>(unanswered);
+    }
+
+    /** The notifications received ({@code tipoMessaggio=notifica}, valid against notifica-ente-v1), in arrival order. */
+    public List<JsonNode> notifiche() {
+        return List.copyOf(notifiche);
+    }
+
+    /** The notifications received for a pratica (by {@code idPratica}). */
+    public List<JsonNode> notifiche(String idPratica) {
+        return notifiche.stream().filter(n -> idPratica.equals(n.path("idPratica").asText())).toList();
+    }
+
+    /** Notifications discarded as not valid against notifica-ente-v1. */
+    public int invalidNotifiche() {
+        return invalidNotifiche.get();
+    }
+
     // ------------------------------------------------------------------ JMS
 
     ConnectionFactory connectionFactory() {
@@ -302,6 +351,11 @@ public class EnteSimulator extends ReconnectingClient {
                 session.commit();
                 return;
             }
+            if (NOTIFICA.equals(message.getStringProperty(TIPO_MESSAGGIO))) {
+                notifica(text.getText());
+                session.commit();
+                return;
+            }
             JsonNode request;
             try {
                 request = Json.parse(text.getText());
@@ -325,6 +379,14 @@ public class EnteSimulator extends ReconnectingClient {
                 return;
             }
             verifyDocuments(request);
+            if (silent(request)) {
+                unanswered.add(idRichiesta);
+                session.commit();
+                LOG.info("ente {}: keeps silent on richiesta {} (pratica {}, {}, round {}{})", enteCode, idRichiesta,
+                        request.path("idPratica").asText(), request.path("procedimento").path("codice").asText(), request.path("round").asInt(1),
+                        request.has("sollecito") ? ", sollecito " + request.path("sollecito").asInt() : "");
+                return;
+            }
             if (!replyDelay.isZero()) {
                 Thread.sleep(replyDelay.toMillis());
             }
@@ -405,23 +467,62 @@ public class EnteSimulator extends ReconnectingClient {
     }
 
     /**
-     * The esito for a request: from round 2 on always {@code positivo} (the requested integration satisfied the
-     * ente), otherwise the first rule matching {@code procedimento.codice}, else {@code positivo}.
+     * The rule outcome for a request: {@link #SILENZIO} whenever the first matching rule says so; otherwise from round 2
+     * on always {@code positivo} (the requested integration satisfied the ente), in round 1 the first rule matching
+     * {@code procedimento.codice} (possibly {@link #INTEGRAZIONE}), else {@code positivo}.
      */
     static String esito(JsonNode request, List<Rule> rules) {
-        if (request.path("round").asInt(1) >= 2) {
-            return "positivo";
-        }
         String code = request.path("procedimento").path("codice").asText();
-        return rules.stream().filter(r -> r.matches(code)).map(Rule::esito).findFirst().orElse("positivo");
+        String ruled = rules.stream().filter(r -> r.matches(code)).map(Rule::esito).findFirst().orElse("positivo");
+        if (SILENZIO.equals(ruled)) {
+            return SILENZIO;
+        }
+        return request.path("round").asInt(1) >= 2 ? "positivo" : ruled;
     }
 
-    /** The risposta-parere-v1 reply this ente sends for {@code request}. */
+    /** Whether this ente keeps silent on a request (a fixture entry always answers). */
+    boolean silent(JsonNode request) {
+        return fixtureEntry(request) == null && SILENZIO.equals(esito(request, rules));
+    }
+
+    /**
+     * Handles a notification ({@code tipoMessaggio=notifica}): recorded when valid against notifica-ente-v1, never
+     * answered. Returns whether it was valid.
+     */
+    boolean notifica(String text) {
+        JsonNode n;
+        try {
+            n = Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            invalidNotifiche.incrementAndGet();
+            LOG.warn("ente {}: discarding notification that is not JSON: {}", enteCode, e.getMessage());
+            return false;
+        }
+        String errors = Json.errors(NOTIFICA_SCHEMA, n);
+        if (!errors.isEmpty()) {
+            invalidNotifiche.incrementAndGet();
+            LOG.warn("ente {}: discarding notification not valid against notifica-ente-v1: {}", enteCode, errors);
+            return false;
+        }
+        notifiche.add(n);
+        LOG.info("ente {}: notification {} for pratica {} (requests closed: {}), no answer", enteCode, n.path("evento").asText(),
+                n.path("idPratica").asText(), n.path("richiesteChiuse"));
+        return true;
+    }
+
+    /** The risposta-parere-v1 reply this ente sends for {@code request}; null when it keeps silent ({@link #SILENZIO}). */
     ObjectNode reply(JsonNode request) {
         String code = request.path("procedimento").path("codice").asText();
         int round = request.path("round").asInt(1);
         JsonNode entry = fixtureEntry(request);
         String esito = entry != null ? entry.get("esito").asText() : esito(request, rules);
+        if (SILENZIO.equals(esito)) {
+            return null;
+        }
+        boolean integrazione = INTEGRAZIONE.equals(esito);
+        if (integrazione) {
+            esito = "conformazione";
+        }
         ObjectNode reply = Json.object();
         reply.put("schemaVersion", "1.0");
         reply.put("idRisposta", UUID.randomUUID().toString());
@@ -433,6 +534,10 @@ public class EnteSimulator extends ReconnectingClient {
         reply.put("esito", esito);
         if (entry != null) {
             fixtureReply(reply, entry, request);
+        } else if (integrazione) {
+            reply.putArray("integrazioni").add(INTEGRAZIONE_TESTO);
+            reply.put("motivazione", "Per esprimere il parere di competenza sul procedimento " + code
+                    + " è necessaria la documentazione integrativa indicata");
         } else {
             switch (esito) {
                 case "conformazione" -> reply.putArray("prescrizioni")

@@ -48,13 +48,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * A message is marked SEEN only once handled (IMAP {@code peek}), so a reply that could not be sent is retried at
  * the next poll; a malformed request (no {@code Pratica:} line, missing or bad {@code richiesta-parere.json}) is
- * counted, logged and never answered. Plain SMTP/IMAP (no TLS), AUTH with the full address as login, like the
+ * counted, logged and never answered. A mail with {@code Tipo messaggio: annullamento} (the applicant cancelled: its
+ * {@code Protocollo Ente:} lines name the requests that need no answer any more) is recorded ({@link #annullamenti()})
+ * and never answered. Rule outcomes {@code integrazione} (round 1: {@code Esito: CONFORMAZIONE} with an
+ * {@code Integrazione:} line) and {@code silenzio} (never answers) work as for the broker enti. Plain SMTP/IMAP (no TLS), AUTH with the full address as login, like the
  * GreenMail server embedded in the gateway.
  */
 public class PecEnteSimulator extends ReconnectingClient {
 
     /** A richiesta di parere handled; {@code esito} as sent (POSITIVO, NEGATIVO, CONFORMAZIONE). */
     public record Request(String codicePratica, int round, String procedura, String esito, Instant receivedAt) {
+    }
+
+    /**
+     * An art. 10 {@code annullamento} received: the pratica, the {@code Evento:} line (e.g.
+     * {@code end_by_submitter_cancel_requested}), the requests closed ({@code Protocollo Ente:} lines).
+     */
+    public record Annullamento(String codicePratica, String evento, List<String> richiesteChiuse, String subject, String messageId,
+                               Instant receivedAt) {
     }
 
     /** A reply sent by SMTP. */
@@ -64,6 +75,8 @@ public class PecEnteSimulator extends ReconnectingClient {
 
     public static final String VIGILI_DEL_FUOCO = "vigili-del-fuoco";
     public static final String REQUEST_JSON = "richiesta-parere.json";
+    public static final String TIPO_RICHIESTA = "richiesta-parere";
+    public static final String TIPO_ANNULLAMENTO = "annullamento";
     private static final Logger LOG = LoggerFactory.getLogger(PecEnteSimulator.class);
     private static final JsonSchema REQUEST_SCHEMA = Json.schema("classpath:messages/richiesta-parere-v1.schema.json");
 
@@ -79,6 +92,8 @@ public class PecEnteSimulator extends ReconnectingClient {
 
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Reply> replies = new CopyOnWriteArrayList<>();
+    private final List<Annullamento> annullamenti = new CopyOnWriteArrayList<>();
+    private final List<Request> silent = new CopyOnWriteArrayList<>();
     private final AtomicInteger malformed = new AtomicInteger();
     private final AtomicInteger duplicates = new AtomicInteger();
     private final AtomicLong protocolSeq = new AtomicLong();
@@ -187,6 +202,16 @@ public class PecEnteSimulator extends ReconnectingClient {
         return List.copyOf(replies);
     }
 
+    /** The annullamenti received, in order (never answered). */
+    public List<Annullamento> annullamenti() {
+        return List.copyOf(annullamenti);
+    }
+
+    /** Richieste this ente kept silent on (rule {@code silenzio}), in order; esito {@code SILENZIO}. */
+    public List<Request> unanswered() {
+        return List.copyOf(silent);
+    }
+
     /** Messages that were not a readable richiesta di parere (never answered). */
     public int malformed() {
         return malformed.get();
@@ -272,7 +297,17 @@ public class PecEnteSimulator extends ReconnectingClient {
             return;
         }
         String tipo = fields.get("tipo messaggio");
-        if (tipo != null && !"richiesta-parere".equalsIgnoreCase(tipo)) {
+        if (tipo != null && TIPO_ANNULLAMENTO.equalsIgnoreCase(tipo.trim())) {
+            List<String> closed = new ArrayList<>();
+            for (String t : content.texts()) {
+                closed.addAll(PecMail.values(t, "protocollo ente"));
+            }
+            Annullamento a = new Annullamento(codicePratica, fields.get("evento"), List.copyOf(closed), subject, messageId, Instant.now());
+            annullamenti.add(a);
+            LOG.info("PEC ente {}: annullamento of pratica {} ({}), requests closed {}: no answer", enteCode, codicePratica, a.evento(), closed);
+            return;
+        }
+        if (tipo != null && !TIPO_RICHIESTA.equalsIgnoreCase(tipo.trim())) {
             malformed(messageId, subject, "unsupported 'Tipo messaggio: " + tipo + "'");
             return;
         }
@@ -309,6 +344,11 @@ public class PecEnteSimulator extends ReconnectingClient {
         String esito = esito(procedura, round);
 
         String dedupKey = idRichiesta == null || idRichiesta.isBlank() ? messageId : idRichiesta;
+        if ("SILENZIO".equals(esito)) {
+            silent.add(new Request(codicePratica, round, procedura, esito, Instant.now()));
+            LOG.info("PEC ente {}: keeps silent on richiesta {} of pratica {} ({}, round {})", enteCode, dedupKey, codicePratica, procedura, round);
+            return;
+        }
         if (dedupKey != null && answered.contains(dedupKey)) {
             duplicates.incrementAndGet();
             LOG.info("PEC ente {}: richiesta {} of pratica {} already answered, not answering again", enteCode, dedupKey, codicePratica);
@@ -329,19 +369,27 @@ public class PecEnteSimulator extends ReconnectingClient {
         LOG.warn("PEC ente {}: ignoring malformed message {} ('{}'): {}", enteCode, messageId, subject, why);
     }
 
-    /** POSITIVO from round 2 on; else the first matching rule; else POSITIVO. Upper case, as on the wire. */
+    /**
+     * SILENZIO whenever the first matching rule says so; else POSITIVO from round 2 on; else the first matching rule
+     * (INTEGRAZIONE: sent as CONFORMAZIONE with an {@code Integrazione:} line); else POSITIVO. Upper case, as on the wire.
+     */
     String esito(String procedura, int round) {
-        if (round >= 2) {
-            return "POSITIVO";
-        }
-        return rules.stream().filter(r -> r.matches(procedura)).map(EnteSimulator.Rule::esito).findFirst().orElse("positivo")
+        String ruled = rules.stream().filter(r -> r.matches(procedura)).map(EnteSimulator.Rule::esito).findFirst().orElse("positivo")
                 .toUpperCase(Locale.ROOT);
+        if ("SILENZIO".equals(ruled)) {
+            return ruled;
+        }
+        return round >= 2 ? "POSITIVO" : ruled;
     }
 
     private Reply sendReply(MimeMessage request, InternetAddress to, String requestSubject, Map<String, String> fields, String codicePratica,
                             String procedura, int round, String esito, int documents) throws MessagingException {
         String protocollo = protocolPrefix + "-" + protocolSeq.incrementAndGet();
-        List<String> prescrizioni = prescrizioni(esito, procedura);
+        boolean integrazione = "INTEGRAZIONE".equals(esito);
+        if (integrazione) {
+            esito = "CONFORMAZIONE";
+        }
+        List<String> prescrizioni = integrazione ? List.of() : prescrizioni(esito, procedura);
         List<String> lines = new ArrayList<>();
         lines.add("SUAP: " + fields.getOrDefault("suap", "-"));
         lines.add("Pratica: " + codicePratica);
@@ -349,8 +397,13 @@ public class PecEnteSimulator extends ReconnectingClient {
         lines.add("Protocollo Ente: " + protocollo);
         lines.add("Tipo messaggio: parere");
         lines.add("Esito: " + esito);
-        lines.add("Motivazione: " + motivazione(esito, procedura, round));
+        lines.add("Motivazione: " + (integrazione
+                ? "Per esprimere il parere di competenza è necessaria la documentazione integrativa indicata."
+                : motivazione(esito, procedura, round)));
         prescrizioni.forEach(p -> lines.add("Prescrizione: " + p));
+        if (integrazione) {
+            lines.add("Integrazione: Trasmettere la relazione tecnica di prevenzione incendi aggiornata, con la planimetria delle vie di esodo.");
+        }
         lines.add("Firmatario: Ing. Marco Bianchi");
         String body = String.join("\r\n", lines) + "\r\n";
 

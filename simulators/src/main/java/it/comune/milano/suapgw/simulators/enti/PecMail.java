@@ -80,6 +80,21 @@ final class PecMail {
         return out;
     }
 
+    /** Every value of a key (lower case, inner blanks single) in a text, in order: e.g. the repeated {@code Protocollo Ente:} lines. */
+    static List<String> values(String text, String key) {
+        List<String> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        for (String line : text.split("\\r?\\n|\\r")) {
+            Matcher m = LINE.matcher(line);
+            if (m.matches() && m.group(1).trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT).equals(key)) {
+                out.add(m.group(2));
+            }
+        }
+        return out;
+    }
+
     /** The fields of the first text that has {@code requiredKey}; else those of the first text (or none). */
     static Map<String, String> fieldsWith(List<String> texts, String requiredKey) {
         Map<String, String> first = null;

@@ -1,6 +1,12 @@
 package it.comune.milano.suapgw.simulators.geowork;
 
+import it.comune.milano.suapgw.schemas.geowork.Correzione;
+import it.comune.milano.suapgw.schemas.geowork.DocumentoAtto;
 import it.comune.milano.suapgw.schemas.geowork.Esito;
+import it.comune.milano.suapgw.schemas.geowork.EsitoControllo;
+import it.comune.milano.suapgw.schemas.geowork.FaseVerifica;
+import it.comune.milano.suapgw.schemas.geowork.NotificaVerifica;
+import it.comune.milano.suapgw.schemas.geowork.NotificaVerificaResponse;
 import it.comune.milano.suapgw.schemas.geowork.GeoworkCallbackPortType;
 import it.comune.milano.suapgw.schemas.geowork.GeoworkCallbackService;
 import it.comune.milano.suapgw.schemas.geowork.GeoworkFault;
@@ -34,27 +40,56 @@ import javax.xml.datatype.XMLGregorianCalendar;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
- * Geowork back office: provides {@code GeoworkService} (SOAP, CXF) and, once an esito is proposed, plays the
- * funzionario who validates it by calling the gateway's {@code GeoworkCallbackService}.
+ * Geowork back office: provides {@code GeoworkService} (SOAP, CXF) and plays, through the gateway's
+ * {@code GeoworkCallbackService}:
+ * <ul>
+ * <li>the operator's preliminary checks of an SSU pratica: a {@code registraPratica} whose pratica has a
+ * {@code controlloPreliminare} is checked after {@link #setVerificationDelay}: FORMALE → {@code notificaVerifica(FORMALE)},
+ * KO with one correzione when the procedure matches a {@link #setFormalKoRules formal-KO rule} and the instance is
+ * version 1, else OK and then {@code notificaVerifica(AMMISSIBILITA)}; AMMISSIBILITA → only the latter, KO with a
+ * motivazione when the procedure matches an {@link #setInadmissibleRules inadmissibility rule}. Each
+ * (pratica, versioneIstanza, controlloPreliminare) is checked once, whatever the idempotency key;</li>
+ * <li>the funzionario who validates a proposed esito ({@code notificaValidazioneEsito}), attaching the concluding act
+ * ({@code provvedimento-<idPratica>.pdf}).</li>
+ * </ul>
  */
 public class GeoworkSimulator {
 
     private static final Logger LOG = LoggerFactory.getLogger(GeoworkSimulator.class);
     public static final String PATH = "/geowork/GeoworkService";
     public static final String FUNZIONARIO = "funz.rossi";
+    /** The operator who performs the preliminary checks. */
+    public static final String OPERATORE = "op.bianchi";
+    /** Default formal-KO rules (procedure code regexes, full match). */
+    public static final List<String> DEFAULT_FORMAL_KO = List.of(".*ESERCIZIO_VICINATO.*");
+    /** Default inadmissibility rules (procedure code regexes, full match). */
+    public static final List<String> DEFAULT_INADMISSIBLE = List.of(".*NOLEGGIO_SENZA_CONDUCENTE.*");
+
+    /**
+     * A preliminary check reported to the gateway ({@code notificaVerifica}): {@code fase} FORMALE|AMMISSIBILITA,
+     * {@code esito} OK|KO, the correzioni's {@code riferimento}s, the motivazione, and the gateway's {@code statoPratica}
+     * (null when the call failed for good: {@code error}).
+     */
+    public record Verifica(String idPratica, String versioneIstanza, String fase, String esito, List<String> correzioni,
+                           String motivazione, String statoPratica, String error, Instant at) {
+    }
     private static final long[] BACKOFF_MILLIS = {500, 1000, 2000, 4000, 5000, 5000, 5000, 5000, 5000, 5000};
 
     private final int port;
@@ -68,6 +103,15 @@ public class GeoworkSimulator {
     private volatile boolean started;
     private volatile boolean autoValidate = true;
     private volatile Duration validationDelay = Duration.ofMillis(200);
+    private volatile Duration verificationDelay = Duration.ofMillis(200);
+    private volatile boolean autoVerify = true;
+    private volatile boolean attachProvvedimento = true;
+    private volatile List<Pattern> formalKoRules = compile(DEFAULT_FORMAL_KO);
+    private volatile List<Pattern> inadmissibleRules = compile(DEFAULT_INADMISSIBLE);
+    private final Set<String> verificationsStarted = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<Verifica>> verifiche = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> provvedimenti = new ConcurrentHashMap<>();
+    private final AtomicInteger verificationFailures = new AtomicInteger();
 
     // state
     private final Map<String, String> protocolByKey = new ConcurrentHashMap<>();
@@ -153,6 +197,70 @@ public class GeoworkSimulator {
         this.validationDelay = validationDelay;
     }
 
+    /** Whether a registraPratica with a controlloPreliminare triggers the simulated operator's checks (default true). */
+    public void setAutoVerify(boolean autoVerify) {
+        this.autoVerify = autoVerify;
+    }
+
+    /** Delay before each preliminary check is reported (default 200 ms). */
+    public void setVerificationDelay(Duration verificationDelay) {
+        this.verificationDelay = verificationDelay;
+    }
+
+    /** Procedure codes (regexes, full match) whose formal check is KO on version 1 of the instance (default {@link #DEFAULT_FORMAL_KO}). */
+    public void setFormalKoRules(List<String> regexes) {
+        this.formalKoRules = compile(regexes);
+    }
+
+    /** Procedure codes (regexes, full match) found inadmissible (default {@link #DEFAULT_INADMISSIBLE}). */
+    public void setInadmissibleRules(List<String> regexes) {
+        this.inadmissibleRules = compile(regexes);
+    }
+
+    /** Whether validations carry the act ({@code provvedimento}, default true). */
+    public void setAttachProvvedimento(boolean attachProvvedimento) {
+        this.attachProvvedimento = attachProvvedimento;
+    }
+
+    /** The preliminary checks reported for a pratica, in order (acknowledged or given up). */
+    public List<Verifica> verifiche(String idPratica) {
+        return List.copyOf(verifiche.getOrDefault(idPratica, List.of()));
+    }
+
+    /** {@code FASE:ESITO} of each acknowledged check of a pratica, in order (e.g. {@code [FORMALE:KO, AMMISSIBILITA:OK]}). */
+    public List<String> verificheEsiti(String idPratica) {
+        return verifiche(idPratica).stream().filter(v -> v.error() == null).map(v -> v.fase() + ":" + v.esito()).toList();
+    }
+
+    /** Checks given up after all retries. */
+    public int verificationFailures() {
+        return verificationFailures.get();
+    }
+
+    /** The act sent with the acknowledged validation of a pratica ({@code provvedimento-<idPratica>.pdf}), or null. */
+    public byte[] provvedimento(String idPratica) {
+        byte[] b = provvedimenti.get(idPratica);
+        return b == null ? null : b.clone();
+    }
+
+    /** Whether the formal check of this procedure is KO for this instance version (rules, and version 1 only). */
+    boolean formalKo(String procedimento, String versioneIstanza) {
+        boolean first = versioneIstanza == null || versioneIstanza.isBlank() || "1".equals(versioneIstanza.trim());
+        return first && matches(formalKoRules, procedimento);
+    }
+
+    boolean inadmissible(String procedimento) {
+        return matches(inadmissibleRules, procedimento);
+    }
+
+    private static boolean matches(List<Pattern> rules, String code) {
+        return code != null && rules.stream().anyMatch(p -> p.matcher(code).matches());
+    }
+
+    private static List<Pattern> compile(List<String> regexes) {
+        return regexes == null ? List.of() : regexes.stream().map(Pattern::compile).toList();
+    }
+
     /** Distinct registraPratica idempotency keys. */
     /** The acts filed by registraAtto, by idempotency key (a repeat is kept once). */
     private final java.util.Map<String, RegistraAtto> atti = new java.util.concurrent.ConcurrentHashMap<>();
@@ -223,6 +331,23 @@ public class GeoworkSimulator {
         scheduler.execute(() -> attemptValidation(idPratica, esito, null, 0));
     }
 
+    /**
+     * Reports a preliminary check now, as the rules decide it for the registered pratica (with the usual retries; an
+     * OK FORMALE is followed by the AMMISSIBILITA check), e.g. in manual mode ({@link #setAutoVerify} false).
+     */
+    public void sendVerifica(String idPratica, FaseVerifica fase) {
+        Pratica p = pratiche.get(idPratica);
+        if (p == null) {
+            throw new IllegalArgumentException("pratica " + idPratica + " not registered");
+        }
+        scheduler.execute(() -> attemptVerifica(p, fase, 0));
+    }
+
+    /** Sends this check as it is (with the usual retries; no follow-up), e.g. an operator's KO the rules would not give. */
+    public void sendVerifica(NotificaVerifica request) {
+        scheduler.execute(() -> attemptVerifica(request, null, 0));
+    }
+
     // ------------------------------------------------------------------ CXF plumbing
 
     private void publish() {
@@ -284,9 +409,21 @@ public class GeoworkSimulator {
             request.setDataValidazione(now());
             request.setNote("Esito validato dal funzionario");
             request.setIdProposta(idProposta);
+            byte[] act = null;
+            if (attachProvvedimento) {
+                act = provvedimentoPdf(idPratica, esito, idProposta);
+                DocumentoAtto provvedimento = new DocumentoAtto();
+                provvedimento.setNomeFile("provvedimento-" + idPratica + ".pdf");
+                provvedimento.setMimeType("application/pdf");
+                provvedimento.setContenuto(act);
+                request.setProvvedimento(provvedimento);
+            }
             NotificaValidazioneEsitoResponse response = callback().notificaValidazioneEsito(request);
             String stato = response == null ? null : response.getStatoPratica();
             validatedOutcomes.put(idPratica, esito.name());
+            if (act != null) {
+                provvedimenti.put(idPratica, act);
+            }
             validationsSent.incrementAndGet();
             LOG.info("validation of {} ({}) acknowledged by the gateway: statoPratica={}", idPratica, esito, stato);
         } catch (Exception e) {
@@ -304,6 +441,105 @@ public class GeoworkSimulator {
                 LOG.debug("simulator stopped, validation of {} abandoned", idPratica);
             }
         }
+    }
+
+    private void scheduleVerifica(Pratica p, FaseVerifica fase) {
+        try {
+            scheduler.schedule(() -> attemptVerifica(p, fase, 0), verificationDelay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            LOG.debug("simulator stopped, check of {} abandoned", p.getIdPratica());
+        }
+    }
+
+    /** The operator's check of a pratica, decided by the rules. */
+    NotificaVerifica verifica(Pratica p, FaseVerifica fase) {
+        NotificaVerifica v = new NotificaVerifica();
+        v.setIdPratica(p.getIdPratica());
+        v.setFase(fase);
+        v.setFunzionario(OPERATORE);
+        v.setDataVerifica(now());
+        String procedimento = p.getProcedimento();
+        if (fase == FaseVerifica.FORMALE && formalKo(procedimento, p.getVersioneIstanza())) {
+            v.setEsito(EsitoControllo.KO);
+            String riferimento = riferimento(p);
+            Correzione c = new Correzione();
+            c.setCodice(procedimento);
+            c.setRiferimento(riferimento);
+            c.setTesto("Regolarizzare il documento " + riferimento + ": non risulta sottoscritto con firma digitale dal legale "
+                    + "rappresentante e non indica la superficie di vendita in metri quadrati. Ripresentare il documento firmato e completo.");
+            v.getCorrezione().add(c);
+        } else if (fase == FaseVerifica.AMMISSIBILITA && inadmissible(procedimento)) {
+            v.setEsito(EsitoControllo.KO);
+            v.setMotivazione("Istanza non ammissibile: per il procedimento " + procedimento + " il richiedente non ha dimostrato la "
+                    + "disponibilità di una rimessa idonea nel territorio comunale, requisito previsto dal regolamento comunale; "
+                    + "l'istanza è pertanto respinta senza esame nel merito.");
+        } else {
+            v.setEsito(EsitoControllo.OK);
+        }
+        return v;
+    }
+
+    /** What a correzione refers to: the first PDF of the instance that is not the SUAP riepilogo, else the first document. */
+    static String riferimento(Pratica p) {
+        return p.getDocumento().stream()
+                .filter(d -> "application/pdf".equals(d.getMimeType()) && d.getNome() != null && !d.getNome().toUpperCase().startsWith("SUAP"))
+                .map(d -> d.getNome()).findFirst()
+                .orElse(p.getDocumento().isEmpty() ? "#/usecase_proceedings/0/attachments/0" : p.getDocumento().get(0).getNome());
+    }
+
+    private void attemptVerifica(Pratica p, FaseVerifica fase, int attempt) {
+        attemptVerifica(verifica(p, fase), p, attempt);
+    }
+
+    /** Sends a check; after an acknowledged OK FORMALE of a registered pratica ({@code p} not null), the AMMISSIBILITA one. */
+    private void attemptVerifica(NotificaVerifica request, Pratica p, int attempt) {
+        String versione = p == null ? null : p.getVersioneIstanza();
+        List<String> correzioni = request.getCorrezione().stream().map(Correzione::getRiferimento).toList();
+        try {
+            NotificaVerificaResponse response = callback().notificaVerifica(request);
+            String stato = response == null ? null : response.getStatoPratica();
+            verifiche.computeIfAbsent(request.getIdPratica(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(new Verifica(request.getIdPratica(), versione, request.getFase().name(), request.getEsito().name(), correzioni,
+                            request.getMotivazione(), stato, null, Instant.now()));
+            LOG.info("check {} {} of {} acknowledged by the gateway: statoPratica={}", request.getFase(), request.getEsito(),
+                    request.getIdPratica(), stato);
+            if (p != null && request.getFase() == FaseVerifica.FORMALE && request.getEsito() == EsitoControllo.OK) {
+                scheduleVerifica(p, FaseVerifica.AMMISSIBILITA);
+            }
+        } catch (Exception e) {
+            if (attempt + 1 >= BACKOFF_MILLIS.length || scheduler.isShutdown()) {
+                verificationFailures.incrementAndGet();
+                verifiche.computeIfAbsent(request.getIdPratica(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(new Verifica(request.getIdPratica(), versione, request.getFase().name(), request.getEsito().name(), correzioni,
+                                request.getMotivazione(), null, e.toString(), Instant.now()));
+                LOG.error("check {} of {} failed {} times, giving up: {}", request.getFase(), request.getIdPratica(), attempt + 1, e.toString());
+                return;
+            }
+            long delay = BACKOFF_MILLIS[attempt];
+            LOG.warn("check {} of {} failed (attempt {}), retrying in {} ms: {}", request.getFase(), request.getIdPratica(), attempt + 1, delay,
+                    e.toString());
+            try {
+                scheduler.schedule(() -> attemptVerifica(request, p, attempt + 1), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                LOG.debug("simulator stopped, check of {} abandoned", request.getIdPratica());
+            }
+        }
+    }
+
+    /** The act concluding a pratica, as the funzionario signs it: a small PDF-like document, the same bytes on every retry. */
+    static byte[] provvedimentoPdf(String idPratica, Esito esito, String idProposta) {
+        String titolo = switch (esito) {
+            case POSITIVO -> "Provvedimento conclusivo favorevole";
+            case NEGATIVO -> "Provvedimento di diniego";
+            case CONFORMAZIONE -> "Provvedimento di conformazione con prescrizioni";
+            default -> "Provvedimento conclusivo - esito " + esito.name();
+        };
+        String text = titolo + " - pratica " + idPratica + (idProposta == null ? "" : " - proposta " + idProposta)
+                + " - firmato digitalmente dal funzionario " + FUNZIONARIO;
+        return ("%PDF-1.4\n"
+                + "1 0 obj << /Type /Catalog /Title (" + titolo + ") /Pratica (" + idPratica + ") >> endobj\n"
+                + "2 0 obj << /Length " + (text.length() + 30) + " >> stream\nBT /F1 11 Tf 72 712 Td (" + text + ") Tj ET\nendstream endobj\n"
+                + "trailer << /Root 1 0 R >>\n%%EOF\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static XMLGregorianCalendar now() {
@@ -352,10 +588,16 @@ public class GeoworkSimulator {
             boolean[] created = {false};
             String protocol = protocolByKey.computeIfAbsent(idempotencyKey, k -> {
                 created[0] = true;
-                pratiche.put(pratica.getIdPratica(), pratica);
                 return String.format("GW-2026-%06d", protocolSeq.incrementAndGet());
             });
-            LOG.info("registraPratica {} (key {}) -> {} giaRegistrata={}", pratica.getIdPratica(), idempotencyKey, protocol, !created[0]);
+            pratiche.put(pratica.getIdPratica(), pratica);
+            LOG.info("registraPratica {} (key {}) -> {} giaRegistrata={} controlloPreliminare={} versioneIstanza={}", pratica.getIdPratica(),
+                    idempotencyKey, protocol, !created[0], pratica.getControlloPreliminare(), pratica.getVersioneIstanza());
+            FaseVerifica fase = pratica.getControlloPreliminare();
+            if (fase != null && autoVerify
+                    && verificationsStarted.add(pratica.getIdPratica() + "|" + pratica.getVersioneIstanza() + "|" + fase)) {
+                scheduleVerifica(pratica, fase);
+            }
             RegistraPraticaResponse response = new RegistraPraticaResponse();
             response.setProtocolloGeowork(protocol);
             response.setGiaRegistrata(!created[0]);

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * Catalogo SSU: provides {@code catalogo-ssu_to_bo} ({@code GET /instance_descriptor/{cui_uuid}},
- * {@code POST /audit}, {@code POST /update_times}).
+ * {@code POST /audit}, {@code POST /update_times}), every body validated against {@code catalogo-ssu_to_bo.yaml}.
+ * It serves the latest registered version of each descriptor ({@link #register}, also fed by the front office's
+ * {@code onNewVersion} with the corrected and integrated instances); times set by {@code update_times} belong to the
+ * instance and are kept in the later versions. Audits and time updates are recorded per CUI, in order.
  */
 public class CatalogoSimulator extends HttpSimulator {
 
@@ -34,6 +37,9 @@ public class CatalogoSimulator extends HttpSimulator {
 
     private final Map<String, ObjectNode> descriptors = new ConcurrentHashMap<>();
     private final Map<String, List<JsonNode>> audits = new ConcurrentHashMap<>();
+    private final Map<String, List<JsonNode>> timesUpdates = new ConcurrentHashMap<>();
+    /** cuiUuid → times set by update_times (they survive a new descriptor version). */
+    private final Map<String, JsonNode> updatedTimes = new ConcurrentHashMap<>();
     private final Map<String, Integer> descriptorRequests = new ConcurrentHashMap<>();
     private volatile boolean available = true;
 
@@ -41,8 +47,17 @@ public class CatalogoSimulator extends HttpSimulator {
         super("catalogo-ssu", port);
     }
 
-    public void register(SampleInstances.Sample sample) {
-        descriptors.put(sample.cuiUuid(), (ObjectNode) sample.descriptor().deepCopy());
+    /**
+     * Serves the sample's descriptor for its CUI, unless a later version is already registered. Times set by
+     * {@code update_times} for the CUI are kept.
+     */
+    public synchronized void register(SampleInstances.Sample sample) {
+        ObjectNode d = (ObjectNode) sample.descriptor().deepCopy();
+        JsonNode times = updatedTimes.get(sample.cuiUuid());
+        if (times != null) {
+            d.set("times", times.deepCopy());
+        }
+        descriptors.merge(sample.cuiUuid(), d, (old, now) -> now.path("version").asInt() >= old.path("version").asInt() ? now : old);
     }
 
     /** When false every call answers 503 {@code ERROR_503_001}. */
@@ -57,6 +72,22 @@ public class CatalogoSimulator extends HttpSimulator {
     /** Audit bodies received for a CUI, in arrival order. */
     public List<JsonNode> audits(String cuiUuid) {
         return List.copyOf(audits.getOrDefault(cuiUuid, List.of()));
+    }
+
+    /** The {@code message} of each audit received for a CUI, in arrival order. */
+    public List<String> auditMessages(String cuiUuid) {
+        return audits(cuiUuid).stream().map(a -> a.path("message").asText()).toList();
+    }
+
+    /** {@code update_times} bodies received for a CUI, in arrival order (valid ones only). */
+    public List<JsonNode> timesUpdates(String cuiUuid) {
+        return List.copyOf(timesUpdates.getOrDefault(cuiUuid, List.of()));
+    }
+
+    /** The times of the latest {@code update_times} for a CUI, or null. */
+    public JsonNode times(String cuiUuid) {
+        JsonNode t = updatedTimes.get(cuiUuid);
+        return t == null ? null : t.deepCopy();
     }
 
     /** All audit bodies, by CUI uuid. */
@@ -105,23 +136,18 @@ public class CatalogoSimulator extends HttpSimulator {
 
     private void audit(HttpExchange ex) throws IOException {
         JsonNode body = readJsonObject(ex);
-        JsonNode cui = body.get("cui");
-        if (!isCuiValid(cui) || !nonEmpty(body, "message") || !nonEmpty(body, "event_time")) {
-            sendError(ex, 400, "ERROR_400_001", "AuditMessage requires cui{context,data,progressivo,uuid}, message, event_time");
+        String errors = SsuContracts.auditErrors(body);
+        if (!errors.isEmpty()) {
+            sendError(ex, 400, "ERROR_400_001", "AuditMessage not valid against catalogo-ssu_to_bo.yaml: " + errors);
             return;
         }
+        // the schema's pattern is applied like JSON Schema does (find); kept explicit for clarity
         String message = body.get("message").asText();
         if (!AUDIT_MESSAGE.matcher(message).find()) {
             sendError(ex, 400, "ERROR_400_001", "audit message '" + message + "' does not match the AuditMessage pattern");
             return;
         }
-        try {
-            java.time.OffsetDateTime.parse(body.get("event_time").asText());
-        } catch (java.time.format.DateTimeParseException e) {
-            sendError(ex, 400, "ERROR_400_001", "event_time is not an RFC 3339 date-time: " + body.get("event_time").asText());
-            return;
-        }
-        String uuid = cui.get("uuid").asText();
+        String uuid = body.get("cui").get("uuid").asText();
         audits.computeIfAbsent(uuid, k -> new CopyOnWriteArrayList<>()).add(body);
         LOG.debug("audit {} {}", uuid, message);
         if (descriptors.containsKey(uuid)) {
@@ -133,21 +159,29 @@ public class CatalogoSimulator extends HttpSimulator {
 
     private void updateTimes(HttpExchange ex) throws IOException {
         JsonNode body = readJsonObject(ex);
-        JsonNode cui = body.get("cui");
-        JsonNode times = body.get("times");
-        if (!isCuiValid(cui) || times == null || !times.isObject() || !nonEmpty(times, "start") || !times.path("max_gg_proc").isInt()) {
-            sendError(ex, 400, "ERROR_400_001", "UpdateTimesRequest requires cui and times{start, max_gg_proc}");
+        String errors = SsuContracts.updateTimesErrors(body);
+        if (!errors.isEmpty()) {
+            sendError(ex, 400, "ERROR_400_001", "UpdateTimesRequest not valid against catalogo-ssu_to_bo.yaml: " + errors);
             return;
         }
-        String uuid = cui.get("uuid").asText();
+        String uuid = body.get("cui").get("uuid").asText();
         ObjectNode d = descriptors.get(uuid);
         if (d == null) {
             sendError(ex, 404, "ERROR_404_001", "instance descriptor not found for CUI " + uuid);
             return;
         }
-        synchronized (d) {
-            d.set("times", times.deepCopy());
+        JsonNode times = body.get("times").deepCopy();
+        ObjectNode answer;
+        synchronized (this) {
+            updatedTimes.put(uuid, times);
+            timesUpdates.computeIfAbsent(uuid, k -> new CopyOnWriteArrayList<>()).add(body);
+            answer = descriptors.computeIfPresent(uuid, (k, current) -> {
+                ObjectNode updated = current.deepCopy();
+                updated.set("times", times.deepCopy());
+                return updated;
+            });
         }
-        sendJson(ex, 200, d);
+        LOG.info("update_times {}: start {} max_gg_proc {}", uuid, times.path("start").asText(), times.path("max_gg_proc").asText());
+        sendJson(ex, 200, answer);
     }
 }

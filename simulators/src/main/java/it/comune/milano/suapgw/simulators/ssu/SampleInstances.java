@@ -17,14 +17,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Deterministic sample pratiche as the Impresainungiorno front office would submit them:
  * CUI + instance descriptor (official {@code InstanceDescriptor}) + documents + instance_index + general_index.
- * The procedure templates (round-robin by index) come from {@code test-data/ssu/sample-procedures.json}.
- * Same seed + index ⇒ same sample (uuid, resource ids, bytes, hashes).
+ * The procedure templates (round-robin by index) come from {@code test-data/ssu/sample-procedures.json}: each has a
+ * {@code scenario} (how the simulated FO, Geowork and enti play it) and the FO messages the BO must send for it.
+ * Same seed + index ⇒ same sample (uuid, resource ids, bytes, hashes); {@link Sample#corrected()} and
+ * {@link Sample#integrated()} make the next version of an instance the way the applicant would.
  */
 public final class SampleInstances {
 
@@ -34,7 +37,56 @@ public final class SampleInstances {
     public static final String PROCEEDING_VERSION = "01.00.00";
     public static final String ALG_HASH = "S256";
 
-    /** One pratica. {@code documents} maps resource_id → bytes (instance_index and general_index documents). */
+    /** Scenarios of {@code sample-procedures.json}: how the simulated FO, Geowork and enti play a pratica. */
+    public static final String STANDARD = "standard";
+    public static final String CORRECTION = "correction";
+    public static final String REFUSED = "refused";
+    public static final String INTEGRATION = "integration";
+    public static final String INTEGRATION_EXPIRED = "integration-expired";
+    public static final String CANCEL = "cancel";
+    public static final String SILENCE = "silence";
+    public static final Set<String> SCENARIOS = Set.of(STANDARD, CORRECTION, REFUSED, INTEGRATION, INTEGRATION_EXPIRED, CANCEL, SILENCE);
+
+    /** The descriptor {@code times} (legal days from the receipt date), unless a template gives its own. */
+    public static final int MAX_GG_CORRECTION = 15;
+    public static final int MAX_GG_ADMISSIBILITY = 30;
+    public static final int MAX_GG_INT_REQ = 40;
+    public static final int MAX_GG_CONCL_SEND = 50;
+    public static final int MAX_GG_INT_RESP = 70;
+    public static final int MAX_GG_PROC_SCIA = 60;
+    public static final int MAX_GG_PROC = 90;
+
+    /** Why a new version of an instance is sent: the applicant corrected it or integrated it. */
+    public enum Revision {
+        CORRECTION("corrected", "documento corretto"),
+        INTEGRATION("integrated", "documento integrato");
+
+        private final String state;
+        private final String label;
+
+        Revision(String state, String label) {
+            this.state = state;
+            this.label = label;
+        }
+
+        /** The instance state this revision leads to ({@code corrected}, {@code integrated}). */
+        public String state() {
+            return state;
+        }
+
+        /** The instance state that asked for it ({@code correction_requested}, {@code integration_requested}). */
+        public String requestedState() {
+            return this == CORRECTION ? "correction_requested" : "integration_requested";
+        }
+    }
+
+    /**
+     * One pratica, in one version. {@code documents} maps resource_id → bytes (the documents of this version's
+     * instance_index and general_index). {@code version} is the instance descriptor version (1 for what the FO first
+     * sends; {@link #corrected()} and {@link #integrated()} make the next one). {@code expectedFoMessages}: what the FO
+     * must receive from the BO for this pratica, in order ({@code notify:<event>}, {@code request_correction},
+     * {@code request_integration}).
+     */
     public record Sample(int index,
                          String cuiUuid,
                          JsonNode cui,
@@ -43,7 +95,10 @@ public final class SampleInstances {
                          Map<String, byte[]> documents,
                          String procedureCode,
                          String regime,
-                         String expectedOutcome) {
+                         String expectedOutcome,
+                         String scenario,
+                         List<String> expectedFoMessages,
+                         int version) {
 
         /** Lowercase hex SHA-256 of a document. */
         public String hash(String resourceId) {
@@ -56,10 +111,19 @@ public final class SampleInstances {
 
         /**
          * The expected final state as an SSU instance state ({@code ended_by_positive_outcome}), i.e.
-         * {@link #expectedOutcome()} (the FO event, {@code end_by_positive_outcome}) with "end_by_" → "ended_by_".
+         * {@link #expectedOutcome()} (the FO event, {@code end_by_positive_outcome}) with "end_by_" → "ended_by_";
+         * {@code end_by_instance_refused} → {@code refused}.
          */
         public String expectedState() {
+            if ("end_by_instance_refused".equals(expectedOutcome)) {
+                return "refused";
+            }
             return expectedOutcome.startsWith("end_by_") ? "ended_by_" + expectedOutcome.substring("end_by_".length()) : expectedOutcome;
+        }
+
+        /** The {@code instance_descriptor_version} of {@link #sendInstanceBody()} ("1", "2", ...). */
+        public String instanceDescriptorVersion() {
+            return String.valueOf(version);
         }
 
         /** resource_id → hash, in index order. */
@@ -86,16 +150,169 @@ public final class SampleInstances {
             return out;
         }
 
+        /** The next version after a correction: one document changed (the first attachment of the first proceeding). */
+        public Sample corrected() {
+            return next(Revision.CORRECTION, null, null);
+        }
+
+        /** The next version after an integration: one document changed and one added (in the last proceeding). */
+        public Sample integrated() {
+            return next(Revision.INTEGRATION, null, null);
+        }
+
+        /**
+         * The next version of this instance: same CUI, {@code instance_descriptor_version} and descriptor
+         * {@code version} + 1, the instance status extended with the request and its answer, and
+         * <ul>
+         * <li>one document changed ("corrected"/"integrated"): the element {@code ref} names (an instance_index
+         * {@code ref}, a descriptor {@code filename} or a {@code resource_id}; for an integration within the
+         * proceeding {@code code} when given), else the first attachment of the first proceeding (correction) or of
+         * the proceeding {@code code} or the last proceeding (integration). The changed document gets a new
+         * resource_id (resource ids name one content per CUI), so the previous version stays downloadable;</li>
+         * <li>for an integration, one document added to that proceeding
+         * ({@code integrazione_documentale_v<N>.pdf}).</li>
+         * </ul>
+         * Hashes in the descriptor, the instance_index and {@link #documents()} stay consistent. Deterministic.
+         */
+        public Sample next(Revision revision, String code, String ref) {
+            Objects.requireNonNull(revision, "revision");
+            int v = version + 1;
+            ObjectNode desc = descriptor.deepCopy();
+            ObjectNode body = sendInstanceBody.deepCopy();
+            ArrayNode idx = (ArrayNode) body.get("instance_index");
+            Map<String, byte[]> docs = new LinkedHashMap<>(documents);
+
+            int target = targetEntry(idx, revision, code, ref);
+            ObjectNode entry = (ObjectNode) idx.get(target);
+            String entryRef = entry.get("ref").asText();
+            JsonNode element = desc.at(entryRef.startsWith("#") ? entryRef.substring(1) : entryRef);
+            String oldId = entry.get("resource_id").asText();
+            byte[] changed = revise(documents.get(oldId), element.path("mime_type").asText(""), element.path("filename").asText(entryRef),
+                    v, revision);
+            String newId = versionUuid(v, "changed").toString();
+            String changedHash = Json.sha256(changed);
+            Map<String, byte[]> reordered = new LinkedHashMap<>();
+            docs.forEach((id, bytes) -> {
+                if (id.equals(oldId)) {
+                    reordered.put(newId, changed);
+                } else {
+                    reordered.put(id, bytes);
+                }
+            });
+            docs = reordered;
+            entry.put("resource_id", newId).put("hash", changedHash);
+            if (element.isObject()) {
+                ((ObjectNode) element).put("hash", changedHash);
+            }
+
+            if (revision == Revision.INTEGRATION) {
+                int p = proceedingOf(entryRef, entry.get("code").asText(), desc);
+                ObjectNode up = (ObjectNode) desc.get("usecase_proceedings").get(p);
+                ArrayNode attachments = up.has("attachments") ? (ArrayNode) up.get("attachments") : up.putArray("attachments");
+                String addedRef = "#/usecase_proceedings/" + p + "/attachments/" + attachments.size();
+                String addedName = "integrazione_documentale_v" + v;
+                byte[] added = fakePdf(index(), cuiUuid, up.get("code").asText() + " - " + addedName + " (documentazione integrativa)");
+                String addedId = versionUuid(v, "added").toString();
+                String addedHash = Json.sha256(added);
+                attachments.addObject().put("ref", addedRef).put("filename", addedName + ".pdf").put("hash", addedHash)
+                        .put("alg_hash", ALG_HASH).put("mime_type", "application/pdf");
+                // after the proceeding's last entry, so that the index keeps the descriptor's order
+                int at = 0;
+                for (int i = 0; i < idx.size(); i++) {
+                    if (idx.get(i).path("ref").asText().startsWith("#/usecase_proceedings/" + p + "/")) {
+                        at = i + 1;
+                    }
+                }
+                ObjectNode addedEntry = Json.object().put("code", up.get("code").asText()).put("ref", addedRef).put("resource_id", addedId)
+                        .put("hash", addedHash).put("alg_hash", ALG_HASH);
+                idx.insert(at, addedEntry);
+                Map<String, byte[]> withAdded = new LinkedHashMap<>();
+                for (JsonNode e : idx) {
+                    String id = e.get("resource_id").asText();
+                    withAdded.put(id, id.equals(addedId) ? added : docs.get(id));
+                }
+                for (JsonNode g : body.get("general_index")) {
+                    String id = g.get("resource_id").asText();
+                    withAdded.put(id, docs.get(id));
+                }
+                docs = withAdded;
+            }
+
+            desc.put("version", v);
+            ArrayNode status = (ArrayNode) desc.get("instance_status");
+            Instant last = Instant.parse(status.get(status.size() - 1).get("timestamp").asText());
+            status.addObject().put("state", revision.requestedState()).put("timestamp", last.plusSeconds(3600).toString());
+            status.addObject().put("state", revision.state()).put("timestamp", last.plusSeconds(7200).toString());
+            body.put("instance_descriptor_version", String.valueOf(v));
+            return new Sample(index(), cuiUuid, cui, desc, body, Collections.unmodifiableMap(docs), procedureCode, regime, expectedOutcome,
+                    scenario, expectedFoMessages, v);
+        }
+
+        private UUID versionUuid(int v, String what) {
+            return UUID.nameUUIDFromBytes((cuiUuid + "|v" + v + "|" + what).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The instance_index entry a revision changes (see {@link #next}). */
+        private int targetEntry(ArrayNode index, Revision revision, String code, String ref) {
+            if (ref != null && !ref.isBlank()) {
+                // within the proceeding named by code first; then anywhere (a correction's code may be the procedure's)
+                for (boolean byCode : new boolean[]{true, false}) {
+                    for (int i = 0; i < index.size(); i++) {
+                        JsonNode e = index.get(i);
+                        String eRef = e.get("ref").asText();
+                        JsonNode element = descriptor.at(eRef.startsWith("#") ? eRef.substring(1) : eRef);
+                        boolean codeOk = !byCode || code == null || code.isBlank() || code.equals(e.get("code").asText());
+                        if (codeOk && (ref.equals(eRef) || ref.equals(e.get("resource_id").asText())
+                                || ref.equalsIgnoreCase(element.path("filename").asText()))) {
+                            return i;
+                        }
+                    }
+                }
+            }
+            int proceeding = 0;
+            List<String> codes = proceedingCodes();
+            if (revision == Revision.INTEGRATION) {
+                proceeding = code != null && codes.contains(code) ? codes.indexOf(code) : codes.size() - 1;
+            }
+            String prefix = "#/usecase_proceedings/" + proceeding + "/";
+            int instance = -1;
+            for (int i = 0; i < index.size(); i++) {
+                String eRef = index.get(i).get("ref").asText();
+                if (eRef.startsWith(prefix + "attachments/")) {
+                    return i;
+                }
+                if (eRef.equals(prefix + "instance")) {
+                    instance = i;
+                }
+            }
+            return Math.max(instance, 0);
+        }
+
+        private static int proceedingOf(String ref, String code, JsonNode desc) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^#/usecase_proceedings/([0-9]+)/").matcher(ref);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            JsonNode ups = desc.get("usecase_proceedings");
+            for (int i = 0; i < ups.size(); i++) {
+                if (code.equals(ups.get(i).path("code").asText())) {
+                    return i;
+                }
+            }
+            return ups.size() - 1;
+        }
+
         @Override
         public String toString() {
-            return "Sample[" + index + " " + procedureCode + " cui=" + cuiUuid + "]";
+            return "Sample[" + index + " " + procedureCode + " v" + version + " cui=" + cuiUuid + "]";
         }
     }
 
     private record Proceeding(String code, JsonNode competentAdministration, List<String> attachments) {
     }
 
-    private record Template(String code, String description, String regime, String expectedOutcome, List<Proceeding> proceedings) {
+    private record Template(String code, String description, String regime, String scenario, String expectedOutcome,
+                            List<String> expectedFoMessages, JsonNode times, List<Proceeding> proceedings) {
     }
 
     private final List<Template> templates;
@@ -142,8 +359,27 @@ public final class SampleInstances {
                 }
                 proceedings.add(new Proceeding(up.path("code").asText(), up.path("competent_administration"), attachments));
             }
-            out.add(new Template(p.path("code").asText(), p.path("description").asText(p.path("code").asText()),
-                    p.path("regime").asText(), p.path("expected_outcome").asText(), List.copyOf(proceedings)));
+            String code = p.path("code").asText();
+            String scenario = p.path("scenario").asText(STANDARD);
+            if (!SCENARIOS.contains(scenario)) {
+                throw new IllegalArgumentException(path + ": procedure " + code + " has unknown scenario '" + scenario + "' (" + SCENARIOS + ")");
+            }
+            String outcome = p.path("expected_outcome").asText();
+            List<String> messages = new ArrayList<>();
+            p.path("expected_fo_messages").forEach(m -> messages.add(m.asText()));
+            if (messages.isEmpty() && !outcome.isEmpty()) {
+                messages.add("notify:" + outcome);
+            }
+            String last = messages.isEmpty() ? "" : messages.get(messages.size() - 1);
+            if (outcome.isEmpty() && last.startsWith("notify:")) {
+                outcome = last.substring("notify:".length());
+            }
+            if (!last.equals("notify:" + outcome)) {
+                throw new IllegalArgumentException(path + ": procedure " + code + ": expected_outcome " + outcome
+                        + " is not the last of expected_fo_messages " + messages);
+            }
+            out.add(new Template(code, p.path("description").asText(code), p.path("regime").asText(), scenario, outcome,
+                    List.copyOf(messages), p.path("times").isObject() ? p.get("times") : null, List.copyOf(proceedings)));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("no procedures in " + path);
@@ -165,6 +401,8 @@ public final class SampleInstances {
                 .put("context", "SUAP")
                 .put("data", CUI_DATE)
                 .put("progressivo", String.valueOf(index + 1))
+                // the published schemas require `progressive` but define `progressivo`: we send both (schemas/README.md)
+                .put("progressive", String.valueOf(index + 1))
                 .put("uuid", cuiUuid);
 
         Map<String, byte[]> documents = new LinkedHashMap<>();
@@ -231,12 +469,17 @@ public final class SampleInstances {
         ArrayNode status = descriptor.putArray("instance_status");
         status.addObject().put("state", "started").put("timestamp", presentedAt);
         status.addObject().put("state", "presented").put("timestamp", presentedAt);
-        descriptor.putObject("times")
+        ObjectNode times = descriptor.putObject("times")
                 .put("start", CUI_DATE)
-                .put("max_gg_proc", "SCIA".equals(t.regime()) ? 60 : 90)
-                .put("max_gg_correction", 10)
-                .put("max_gg_int_req", 30)
-                .put("max_gg_concl_send", 45);
+                .put("max_gg_proc", "SCIA".equals(t.regime()) ? MAX_GG_PROC_SCIA : MAX_GG_PROC)
+                .put("max_gg_correction", MAX_GG_CORRECTION)
+                .put("max_gg_admissibility", MAX_GG_ADMISSIBILITY)
+                .put("max_gg_int_req", MAX_GG_INT_REQ)
+                .put("max_gg_int_resp", MAX_GG_INT_RESP)
+                .put("max_gg_concl_send", MAX_GG_CONCL_SEND);
+        if (t.times() != null) {
+            times.setAll((ObjectNode) t.times().deepCopy());
+        }
         descriptor.putObject("administrative_regime").put("id", t.regime()).put("version", REGIME_VERSION);
         descriptor.set("usecase_proceedings", proceedings);
 
@@ -247,7 +490,7 @@ public final class SampleInstances {
         body.set("general_index", generalIndex);
 
         return new Sample(index, cuiUuid, cui, descriptor, body, Collections.unmodifiableMap(documents),
-                t.code(), t.regime(), t.expectedOutcome());
+                t.code(), t.regime(), t.expectedOutcome(), t.scenario(), t.expectedFoMessages(), 1);
     }
 
     private static void indexEntry(ArrayNode index, String code, String ref, String resourceId, String hash) {
@@ -307,6 +550,23 @@ public final class SampleInstances {
                 + "2 0 obj << /Length 44 >> stream\nBT /F1 12 Tf 72 712 Td (" + title + ") Tj ET\nendstream endobj\n"
                 + "trailer << /Root 1 0 R >>\n%%EOF\n";
         return pdf.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A document's next revision: an XML gets a {@code <revisione>} element, anything else is a new PDF. */
+    static byte[] revise(byte[] previous, String mimeType, String name, int version, Revision revision) {
+        if (previous != null && mimeType.contains("xml")) {
+            String xml = new String(previous, StandardCharsets.UTF_8);
+            int end = xml.lastIndexOf("</");
+            String element = "  <revisione versione=\"" + version + "\" motivo=\"" + revision.state() + "\"/>\n";
+            return (end < 0 ? xml + "<!-- " + element.trim() + " -->\n" : xml.substring(0, end) + element + xml.substring(end))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        String title = name + " - versione " + version + " (" + revision.label + ")";
+        return ("%PDF-1.4\n"
+                + "1 0 obj << /Type /Catalog /Title (" + title + ") >> endobj\n"
+                + "2 0 obj << /Length 44 >> stream\nBT /F1 12 Tf 72 712 Td (" + title + ") Tj ET\nendstream endobj\n"
+                + "% previous revision " + (previous == null ? "-" : Json.sha256(previous)) + "\n"
+                + "trailer << /Root 1 0 R >>\n%%EOF\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static String escape(String s) {

@@ -54,8 +54,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DemoDriverTest {
 
     private final SampleInstances samples = TestSupport.samples();
+    /** Test knob: the event the fake gateway concludes a CUI with, instead of the sample's expected outcome. */
     private final Map<String, String> outcomeByCui = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
+    /** Test knob: CUIs whose request_correction / request_integration the fake gateway skips. */
+    private final Set<String> skipRequests = ConcurrentHashMap.newKeySet();
+    /** Test knob: CUIs whose act the fake gateway announces with a hash that is not the act's. */
+    private final Set<String> wrongActHash = ConcurrentHashMap.newKeySet();
+    private final Map<String, SsuPratica> ssuPratiche = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> acts = new ConcurrentHashMap<>();
     private final AtomicInteger received = new AtomicInteger();
     private HttpServer gateway;
     private CatalogoSimulator catalogo;
@@ -69,6 +75,10 @@ class DemoDriverTest {
         String url = "http://127.0.0.1:" + gateway.getAddress().getPort();
         catalogo = new CatalogoSimulator(0);
         fo = new FrontOfficeSimulator(0, url);
+        fo.onNewVersion(catalogo::register);
+        fo.setResendDelay(Duration.ofMillis(50));
+        fo.setCancelDelay(Duration.ofMillis(200));
+        fo.setFetchDelay(Duration.ofMillis(20));
         catalogo.start();
         fo.start();
     }
@@ -137,22 +147,39 @@ class DemoDriverTest {
             ex.close();
             return;
         }
+        if (path.startsWith("/ssu/fo/instance/") && "GET".equals(ex.getRequestMethod())) {
+            byte[] act = acts.get(path);
+            if (act == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                byte[] b64 = java.util.Base64.getEncoder().encode(act);
+                ex.getResponseHeaders().set("Content-Type", "text/plain");
+                ex.sendResponseHeaders(200, b64.length);
+                ex.getResponseBody().write(b64);
+            }
+            ex.close();
+            return;
+        }
         switch (path) {
             case "/ssu/fo/send_instance" -> {
                 JsonNode body = Json.parse(in);
                 String uuid = body.at("/cui/uuid").asText();
-                // a pratica reaches the expected outcome, except when the test overrides it
-                outcomeByCui.putIfAbsent(uuid, expected(uuid).replace("end_by_", "ended_by_"));
+                String version = body.path("instance_descriptor_version").asText();
+                ssuPratiche.putIfAbsent(uuid, new SsuPratica());
                 received.incrementAndGet();
+                gatewayOutbox.execute(() -> play(sample(uuid), version));
+            }
+            case "/ssu/fo/cancel_instance" -> {
+                String uuid = Json.parse(in).path("uuid").asText();
+                gatewayOutbox.execute(() -> conclude(sample(uuid), "end_by_submitter_cancel_requested"));
             }
             case "/ssu/fo/notify_receipt" -> { }
             case "/api/pratiche" -> {
                 String uuid = ex.getRequestURI().getQuery().replace("cui=", "");
                 ArrayNode arr = Json.MAPPER.createArrayNode();
-                if (outcomeByCui.containsKey(uuid)) {
-                    boolean fin = polls.computeIfAbsent(uuid, k -> new AtomicInteger()).incrementAndGet() > 1;
-                    arr.addObject().put("id", "p-" + uuid).put("cuiUuid", uuid)
-                            .put("state", fin ? outcomeByCui.get(uuid) : "PARERI_RICHIESTI").put("final", fin);
+                SsuPratica p = ssuPratiche.get(uuid);
+                if (p != null) {
+                    arr.addObject().put("id", "p-" + uuid).put("cuiUuid", uuid).put("state", p.state).put("final", p.fin);
                 }
                 out = arr;
             }
@@ -180,6 +207,98 @@ class DemoDriverTest {
         ex.sendResponseHeaders(200, b.length);
         ex.getResponseBody().write(b);
         ex.close();
+    }
+
+    // ------------------------------------------------------------------ fake SSU channel of the gateway
+
+    /** What the fake gateway knows of an SSU pratica. */
+    static final class SsuPratica {
+        volatile String state = "presented";
+        volatile boolean fin;
+    }
+
+    /**
+     * The BO's side of each scenario: version 1 of a correction / integration (-expired) sample gets a request_correction
+     * / request_integration (integration-expired: then the expiry), a cancel sample waits for cancel_instance, the others
+     * (and every later version) are concluded with the expected outcome.
+     */
+    private void play(SampleInstances.Sample s, String version) {
+        if (!"1".equals(version) || skipRequests.contains(s.cuiUuid())) {
+            if (!SampleInstances.CANCEL.equals(s.scenario())) {
+                conclude(s, s.expectedOutcome());
+            }
+            return;
+        }
+        switch (s.scenario()) {
+            case SampleInstances.CORRECTION -> {
+                ObjectNode r = Json.object();
+                r.set("cui", s.cui().deepCopy());
+                r.put("instance_descriptor_version", version);
+                r.putArray("correction_list").addObject().put("code", s.procedureCode()).put("ref", "planimetria_locali.pdf")
+                        .put("correction_request", "Firmare digitalmente la planimetria").put("correction_requested", "Firmare digitalmente la planimetria");
+                ssuPratiche.get(s.cuiUuid()).state = "correction_requested";
+                toFo("/request_correction", r);
+            }
+            case SampleInstances.INTEGRATION, SampleInstances.INTEGRATION_EXPIRED -> {
+                ObjectNode r = Json.object();
+                r.set("cui", s.cui().deepCopy());
+                r.put("instance_descriptor_version", version);
+                r.putArray("integration_list").addObject().put("code", s.proceedingCodes().get(1)).put("ref", "#/usecase_proceedings/1/instance")
+                        .putArray("integration_request").addObject().put("request", "Relazione igienico-sanitaria aggiornata");
+                ssuPratiche.get(s.cuiUuid()).state = "integration_requested";
+                toFo("/request_integration", r);
+                if (SampleInstances.INTEGRATION_EXPIRED.equals(s.scenario())) {
+                    sleep(200);
+                    conclude(s, "end_by_integration_times_expired");
+                }
+            }
+            case SampleInstances.CANCEL -> ssuPratiche.get(s.cuiUuid()).state = "in_istruttoria";
+            default -> conclude(s, s.expectedOutcome());
+        }
+    }
+
+    /** The pratica turns final first, then the FO is notified (with the act, for the events that carry one). */
+    private void conclude(SampleInstances.Sample s, String expectedEvent) {
+        String event = outcomeByCui.getOrDefault(s.cuiUuid(), expectedEvent);
+        SsuPratica p = ssuPratiche.get(s.cuiUuid());
+        p.state = "end_by_instance_refused".equals(event) ? "refused" : event.replace("end_by_", "ended_by_");
+        p.fin = true;
+        ObjectNode n = Json.object();
+        n.set("cui", s.cui().deepCopy());
+        n.put("instance_descriptor_version", "1").put("event", event);
+        if (DemoDriver.carriesAct(event)) {
+            byte[] act = ("%PDF-1.4 provvedimento " + event + " " + s.cuiUuid()).getBytes(StandardCharsets.US_ASCII);
+            acts.put("/ssu/fo/instance/" + s.cuiUuid() + "/document/atto-1", act);
+            n.put("resource_id", "atto-1").put("hash", Json.sha256(wrongActHash.contains(s.cuiUuid()) ? new byte[]{1} : act)).put("alg_hash", "S256");
+        }
+        sleep(50);
+        toFo("/notify", n);
+    }
+
+    private void toFo(String path, JsonNode body) {
+        try {
+            HttpResponse<String> r = TestSupport.post(fo.baseUrl() + path, Json.write(body));
+            assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SampleInstances.Sample sample(String uuid) {
+        for (int i = 0; i < 40; i++) {
+            if (samples.get(i).cuiUuid().equals(uuid)) {
+                return samples.get(i);
+            }
+        }
+        throw new IllegalStateException("unknown CUI " + uuid);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ------------------------------------------------------------------ fake OSP channel of the gateway
@@ -513,21 +632,14 @@ class DemoDriverTest {
         assertThat(out).contains("NOT POSTED", "expected [rilascio-provvedimento]", "NOT AS EXPECTED");
     }
 
-    private String expected(String uuid) {
-        for (int i = 0; i < 16; i++) {
-            if (samples.get(i).cuiUuid().equals(uuid)) {
-                return samples.get(i).expectedOutcome();
-            }
-        }
-        return "unknown";
-    }
-
     @Test
     void expectedOutcomeMatchesEventOrSsuState() {
         assertThat(DemoDriver.matchesExpected("ended_by_positive_outcome", "end_by_positive_outcome")).isTrue();
         assertThat(DemoDriver.matchesExpected("END_BY_POSITIVE_OUTCOME", "end_by_positive_outcome")).isTrue();
         assertThat(DemoDriver.matchesExpected("ended_by_negative_outcome", "end_by_positive_outcome")).isFalse();
         assertThat(DemoDriver.matchesExpected(null, "end_by_positive_outcome")).isFalse();
+        assertThat(DemoDriver.matchesExpected("refused", "end_by_instance_refused")).isTrue();
+        assertThat(DemoDriver.matchesExpected("REFUSED", "end_by_instance_refused")).isTrue();
         assertThat(samples.get(2).expectedState()).isEqualTo("ended_by_conformation_requested");
     }
 
@@ -538,26 +650,68 @@ class DemoDriverTest {
     }
 
     @Test
-    void batchReachesExpectedOutcomes() {
+    void batchPlaysEveryScenario() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        DemoDriver.DemoResult result = driver(buf).run(4, Duration.ofSeconds(20));
+        DemoDriver.DemoResult result = driver(buf).comunicazioniGrace(Duration.ofSeconds(5)).run(10, Duration.ofSeconds(30));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(result.allFinalAsExpected()).as(out).isTrue();
-        assertThat(result.finalStates()).hasSize(4)
+        assertThat(result.finalStates()).hasSize(10)
                 .containsEntry(samples.get(2).cuiUuid(), "ended_by_conformation_requested")
-                .containsEntry(samples.get(3).cuiUuid(), "ended_by_negative_outcome");
+                .containsEntry(samples.get(3).cuiUuid(), "ended_by_negative_outcome")
+                .containsEntry(samples.get(5).cuiUuid(), "refused");
+        assertThat(result.ssu()).hasSize(10).allSatisfy(o -> {
+            assertThat(o.ok()).as(o.sample() + " " + o.foMessages()).isTrue();
+            assertThat(o.foMessages()).isEqualTo(o.sample().expectedFoMessages());
+            String last = o.sample().expectedOutcome();
+            assertThat(o.act()).as(o.sample().toString()).isEqualTo(DemoDriver.carriesAct(last) ? "verified" : "n/a");
+        });
+        // the corrected and the integrated instance reached the Catalogo before the gateway (version 2)
+        assertThat(catalogo.descriptor(samples.get(4).cuiUuid()).get("version").asInt()).isEqualTo(2);
+        assertThat(catalogo.descriptor(samples.get(6).cuiUuid()).get("version").asInt()).isEqualTo(2);
+        assertThat(catalogo.descriptor(samples.get(7).cuiUuid()).get("version").asInt()).as("never integrated").isEqualTo(1);
+        assertThat(fo.cancellations(samples.get(8).cuiUuid())).hasSize(1);
         assertThat(result.millis()).isPositive();
-        assertThat(catalogo.descriptor(samples.get(0).cuiUuid())).isNotNull();
-        assertThat(out).contains("[submit 4/4]", "[final 4/4]", "received", "test counter", "42", "batch wall time", "ALL AS EXPECTED");
+        assertThat(out).contains("[submit 10/10]", "[final 10/10]", "received", "test counter", "42", "batch wall time",
+                "FO [request_correction, notify:end_by_proceeding_time_expired] OK", "act verified", "10/10 as expected", "ALL AS EXPECTED");
+        assertThat(out).containsPattern("FO new versions sent\\s+2\\n").containsPattern("FO cancellations\\s+1\\n")
+                .containsPattern("FO acts verified\\s+5\\n");
     }
 
     @Test
     void wrongOutcomeIsReported() {
-        outcomeByCui.put(samples.get(1).cuiUuid(), "ended_by_negative_outcome");
+        outcomeByCui.put(samples.get(1).cuiUuid(), "end_by_negative_outcome");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        DemoDriver.DemoResult result = driver(buf).run(2, Duration.ofSeconds(20));
+        DemoDriver.DemoResult result = driver(buf).comunicazioniGrace(Duration.ofMillis(300)).run(2, Duration.ofSeconds(20));
         assertThat(result.allFinalAsExpected()).isFalse();
         assertThat(result.finalStates()).containsEntry(samples.get(1).cuiUuid(), "ended_by_negative_outcome");
+        assertThat(result.ssu().get(1).stateOk()).isFalse();
+        assertThat(result.ssu().get(0).ok()).isTrue();
         assertThat(buf.toString(StandardCharsets.UTF_8)).contains("MISMATCH", "NOT AS EXPECTED");
+    }
+
+    @Test
+    void aWrongMessageSequenceIsReportedEvenWithTheRightState() {
+        skipRequests.add(samples.get(4).cuiUuid());
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).comunicazioniGrace(Duration.ofMillis(300)).firstIndex(4).run(1, Duration.ofSeconds(20));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isFalse();
+        DemoDriver.SsuOutcome o = result.ssu().get(0);
+        assertThat(o.stateOk()).isTrue();
+        assertThat(o.messagesOk()).isFalse();
+        assertThat(o.foMessages()).containsExactly("notify:end_by_proceeding_time_expired");
+        assertThat(out).contains("expected [request_correction, notify:end_by_proceeding_time_expired] MISMATCH", "0/1 as expected",
+                "NOT AS EXPECTED");
+    }
+
+    @Test
+    void anActThatDoesNotMatchItsHashIsReported() {
+        wrongActHash.add(samples.get(1).cuiUuid());
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).comunicazioniGrace(Duration.ofSeconds(2)).firstIndex(1).run(1, Duration.ofSeconds(20));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.ssu().get(0).act()).startsWith("NOT VERIFIED: hash mismatch");
+        assertThat(out).contains("act NOT VERIFIED");
+        assertThat(fo.actVerified(samples.get(1).cuiUuid())).isFalse();
     }
 }

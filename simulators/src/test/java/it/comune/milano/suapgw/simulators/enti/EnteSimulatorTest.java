@@ -17,7 +17,7 @@ class EnteSimulatorTest {
 
     private static final com.networknt.schema.JsonSchema REPLY_SCHEMA = Json.schema("classpath:messages/risposta-parere-v1.schema.json");
 
-    private static ObjectNode request(String procedure, int round) {
+    static ObjectNode request(String procedure, int round) {
         ObjectNode r = Json.object();
         r.put("schemaVersion", "1.0");
         r.put("idRichiesta", UUID.randomUUID().toString());
@@ -139,5 +139,81 @@ class EnteSimulatorTest {
         assertThat(plain.reply(ospRequest("mobilita", "GP-2026-000102", 1)).get("esito").asText()).isEqualTo("positivo");
         assertThat(plain.withFixture((JsonNode) null).reply(ospRequest("mobilita", "GP-2026-000102", 1)).get("esito").asText())
                 .isEqualTo("positivo");
+    }
+
+    @Test
+    void integrazioneAsksForDocumentsInRoundOneOnly() {
+        EnteSimulator ats = new EnteSimulator("ats-milano", EnteSimulator.Protocol.AMQP, "127.0.0.1", 1);
+        for (String procedure : List.of("PALESTRA_APERTURA", "AMBULATORIO_VETERINARIO")) {
+            assertThat(EnteSimulator.esito(request(procedure, 1), EnteSimulator.defaultRules("ats-milano"))).isEqualTo("integrazione");
+            JsonNode reply = ats.reply(request(procedure, 1));
+            assertThat(reply.get("esito").asText()).as("on the wire a reservation").isEqualTo("conformazione");
+            assertThat(reply.get("integrazioni")).hasSize(1);
+            assertThat(reply.get("integrazioni").get(0).asText()).contains("relazione tecnica igienico-sanitaria");
+            assertThat(reply.has("prescrizioni")).isFalse();
+            assertThat(reply.get("motivazione").asText()).contains(procedure);
+            assertThat(Json.errors(REPLY_SCHEMA, reply)).isEmpty();
+
+            JsonNode second = ats.reply(request(procedure, 2));
+            assertThat(second.get("esito").asText()).isEqualTo("positivo");
+            assertThat(second.has("integrazioni")).isFalse();
+            assertThat(Json.errors(REPLY_SCHEMA, second)).isEmpty();
+        }
+        // the other rules of ATS are unchanged
+        assertThat(ats.reply(request("ACCONCIATORE_APERTURA", 1)).get("esito").asText()).isEqualTo("conformazione");
+        assertThat(ats.reply(request("ESERCIZIO_VICINATO_APERTURA", 1)).get("esito").asText()).isEqualTo("positivo");
+    }
+
+    @Test
+    void silenzioNeverAnswersInAnyRound() {
+        EnteSimulator soprintendenza = new EnteSimulator("soprintendenza", EnteSimulator.Protocol.CORE, "127.0.0.1", 1);
+        for (int round = 1; round <= 3; round++) {
+            ObjectNode r = request("IMPIANTO_PUBBLICITARIO", round);
+            assertThat(soprintendenza.silent(r)).isTrue();
+            assertThat(soprintendenza.reply(r)).isNull();
+        }
+        ObjectNode reminder = request("IMPIANTO_PUBBLICITARIO", 1);
+        reminder.put("sollecito", 2);
+        assertThat(EnteSimulator.requestErrors(reminder)).isEmpty();
+        assertThat(soprintendenza.silent(reminder)).isTrue();
+        assertThat(soprintendenza.silent(request("MEDIA_STRUTTURA_VENDITA", 1))).isFalse();
+        assertThat(soprintendenza.reply(request("MEDIA_STRUTTURA_VENDITA", 1)).get("esito").asText()).isEqualTo("negativo");
+        assertThat(soprintendenza.reply(request("DEHORS_STAGIONALE", 1)).get("esito").asText()).isEqualTo("positivo");
+
+        EnteSimulator custom = new EnteSimulator("polizia-locale", EnteSimulator.Protocol.CORE, "127.0.0.1", 1, "u", "p",
+                List.of(new EnteSimulator.Rule(".*", "silenzio")));
+        assertThat(custom.silent(request("QUALSIASI", 1))).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EnteSimulator.Rule(".*", "forse"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static ObjectNode notifica(String idPratica, List<String> richieste) {
+        ObjectNode n = Json.object();
+        n.put("schemaVersion", "1.0").put("tipo", "notifica").put("idPratica", idPratica).put("cuiUuid", UUID.randomUUID().toString())
+                .put("evento", "end_by_submitter_cancel_requested");
+        richieste.forEach(n.putArray("richiesteChiuse")::add);
+        n.put("inviataIl", "2026-11-26T09:00:00+01:00");
+        return n;
+    }
+
+    @Test
+    void notificationsAreValidatedAndRecorded() {
+        EnteSimulator ats = new EnteSimulator("ats-milano", EnteSimulator.Protocol.AMQP, "127.0.0.1", 1);
+        String idPratica = UUID.randomUUID().toString();
+        ObjectNode n = notifica(idPratica, List.of(UUID.randomUUID().toString()));
+        assertThat(ats.notifica(Json.write(n))).isTrue();
+        assertThat(ats.notifiche()).containsExactly(n);
+        assertThat(ats.notifiche(idPratica)).containsExactly(n);
+        assertThat(ats.notifiche("other")).isEmpty();
+
+        ObjectNode unknownEvent = notifica(idPratica, List.of());
+        unknownEvent.put("evento", "end_by_positive_outcome");
+        assertThat(ats.notifica(Json.write(unknownEvent))).isFalse();
+        ObjectNode missing = notifica(idPratica, List.of());
+        missing.remove("richiesteChiuse");
+        assertThat(ats.notifica(Json.write(missing))).isFalse();
+        assertThat(ats.notifica("{not json")).isFalse();
+        assertThat(ats.invalidNotifiche()).isEqualTo(3);
+        assertThat(ats.notifiche()).hasSize(1);
     }
 }

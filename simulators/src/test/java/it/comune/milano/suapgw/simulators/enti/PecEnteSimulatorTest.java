@@ -285,4 +285,58 @@ class PecEnteSimulatorTest {
         assertThat(PecMail.fields("Pratica:  P-1 \r\nTipo  messaggio:richiesta-parere\nnot a field\n"))
                 .containsEntry("pratica", "P-1").containsEntry("tipo messaggio", "richiesta-parere").hasSize(2);
     }
+
+    /** The art. 10 annullamento as the gateway sends it (connectors/pec PecMessages.annullamentoBody). */
+    private static String annullamento(String codicePratica, List<String> richiesteChiuse) {
+        StringBuilder b = new StringBuilder();
+        b.append("SUAP: 1234\r\n").append("Pratica: ").append(codicePratica).append("\r\n")
+                .append("Impresa: 10000000156 - Bar Navigli S.r.l.\r\n").append("Tipo messaggio: annullamento\r\n")
+                .append("Evento: end_by_submitter_cancel_requested\r\n");
+        richiesteChiuse.forEach(r -> b.append("Protocollo Ente: ").append(r).append("\r\n"));
+        b.append("\r\nIl soggetto presentatore ha ritirato l'istanza: le richieste di parere indicate non richiedono risposta.\r\n");
+        return b.toString();
+    }
+
+    @Test
+    void anAnnullamentoIsRecordedAndNeverAnswered() throws Exception {
+        String r1 = UUID.randomUUID().toString();
+        String r2 = UUID.randomUUID().toString();
+        PecEnteSimulator.sendRaw(HOST, smtpPort(), GATEWAY, GATEWAY_PASSWORD, ENTE, "SUAP Comune di Milano - 10000000156 - Bar Navigli S.r.l.",
+                annullamento("PRATICA-ANN", List.of(r1, r2)));
+        // a valid request after it: its reply proves the annullamento was handled, and not answered
+        String valid = sendRequest("PRATICA-OK", "SOMMINISTRAZIONE_APERTURA", 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ente.replies().size() == 1);
+        assertThat(ente.annullamenti()).hasSize(1);
+        PecEnteSimulator.Annullamento a = ente.annullamenti().get(0);
+        assertThat(a.codicePratica()).isEqualTo("PRATICA-ANN");
+        assertThat(a.evento()).isEqualTo("end_by_submitter_cancel_requested");
+        assertThat(a.richiesteChiuse()).containsExactly(r1, r2);
+        assertThat(ente.malformed()).isZero();
+        assertThat(gatewayInbox()).hasSize(1);
+        assertThat(replyTo(valid)).isNotNull();
+        assertThat(ente.requests()).extracting(PecEnteSimulator.Request::codicePratica).containsExactly("PRATICA-OK");
+        await().atMost(Duration.ofSeconds(5)).until(() -> unseenInEnteInbox() == 0);
+    }
+
+    @Test
+    void integrazioneAndSilenzioRules() throws Exception {
+        ente.stop();
+        ente = new PecEnteSimulator("vigili-del-fuoco", ENTE, ENTE_PASSWORD, HOST, smtpPort(), HOST, imapPort(),
+                List.of(new EnteSimulator.Rule(".*PALESTRA.*", "integrazione"), new EnteSimulator.Rule(".*DEPOSITO.*", "silenzio")));
+        assertThat(ente.esito("PALESTRA_APERTURA", 1)).isEqualTo("INTEGRAZIONE");
+        assertThat(ente.esito("PALESTRA_APERTURA", 2)).isEqualTo("POSITIVO");
+        assertThat(ente.esito("DEPOSITO_GPL", 2)).isEqualTo("SILENZIO");
+        ente.setPollInterval(Duration.ofMillis(100));
+        ente.start();
+        assertThat(ente.awaitConnected(Duration.ofSeconds(10))).isTrue();
+        sendRequest("PRATICA-SIL", "DEPOSITO_GPL_5MC", 1);
+        String integrazione = sendRequest("PRATICA-INT", "PALESTRA_APERTURA", 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ente.replies().size() == 1);
+        MimeMessage reply = replyTo(integrazione);
+        Map<String, String> f = checkReply(reply, "PRATICA-INT", "CONFORMAZIONE");
+        assertThat(f).containsKey("integrazione").doesNotContainKey("prescrizione");
+        assertThat(f.get("integrazione")).isNotBlank();
+        assertThat(ente.unanswered()).extracting(PecEnteSimulator.Request::codicePratica).containsExactly("PRATICA-SIL");
+        assertThat(gatewayInbox()).hasSize(1);
+    }
 }

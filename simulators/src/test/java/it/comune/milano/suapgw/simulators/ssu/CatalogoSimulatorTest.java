@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static it.comune.milano.suapgw.simulators.support.TestSupport.get;
 import static it.comune.milano.suapgw.simulators.support.TestSupport.post;
@@ -45,7 +46,7 @@ class CatalogoSimulatorTest {
     @Test
     void auditsAreValidatedAndRecorded() throws Exception {
         ObjectNode audit = Json.object();
-        audit.set("cui", sample.cui());
+        audit.set("cui", sample.cui().deepCopy());
         audit.put("message", "instance_retrived").put("event_time", "2026-11-25T10:00:00+01:00");
         HttpResponse<String> ok = post(catalogo.baseUrl() + "/audit", Json.write(audit));
         assertThat(ok.statusCode()).isEqualTo(200);
@@ -65,15 +66,85 @@ class CatalogoSimulatorTest {
         assertThat(outOfFlow.get("type").asText()).isEqualTo("out_of_flow");
     }
 
-    @Test
-    void updateTimesAndUnavailability() throws Exception {
+    private ObjectNode updateTimes(SampleInstances.Sample s, String start) {
         ObjectNode req = Json.object();
-        req.set("cui", sample.cui());
-        req.putObject("times").put("start", "2026-11-25").put("max_gg_proc", 120);
+        req.set("cui", s.cui().deepCopy());
+        req.putObject("times").put("start", start).put("max_gg_proc", 120).put("max_gg_correction", 15).put("max_gg_admissibility", 30)
+                .put("max_gg_int_req", 40).put("max_gg_int_resp", 70).put("max_gg_concl_send", 50);
+        return req;
+    }
+
+    @Test
+    void updateTimesIsValidatedStoredAndAnsweredWithTheDescriptor() throws Exception {
+        ObjectNode req = updateTimes(sample, "2026-11-27");
         HttpResponse<String> ok = post(catalogo.baseUrl() + "/update_times", Json.write(req));
         assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(Json.parse(ok.body()).at("/times/max_gg_proc").asInt()).isEqualTo(120);
+        JsonNode answer = Json.parse(ok.body());
+        assertThat(SsuContracts.instanceDescriptorErrors(answer)).isEmpty();
+        assertThat(answer.get("times")).isEqualTo(req.get("times"));
+        assertThat(answer.get("version").asInt()).isEqualTo(1);
+        assertThat(catalogo.times(sample.cuiUuid())).isEqualTo(req.get("times"));
+        assertThat(catalogo.timesUpdates(sample.cuiUuid())).containsExactly(req);
+        assertThat(Json.parse(get(catalogo.baseUrl() + "/instance_descriptor/" + sample.cuiUuid()).body()).get("times"))
+                .isEqualTo(req.get("times"));
 
+        // not an UpdateTimesRequest: no max_gg_proc, a string for a number, a date that is not one, no cui progressive
+        for (String bad : List.of("/times/max_gg_proc", "/times/max_gg_int_req", "/times/start", "/cui/progressivo")) {
+            ObjectNode b = updateTimes(sample, "2026-11-28");
+            ObjectNode parent = (ObjectNode) b.at(bad.substring(0, bad.lastIndexOf('/')));
+            String field = bad.substring(bad.lastIndexOf('/') + 1);
+            switch (field) {
+                case "max_gg_proc" -> parent.remove(field);
+                case "max_gg_int_req" -> parent.put(field, "quaranta");
+                case "start" -> parent.put(field, "28/11/2026");
+                default -> parent.remove(List.of("progressivo", "progressive"));
+            }
+            HttpResponse<String> refused = post(catalogo.baseUrl() + "/update_times", Json.write(b));
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(Json.parse(refused.body()).get("code").asText()).isEqualTo("ERROR_400_001");
+        }
+        assertThat(catalogo.timesUpdates(sample.cuiUuid())).hasSize(1);
+        ObjectNode unknown = updateTimes(sample, "2026-11-28");
+        ((ObjectNode) unknown.get("cui")).put("uuid", "00000000-0000-0000-0000-000000000000");
+        assertThat(post(catalogo.baseUrl() + "/update_times", Json.write(unknown)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theLatestVersionIsServedAndKeepsTheUpdatedTimes() throws Exception {
+        ObjectNode req = updateTimes(sample, "2026-11-27");
+        assertThat(post(catalogo.baseUrl() + "/update_times", Json.write(req)).statusCode()).isEqualTo(200);
+        SampleInstances.Sample v2 = sample.corrected();
+        catalogo.register(v2);
+        JsonNode served = Json.parse(get(catalogo.baseUrl() + "/instance_descriptor/" + sample.cuiUuid()).body());
+        assertThat(served.get("version").asInt()).isEqualTo(2);
+        assertThat(served.get("usecase_proceedings")).isEqualTo(v2.descriptor().get("usecase_proceedings"));
+        assertThat(served.get("times")).isEqualTo(req.get("times"));
+        assertThat(SsuContracts.instanceDescriptorErrors(served)).isEmpty();
+        // an older version registered late does not replace it
+        catalogo.register(sample);
+        assertThat(catalogo.descriptor(sample.cuiUuid()).get("version").asInt()).isEqualTo(2);
+        // descriptors carry both spellings of the progressive
+        assertThat(served.at("/cui/progressivo").asText()).isEqualTo(served.at("/cui/progressive").asText());
+    }
+
+    @Test
+    void auditMessagesAreKeptInOrder() throws Exception {
+        for (String m : List.of("instance_retrived", "correction_request", "corrected_instance_retrived", "end_by_proceeding_time_expired")) {
+            ObjectNode audit = Json.object();
+            audit.set("cui", sample.cui().deepCopy());
+            audit.put("message", m).put("event_time", "2026-11-25T10:00:00+01:00");
+            assertThat(post(catalogo.baseUrl() + "/audit", Json.write(audit)).statusCode()).isEqualTo(200);
+        }
+        ObjectNode badTime = Json.object();
+        badTime.set("cui", sample.cui().deepCopy());
+        badTime.put("message", "instance_retrived").put("event_time", "ieri");
+        assertThat(post(catalogo.baseUrl() + "/audit", Json.write(badTime)).statusCode()).isEqualTo(400);
+        assertThat(catalogo.auditMessages(sample.cuiUuid())).containsExactly("instance_retrived", "correction_request",
+                "corrected_instance_retrived", "end_by_proceeding_time_expired");
+    }
+
+    @Test
+    void unavailability() throws Exception {
         catalogo.setAvailable(false);
         HttpResponse<String> down = get(catalogo.baseUrl() + "/instance_descriptor/" + sample.cuiUuid());
         assertThat(down.statusCode()).isEqualTo(503);

@@ -1,6 +1,7 @@
 package it.comune.milano.suapgw.simulators.ssu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
@@ -8,12 +9,19 @@ import com.networknt.schema.SpecVersion;
 import it.comune.milano.suapgw.simulators.support.Json;
 import it.comune.milano.suapgw.simulators.support.TestSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SampleInstancesTest {
 
@@ -23,17 +31,81 @@ class SampleInstancesTest {
         return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(SchemaLocation.of(location));
     }
 
+    private static final JsonSchema DESCRIPTOR = schema("classpath:ssu/openapi/catalogo-ssu_to_bo.yaml#/components/schemas/InstanceDescriptor");
+    private static final JsonSchema SEND_INSTANCE = schema("classpath:ssu/openapi/bo_to_fo.yaml#/components/schemas/SendInstanceRequest");
+
     @Test
-    void templatesAreRoundRobinWithExpectedOutcomes() {
-        assertThat(List.of(0, 1, 2, 3, 4).stream().map(i -> samples.get(i).procedureCode()).toList())
-                .containsExactly("SOMMINISTRAZIONE_APERTURA", "DEHORS_STAGIONALE", "ACCONCIATORE_APERTURA", "MEDIA_STRUTTURA_VENDITA",
-                        "SOMMINISTRAZIONE_APERTURA");
-        assertThat(List.of(0, 1, 2, 3).stream().map(i -> samples.get(i).expectedOutcome()).toList())
-                .containsExactly("end_by_positive_outcome", "end_by_positive_outcome", "end_by_conformation_requested",
-                        "end_by_negative_outcome");
+    void tenTemplatesRoundRobinWithScenariosAndExpectedFoMessages() {
+        assertThat(samples.templates()).isEqualTo(10);
+        assertThat(IntStream.range(0, 11).mapToObj(i -> samples.get(i).procedureCode()).toList()).containsExactly(
+                "SOMMINISTRAZIONE_APERTURA", "DEHORS_STAGIONALE", "ACCONCIATORE_APERTURA", "MEDIA_STRUTTURA_VENDITA",
+                "ESERCIZIO_VICINATO_APERTURA", "NOLEGGIO_SENZA_CONDUCENTE", "PALESTRA_APERTURA", "AMBULATORIO_VETERINARIO",
+                "AGENZIA_AFFARI_APERTURA", "IMPIANTO_PUBBLICITARIO", "SOMMINISTRAZIONE_APERTURA");
+        assertThat(IntStream.range(0, 10).mapToObj(i -> samples.get(i).scenario()).toList()).containsExactly(
+                "standard", "standard", "standard", "standard", "correction", "refused", "integration", "integration-expired", "cancel",
+                "silence");
+        assertThat(IntStream.range(0, 10).mapToObj(i -> samples.get(i).regime()).toList()).containsExactly(
+                "SCIA", "AUTORIZZAZIONE", "SCIA", "AUTORIZZAZIONE", "SCIA", "AUTORIZZAZIONE", "AUTORIZZAZIONE", "AUTORIZZAZIONE", "SCIA",
+                "SILENZIO-ASSENSO");
+        assertThat(IntStream.range(0, 10).mapToObj(i -> samples.get(i).expectedFoMessages()).toList()).containsExactly(
+                List.of("notify:end_by_proceeding_time_expired"),
+                List.of("notify:end_by_positive_outcome"),
+                List.of("notify:end_by_conformation_requested"),
+                List.of("notify:end_by_negative_outcome"),
+                List.of("request_correction", "notify:end_by_proceeding_time_expired"),
+                List.of("notify:end_by_instance_refused"),
+                List.of("request_integration", "notify:end_by_positive_outcome"),
+                List.of("request_integration", "notify:end_by_integration_times_expired"),
+                List.of("notify:end_by_submitter_cancel_requested"),
+                List.of("notify:end_by_positive_outcome"));
+        for (int i = 0; i < 10; i++) {
+            SampleInstances.Sample s = samples.get(i);
+            List<String> m = s.expectedFoMessages();
+            assertThat(m.get(m.size() - 1)).as("expected_outcome is the last event").isEqualTo("notify:" + s.expectedOutcome());
+            assertThat(s.version()).isEqualTo(1);
+        }
         assertThat(samples.get(3).proceedingCodes()).containsExactly("MEDIA_STRUTTURA_VENDITA", "IMPATTO_VIABILISTICO", "VINCOLO_CULTURALE");
         assertThat(samples.get(1).descriptor().at("/usecase_proceedings/1/competent_administration/ipacode").asText()).isEqualTo("m_bac");
         assertThat(samples.get(1).descriptor().at("/administrative_regime/id").asText()).isEqualTo("AUTORIZZAZIONE");
+        assertThat(samples.get(5).expectedState()).isEqualTo("refused");
+        assertThat(samples.get(7).expectedState()).isEqualTo("ended_by_integration_times_expired");
+    }
+
+    @Test
+    void competentAdministrationsAreEntiOfTheRegistry() {
+        Set<String> known = Set.of("c_f205/SUAP", "c_f205/PLMI", "atsmcm/DIPS", "m_bac/SABAP-MI");
+        for (int i = 0; i < 10; i++) {
+            SampleInstances.Sample s = samples.get(i);
+            for (JsonNode up : s.descriptor().get("usecase_proceedings")) {
+                JsonNode a = up.get("competent_administration");
+                assertThat(known).contains(a.get("ipacode").asText() + "/" + a.get("officecode").asText());
+                assertThat(a.get("version").asText()).isEqualTo("01.00.00");
+                assertThat(a.get("description").asText()).isNotBlank();
+            }
+            assertThat(s.proceedingCodes().get(0)).as("the first proceeding is the procedure").isEqualTo(s.procedureCode());
+        }
+        // PALESTRA_APERTURA: ATS is the only ente consulted (the SUAP itself never is)
+        assertThat(samples.get(6).descriptor().findValuesAsText("officecode")).containsExactly("SUAP", "DIPS");
+        assertThat(samples.get(9).descriptor().findValuesAsText("officecode")).containsExactly("SUAP", "SABAP-MI");
+    }
+
+    @Test
+    void descriptorTimesAndBothSpellingsOfTheProgressive() {
+        for (int i = 0; i < 10; i++) {
+            SampleInstances.Sample s = samples.get(i);
+            JsonNode t = s.descriptor().get("times");
+            assertThat(t.get("start").asText()).isEqualTo(SampleInstances.CUI_DATE);
+            assertThat(t.get("max_gg_proc").asInt()).isEqualTo("SCIA".equals(s.regime()) ? 60 : 90);
+            assertThat(t.get("max_gg_correction").asInt()).isEqualTo(15);
+            assertThat(t.get("max_gg_admissibility").asInt()).isEqualTo(30);
+            assertThat(t.get("max_gg_int_req").asInt()).isEqualTo(40);
+            assertThat(t.get("max_gg_concl_send").asInt()).isEqualTo(50);
+            assertThat(t.get("max_gg_int_resp").asInt()).isEqualTo(70);
+            for (JsonNode cui : List.of(s.cui(), s.descriptor().get("cui"), s.sendInstanceBody().get("cui"))) {
+                assertThat(cui.get("progressivo").asText()).isEqualTo(String.valueOf(i + 1));
+                assertThat(cui.get("progressive").asText()).isEqualTo(String.valueOf(i + 1));
+            }
+        }
     }
 
     @Test
@@ -42,6 +114,7 @@ class SampleInstancesTest {
         SampleInstances other = new SampleInstances(TestSupport.proceduresJson(), "another-seed");
         assertThat(again.get(7).cuiUuid()).isEqualTo(samples.get(7).cuiUuid());
         assertThat(again.get(7).sendInstanceBody()).isEqualTo(samples.get(7).sendInstanceBody());
+        assertThat(again.get(6).integrated().sendInstanceBody()).isEqualTo(samples.get(6).integrated().sendInstanceBody());
         assertThat(other.get(7).cuiUuid()).isNotEqualTo(samples.get(7).cuiUuid());
         assertThat(samples.get(0).hashes().values()).doesNotContainAnyElementsOf(samples.get(4).hashes().values());
         assertThat(samples.get(0).cui().get("uuid").asText()).isEqualTo(samples.get(0).cuiUuid());
@@ -49,69 +122,202 @@ class SampleInstancesTest {
     }
 
     @Test
-    void descriptorValidatesAgainstOfficialSchema() {
-        JsonSchema schema = schema("classpath:ssu/openapi/catalogo-ssu_to_bo.yaml#/components/schemas/InstanceDescriptor");
-        for (int i = 0; i < 8; i++) {
-            JsonNode d = samples.get(i).descriptor();
-            assertThat(schema.validate(d)).as("sample %d", i).isEmpty();
+    void everyTemplateValidatesAgainstTheOfficialSchemas() {
+        for (int i = 0; i < 20; i++) {
+            SampleInstances.Sample s = samples.get(i);
+            assertThat(DESCRIPTOR.validate(s.descriptor())).as("descriptor of %s", s).isEmpty();
+            assertThat(SEND_INSTANCE.validate(s.sendInstanceBody())).as("send_instance of %s", s).isEmpty();
+            JsonNode d = s.descriptor();
             assertThat(d.get("version").isInt()).isTrue();
             assertThat(d.get("municipality").asText()).isEqualTo("015146");
             assertThat(d.get("legal_person").asText()).matches("[0-9]{11}");
+            assertThat(s.sendInstanceBody().get("instance_descriptor_version").asText()).isEqualTo("1");
+            assertThat(s.sendInstanceBody().get("instance_descriptor_version").isTextual()).isTrue();
         }
-        // the validator does catch errors
-        JsonNode broken = samples.get(0).descriptor().deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) broken).put("municipality", "Milano");
-        assertThat(schema.validate(broken)).isNotEmpty();
-    }
-
-    @Test
-    void sendInstanceBodyValidatesAgainstBoToFo() {
-        JsonSchema schema = schema("classpath:ssu/openapi/bo_to_fo.yaml#/components/schemas/SendInstanceRequest");
-        for (int i = 0; i < 4; i++) {
-            JsonNode body = samples.get(i).sendInstanceBody();
-            assertThat(schema.validate(body)).as("sample %d", i).isEmpty();
-            assertThat(body.get("instance_descriptor_version").asText()).isEqualTo("1");
-            assertThat(body.get("instance_descriptor_version").isTextual()).isTrue();
-        }
+        // the validators do catch errors
+        ObjectNode broken = samples.get(0).descriptor().deepCopy();
+        broken.put("municipality", "Milano");
+        assertThat(DESCRIPTOR.validate(broken)).isNotEmpty();
+        ObjectNode noProgressive = samples.get(0).sendInstanceBody().deepCopy();
+        ((ObjectNode) noProgressive.get("cui")).remove(List.of("progressivo", "progressive"));
+        assertThat(SEND_INSTANCE.validate(noProgressive)).isNotEmpty();
+        ObjectNode onlyOne = samples.get(0).sendInstanceBody().deepCopy();
+        ((ObjectNode) onlyOne.get("cui")).remove("progressive");
+        assertThat(SEND_INSTANCE.validate(onlyOne)).as("either spelling is enough").isEmpty();
     }
 
     @Test
     void indexesMatchDocumentsAndDescriptor() {
-        for (int i = 0; i < 8; i++) {
-            SampleInstances.Sample s = samples.get(i);
-            Set<String> ids = new HashSet<>();
-            Set<String> refs = new HashSet<>();
-            for (JsonNode e : s.instanceIndex()) {
-                String id = e.get("resource_id").asText();
-                assertThat(ids.add(id)).as("unique resource_id").isTrue();
-                assertThat(s.documents()).containsKey(id);
-                assertThat(e.get("hash").asText()).isEqualTo(Json.sha256(s.documents().get(id))).matches("[0-9a-f]{64}");
-                assertThat(e.get("alg_hash").asText()).isEqualTo("S256");
-                refs.add(e.get("ref").asText() + "|" + e.get("hash").asText() + "|" + e.get("code").asText());
-            }
-            // every instance/attachment of the descriptor is in the instance_index, with the same hash
-            Set<String> fromDescriptor = new HashSet<>();
-            for (JsonNode up : s.descriptor().get("usecase_proceedings")) {
-                JsonNode inst = up.get("instance");
-                assertThat(inst.get("mime_type").asText()).isEqualTo("application/xml");
-                fromDescriptor.add(inst.get("ref").asText() + "|" + inst.get("hash").asText() + "|" + up.get("code").asText());
-                assertThat(up.get("attachments").size()).isBetween(1, 2);
-                for (JsonNode a : up.get("attachments")) {
-                    assertThat(a.get("mime_type").asText()).isEqualTo("application/pdf");
-                    fromDescriptor.add(a.get("ref").asText() + "|" + a.get("hash").asText() + "|" + up.get("code").asText());
-                }
-            }
-            assertThat(refs).isEqualTo(fromDescriptor);
-            assertThat(s.generalIndex()).hasSize(2);
-            assertThat(s.generalIndex().get(0).get("name").asText()).isEqualTo("SUAP_XML");
-            assertThat(s.generalIndex().get(1).get("name").asText()).isEqualTo("SUAP_PDF");
-            for (JsonNode g : s.generalIndex()) {
-                String id = g.get("resource_id").asText();
-                assertThat(ids.add(id)).isTrue();
-                assertThat(g.get("hash").asText()).isEqualTo(s.hash(id));
-            }
-            assertThat(s.documents()).hasSize(ids.size());
-            assertThat(new String(s.documents().get(s.generalIndex().get(1).get("resource_id").asText()))).startsWith("%PDF-1.4");
+        for (int i = 0; i < 10; i++) {
+            assertConsistent(samples.get(i));
         }
+    }
+
+    /** Every document listed once with its hash, the descriptor's elements and the instance_index the same set. */
+    static void assertConsistent(SampleInstances.Sample s) {
+        Set<String> ids = new HashSet<>();
+        Set<String> refs = new HashSet<>();
+        for (JsonNode e : s.instanceIndex()) {
+            String id = e.get("resource_id").asText();
+            assertThat(ids.add(id)).as("unique resource_id").isTrue();
+            assertThat(s.documents()).containsKey(id);
+            assertThat(e.get("hash").asText()).isEqualTo(Json.sha256(s.documents().get(id))).matches("[0-9a-f]{64}");
+            assertThat(e.get("alg_hash").asText()).isEqualTo("S256");
+            refs.add(e.get("ref").asText() + "|" + e.get("hash").asText() + "|" + e.get("code").asText());
+        }
+        Set<String> fromDescriptor = new HashSet<>();
+        for (JsonNode up : s.descriptor().get("usecase_proceedings")) {
+            JsonNode inst = up.get("instance");
+            assertThat(inst.get("mime_type").asText()).isEqualTo("application/xml");
+            fromDescriptor.add(inst.get("ref").asText() + "|" + inst.get("hash").asText() + "|" + up.get("code").asText());
+            for (JsonNode a : up.get("attachments")) {
+                assertThat(a.get("mime_type").asText()).isEqualTo("application/pdf");
+                fromDescriptor.add(a.get("ref").asText() + "|" + a.get("hash").asText() + "|" + up.get("code").asText());
+            }
+        }
+        assertThat(refs).isEqualTo(fromDescriptor);
+        assertThat(s.generalIndex()).hasSize(2);
+        assertThat(s.generalIndex().get(0).get("name").asText()).isEqualTo("SUAP_XML");
+        assertThat(s.generalIndex().get(1).get("name").asText()).isEqualTo("SUAP_PDF");
+        for (JsonNode g : s.generalIndex()) {
+            String id = g.get("resource_id").asText();
+            assertThat(ids.add(id)).isTrue();
+            assertThat(g.get("hash").asText()).isEqualTo(s.hash(id));
+        }
+        assertThat(s.documents()).hasSize(ids.size());
+        assertThat(new String(s.documents().get(s.generalIndex().get(1).get("resource_id").asText()), StandardCharsets.ISO_8859_1))
+                .startsWith("%PDF-1.4");
+    }
+
+    @Test
+    void correctedIsTheNextVersionWithOneDocumentChanged() {
+        SampleInstances.Sample v1 = samples.get(4);
+        SampleInstances.Sample v2 = v1.corrected();
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.cuiUuid()).isEqualTo(v1.cuiUuid());
+        assertThat(v2.cui()).isEqualTo(v1.cui());
+        assertThat(v2.sendInstanceBody().get("cui")).isEqualTo(v1.sendInstanceBody().get("cui"));
+        assertThat(v2.instanceDescriptorVersion()).isEqualTo("2");
+        assertThat(v2.sendInstanceBody().get("instance_descriptor_version").asText()).isEqualTo("2");
+        assertThat(v2.descriptor().get("version").asInt()).isEqualTo(2);
+        assertThat(v2.scenario()).isEqualTo("correction");
+        assertThat(v2.expectedFoMessages()).isEqualTo(v1.expectedFoMessages());
+        assertThat(DESCRIPTOR.validate(v2.descriptor())).isEmpty();
+        assertThat(SEND_INSTANCE.validate(v2.sendInstanceBody())).isEmpty();
+        assertConsistent(v2);
+        assertThat(v2.descriptor().get("instance_status").findValuesAsText("state"))
+                .containsExactly("started", "presented", "correction_requested", "corrected");
+
+        // exactly one document changed: the first attachment of the first proceeding, under a new resource_id
+        Map<String, String> before = v1.hashes();
+        Map<String, String> after = v2.hashes();
+        assertThat(after).hasSameSizeAs(before);
+        Set<String> gone = new HashSet<>(before.keySet());
+        gone.removeAll(after.keySet());
+        Set<String> added = new HashSet<>(after.keySet());
+        added.removeAll(before.keySet());
+        assertThat(gone).hasSize(1);
+        assertThat(added).hasSize(1);
+        String changedRef = "#/usecase_proceedings/0/attachments/0";
+        JsonNode entry = entry(v2, changedRef);
+        assertThat(entry.get("resource_id").asText()).isEqualTo(added.iterator().next());
+        assertThat(entry(v1, changedRef).get("resource_id").asText()).isEqualTo(gone.iterator().next());
+        assertThat(new String(v2.documents().get(added.iterator().next()), StandardCharsets.ISO_8859_1)).contains("documento corretto");
+        assertThat(v2.descriptor().at("/usecase_proceedings/0/attachments/0/hash").asText()).isEqualTo(entry.get("hash").asText());
+
+        SampleInstances.Sample v3 = v2.corrected();
+        assertThat(v3.version()).isEqualTo(3);
+        assertConsistent(v3);
+        assertThat(v3.hashes().keySet()).doesNotContainAnyElementsOf(added);
+    }
+
+    @Test
+    void aRevisionTargetsTheElementItIsAskedFor() {
+        SampleInstances.Sample v1 = samples.get(4);
+        String xmlRef = "#/usecase_proceedings/1/instance";
+        SampleInstances.Sample byRef = v1.next(SampleInstances.Revision.CORRECTION, "NOTIFICA_SANITARIA", xmlRef);
+        assertConsistent(byRef);
+        assertThat(entry(byRef, xmlRef).get("hash").asText()).isNotEqualTo(entry(v1, xmlRef).get("hash").asText());
+        String xml = new String(byRef.documents().get(entry(byRef, xmlRef).get("resource_id").asText()), StandardCharsets.UTF_8);
+        assertThat(xml).contains("<revisione versione=\"2\" motivo=\"corrected\"/>").endsWith("</istanza>\n");
+
+        // by the descriptor's filename, as Geowork names a document
+        String fileRef = "#/usecase_proceedings/1/attachments/1";
+        String filename = v1.descriptor().at("/usecase_proceedings/1/attachments/1/filename").asText();
+        SampleInstances.Sample byName = v1.next(SampleInstances.Revision.CORRECTION, null, filename);
+        assertThat(entry(byName, fileRef).get("hash").asText()).isNotEqualTo(entry(v1, fileRef).get("hash").asText());
+        assertThat(entry(byName, "#/usecase_proceedings/0/attachments/0")).isEqualTo(entry(v1, "#/usecase_proceedings/0/attachments/0"));
+        // an unknown ref: the default element
+        SampleInstances.Sample fallback = v1.next(SampleInstances.Revision.CORRECTION, "X", "nessuno");
+        assertThat(fallback.instanceIndex()).isEqualTo(v1.corrected().instanceIndex());
+    }
+
+    @Test
+    void integratedChangesOneDocumentAndAddsOne() {
+        SampleInstances.Sample v1 = samples.get(6);
+        SampleInstances.Sample v2 = v1.integrated();
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(DESCRIPTOR.validate(v2.descriptor())).isEmpty();
+        assertThat(SEND_INSTANCE.validate(v2.sendInstanceBody())).isEmpty();
+        assertConsistent(v2);
+        assertThat(v2.documents()).hasSize(v1.documents().size() + 1);
+        assertThat(v2.instanceIndex()).hasSize(v1.instanceIndex().size() + 1);
+        assertThat(v2.descriptor().get("instance_status").findValuesAsText("state"))
+                .containsExactly("started", "presented", "integration_requested", "integrated");
+        // in the last proceeding (the ente's, ATS): its first attachment changed, one attachment added
+        int last = v1.proceedingCodes().size() - 1;
+        String changedRef = "#/usecase_proceedings/" + last + "/attachments/0";
+        assertThat(entry(v2, changedRef).get("hash").asText()).isNotEqualTo(entry(v1, changedRef).get("hash").asText());
+        JsonNode attachments = v2.descriptor().at("/usecase_proceedings/" + last + "/attachments");
+        JsonNode added = attachments.get(attachments.size() - 1);
+        assertThat(added.get("filename").asText()).isEqualTo("integrazione_documentale_v2.pdf");
+        assertThat(entry(v2, added.get("ref").asText()).get("code").asText()).isEqualTo("REQUISITI_IGIENICO_SANITARI");
+        Set<String> changed = new HashSet<>(v2.hashes().values());
+        changed.removeAll(v1.hashes().values());
+        assertThat(changed).hasSize(2);
+
+        // the ref of an integration request, within its proceeding
+        SampleInstances.Sample asked = v1.next(SampleInstances.Revision.INTEGRATION, "PALESTRA_APERTURA", "#/usecase_proceedings/0/instance");
+        assertConsistent(asked);
+        assertThat(asked.descriptor().at("/usecase_proceedings/0/attachments")).hasSize(v1.descriptor().at("/usecase_proceedings/0/attachments").size() + 1);
+        assertThat(entry(asked, "#/usecase_proceedings/0/instance").get("hash").asText())
+                .isNotEqualTo(entry(v1, "#/usecase_proceedings/0/instance").get("hash").asText());
+    }
+
+    private static JsonNode entry(SampleInstances.Sample s, String ref) {
+        for (JsonNode e : s.instanceIndex()) {
+            if (e.get("ref").asText().equals(ref)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no instance_index entry " + ref + " in " + s);
+    }
+
+    @Test
+    void inconsistentTemplatesAreRefused(@TempDir Path dir) throws Exception {
+        Path unknownScenario = dir.resolve("a.json");
+        Files.writeString(unknownScenario, """
+                {"procedures": [{"code": "X", "regime": "SCIA", "scenario": "boh", "expected_outcome": "end_by_positive_outcome",
+                  "proceedings": [{"code": "X", "competent_administration": {"ipacode": "c_f205", "officecode": "SUAP", "version": "01.00.00", "description": "SUAP"}}]}]}
+                """);
+        assertThatThrownBy(() -> new SampleInstances(unknownScenario, "s")).hasMessageContaining("unknown scenario 'boh'");
+        Path wrongLast = dir.resolve("b.json");
+        Files.writeString(wrongLast, """
+                {"procedures": [{"code": "X", "regime": "SCIA", "expected_outcome": "end_by_positive_outcome",
+                  "expected_fo_messages": ["notify:end_by_positive_outcome", "request_correction"],
+                  "proceedings": [{"code": "X", "competent_administration": {"ipacode": "c_f205", "officecode": "SUAP", "version": "01.00.00", "description": "SUAP"}}]}]}
+                """);
+        assertThatThrownBy(() -> new SampleInstances(wrongLast, "s")).hasMessageContaining("is not the last of expected_fo_messages");
+        Path defaults = dir.resolve("c.json");
+        Files.writeString(defaults, """
+                {"procedures": [{"code": "X", "regime": "SCIA", "expected_outcome": "end_by_positive_outcome",
+                  "times": {"max_gg_proc": 5},
+                  "proceedings": [{"code": "X", "competent_administration": {"ipacode": "c_f205", "officecode": "SUAP", "version": "01.00.00", "description": "SUAP"}}]}]}
+                """);
+        SampleInstances.Sample s = new SampleInstances(defaults, "s").get(0);
+        assertThat(s.scenario()).isEqualTo("standard");
+        assertThat(s.expectedFoMessages()).containsExactly("notify:end_by_positive_outcome");
+        assertThat(s.descriptor().at("/times/max_gg_proc").asInt()).isEqualTo(5);
+        assertThat(s.descriptor().at("/times/max_gg_correction").asInt()).isEqualTo(15);
     }
 }

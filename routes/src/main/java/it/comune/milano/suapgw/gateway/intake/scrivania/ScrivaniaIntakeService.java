@@ -11,6 +11,7 @@ import it.comune.milano.suapgw.connectors.scrivania.ScrivaniaMapper;
 import it.comune.milano.suapgw.gateway.common.PraticaMdc;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.istruttoria.IstruttoriaService;
+import it.comune.milano.suapgw.gateway.istruttoria.PraticaCompleta;
 import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
 import it.comune.milano.suapgw.gateway.lifecycle.PraticaLifecycle;
 import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
@@ -53,6 +54,7 @@ public class ScrivaniaIntakeService {
     private final ScrivaniaMessages messages;
     private final PraticaLifecycle lifecycle;
     private final IstruttoriaService istruttoria;
+    private final PraticaCompleta completa;
     private final TimelineStore timeline;
     private final DocumentStore documents;
     private final ScrivaniaMapper mapper;
@@ -60,12 +62,14 @@ public class ScrivaniaIntakeService {
     private final ObjectMapper json;
 
     public ScrivaniaIntakeService(PraticaRepository pratiche, ScrivaniaMessages messages, PraticaLifecycle lifecycle,
-                                  IstruttoriaService istruttoria, TimelineStore timeline, DocumentStore documents,
+                                  IstruttoriaService istruttoria, PraticaCompleta completa, TimelineStore timeline,
+                                  DocumentStore documents,
                                   ScrivaniaMapper mapper, GatewayProperties props, ObjectMapper json) {
         this.pratiche = pratiche;
         this.messages = messages;
         this.lifecycle = lifecycle;
         this.istruttoria = istruttoria;
+        this.completa = completa;
         this.timeline = timeline;
         this.documents = documents;
         this.mapper = mapper;
@@ -163,7 +167,7 @@ public class ScrivaniaIntakeService {
             timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "resolve_ente", "UNKNOWN_ENTE", null,
                     "ente-coinvolto not in the registry: " + u);
         }
-        istruttoria.startIfReady(id);
+        completa.onComplete(id);
         log.info("Pratica {} received from the scrivania ({}), enti {}", id, p.codicePratica(), enti);
         return id;
     }

@@ -1,14 +1,20 @@
 package it.comune.milano.suapgw.gateway.intake.ssu;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.connectors.ssu.SsuContract;
 import it.comune.milano.suapgw.gateway.common.ExchangeKeys;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
 import it.comune.milano.suapgw.gateway.common.OutboundHttp;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** The SSU answers from the outbox: fo_to_bo {@code notify} and {@code retry}, and the Catalogo's {@code audit}. */
+/**
+ * The SSU calls from the outbox: to the front-office (fo_to_bo {@code notify}, {@code request_correction},
+ * {@code request_integration}, {@code retry}) and the Catalogo ({@code audit}, {@code update_times}), each body
+ * checked against the official contract before it leaves.
+ */
 @Component
 public class SsuAnswerRoute extends GatewayRouteBuilder {
     private final SsuAnswerService answers;
@@ -23,28 +29,47 @@ public class SsuAnswerRoute extends GatewayRouteBuilder {
 
     @Override
     public void configure() {
+        String fo = props.frontoffice().baseUrl();
+        String catalogo = props.catalogo().baseUrl();
+
         fromOutbox(OutboxKind.FO_NOTIFY, "frontoffice-notify")
-                .process(e -> OutboundHttp.postJson(e, props.frontoffice().baseUrl() + "/notify",
-                        answers.notifyBody(entry(e).praticaId(), entry(e).payload())))
+                .process(e -> OutboundHttp.postJson(e, fo + "/notify", answers.notifyBody(entry(e).praticaId(), entry(e).payload())))
                 .toD(OutboundHttp.TO_URL)
                 .process(e -> answers.onFrontOfficeCalled(entry(e).praticaId(), "notify",
-                        e.getProperty(ExchangeKeys.SENT_HASH, String.class), entry(e).payload()));
+                        e.getProperty(ExchangeKeys.SENT_HASH, String.class), answers.event(entry(e).payload())));
 
-        fromOutbox(OutboxKind.FO_RETRY, "frontoffice-retry")
-                .process(e -> OutboundHttp.postJson(e, props.frontoffice().baseUrl() + "/retry", entry(e).payload()))
-                .toD(OutboundHttp.TO_URL)
-                .process(e -> answers.onFrontOfficeCalled(entry(e).praticaId(), "retry",
-                        e.getProperty(ExchangeKeys.SENT_HASH, String.class), "send_instance"));
+        toFrontOffice(OutboxKind.FO_REQUEST_CORRECTION, "frontoffice-request-correction", fo + "/request_correction",
+                SsuContract.REQUEST_CORRECTION, "request_correction");
+        toFrontOffice(OutboxKind.FO_REQUEST_INTEGRATION, "frontoffice-request-integration", fo + "/request_integration",
+                SsuContract.REQUEST_INTEGRATION, "request_integration");
+        toFrontOffice(OutboxKind.FO_RETRY, "frontoffice-retry", fo + "/retry", SsuContract.FO_RETRY, "retry");
 
         fromOutbox(OutboxKind.CATALOGO_AUDIT, "catalogo-audit")
-                .process(e -> OutboundHttp.postJson(e, props.catalogo().baseUrl() + "/audit",
-                        answers.auditBody(entry(e).praticaId(), entry(e).payload())))
+                .process(e -> OutboundHttp.postJson(e, catalogo + "/audit",
+                        answers.auditBody(entry(e).praticaId(), entry(e).payload(), entry(e).createdAt())))
                 .toD(OutboundHttp.TO_URL)
                 .convertBodyTo(String.class)
-                .process(e -> {
-                    String response = e.getMessage().getBody(String.class);
-                    answers.onAudited(entry(e).praticaId(), entry(e).payload(), e.getProperty(ExchangeKeys.SENT_HASH, String.class),
-                            response == null || response.isBlank() ? null : json.readTree(response));
-                });
+                .process(e -> catalogoCalled(e, "audit " + entry(e).payload()));
+
+        fromOutbox(OutboxKind.CATALOGO_UPDATE_TIMES, "catalogo-update-times")
+                .process(e -> OutboundHttp.postJson(e, catalogo + "/update_times",
+                        answers.fixedBody(SsuContract.UPDATE_TIMES, entry(e).payload())))
+                .toD(OutboundHttp.TO_URL)
+                .convertBodyTo(String.class)
+                .process(e -> catalogoCalled(e, "update_times"));
+    }
+
+    private void toFrontOffice(OutboxKind kind, String routeId, String url, String schema, String operation) {
+        fromOutbox(kind, routeId)
+                .process(e -> OutboundHttp.postJson(e, url, answers.fixedBody(schema, entry(e).payload())))
+                .toD(OutboundHttp.TO_URL)
+                .process(e -> answers.onFrontOfficeCalled(entry(e).praticaId(), operation,
+                        e.getProperty(ExchangeKeys.SENT_HASH, String.class), null));
+    }
+
+    private void catalogoCalled(Exchange e, String operation) throws Exception {
+        String response = e.getMessage().getBody(String.class);
+        answers.onCatalogoCalled(entry(e).praticaId(), operation, e.getProperty(ExchangeKeys.SENT_HASH, String.class),
+                response == null || response.isBlank() ? null : json.readTree(response));
     }
 }

@@ -1,9 +1,13 @@
 package it.comune.milano.suapgw.gateway.intake.ssu;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.connectors.ssu.SsuEvents;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import it.comune.milano.suapgw.gateway.channel.ChannelPolicy;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.esito.EsitoPareri;
+import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
+import it.comune.milano.suapgw.gateway.lifecycle.LifecycleException;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository.UltimoParere;
@@ -23,24 +27,30 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The SSU channel: complete once the Catalogo's descriptor is in; the enti are the competent administrations of the
- * descriptor; a conformation ends the instance; the outcome goes to the front-office ({@code notify}) and the
- * Catalogo ({@code audit}).
+ * The SSU channel. Complete once the Catalogo's descriptor is in; then the operator's preliminary checks (formal,
+ * admissibility); the enti are the competent administrations of the descriptor; their integration requests are
+ * gathered and sent as one; the outcome follows the regime: a SCIA (or a comunicazione) ends with a suspension or a
+ * conformation when an ente asks for one, else by its proceeding time; an autorizzazione (or a silence-assent
+ * procedure) ends positive or negative with the act. Every end is notified to the front-office and audited.
  */
 @Component
 public class SsuChannelPolicy implements ChannelPolicy {
+    public static final String SCIA = "SCIA", COMUNICAZIONE = "COMUNICAZIONE", SILENZIO_ASSENSO = "SILENZIO-ASSENSO";
+
     private final PraticaRepository pratiche;
     private final OutboxStore outbox;
     private final TimelineStore timeline;
     private final SsuMapper ssu;
+    private final ObjectMapper json;
     private final GatewayProperties props;
 
     public SsuChannelPolicy(PraticaRepository pratiche, OutboxStore outbox, TimelineStore timeline, SsuMapper ssu,
-                            GatewayProperties props) {
+                            ObjectMapper json, GatewayProperties props) {
         this.pratiche = pratiche;
         this.outbox = outbox;
         this.timeline = timeline;
         this.ssu = ssu;
+        this.json = json;
         this.props = props;
     }
 
@@ -55,8 +65,23 @@ public class SsuChannelPolicy implements ChannelPolicy {
     }
 
     @Override
-    public void onIstruttoriaStarted(UUID id) {
-        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, "instance_retrived");
+    public boolean preliminaryChecks() {
+        return true;
+    }
+
+    @Override
+    public boolean gathersIntegrations() {
+        return true;
+    }
+
+    @Override
+    public void onDocumentsRetrieved(UUID id, StatoPratica state) {
+        String message = switch (state) {
+            case CORRECTED -> SsuEvents.CORRECTED_INSTANCE_RETRIEVED;
+            case INTEGRATED -> SsuEvents.INSTANCE_INTEGRATED_RETRIEVED;
+            default -> SsuEvents.INSTANCE_RETRIEVED;
+        };
+        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, message);
     }
 
     @Override
@@ -72,19 +97,63 @@ public class SsuChannelPolicy implements ChannelPolicy {
         return new ArrayList<>(enti.values());
     }
 
+    /** The enti of the last round that asked for the integration. */
     @Override
-    public Esito proposeOutcome(UUID id, List<UltimoParere> latest) {
-        return EsitoPareri.combine(latest.stream().map(UltimoParere::esito).toList());
+    public List<UltimoParere> entiToReconsult(UUID id, int round, List<UltimoParere> latest) {
+        return latest.stream().filter(p -> p.round() == round - 1 && !p.integrazioni().isEmpty()).toList();
     }
 
     @Override
-    public boolean conformationEndsPratica() {
-        return true;
+    public Esito proposeOutcome(UUID id, List<UltimoParere> latest) {
+        List<Esito> esiti = latest.stream().map(UltimoParere::esito).toList();
+        if (isScia(id)) {
+            Esito e = EsitoPareri.combine(esiti);
+            return e == Esito.POSITIVO ? null : e; // nobody objects: the SCIA ends with its proceeding time
+        }
+        return esiti.contains(Esito.NEGATIVO) ? Esito.NEGATIVO : Esito.POSITIVO;
+    }
+
+    /**
+     * A SCIA ends with the suspension (negative) or the conformation an ente asked for; an autorizzazione positive
+     * (with the prescriptions of a conformation) or negative.
+     */
+    @Override
+    public Lifecycle.Evento validationEvent(UUID id, Esito esito) {
+        if (isScia(id)) {
+            return switch (esito) {
+                case NEGATIVO -> Lifecycle.Evento.VALIDATED_SUSPENSION;
+                case CONFORMAZIONE -> Lifecycle.Evento.VALIDATED_CONFORMATION;
+                case POSITIVO -> throw new LifecycleException(LifecycleException.Kind.EVENT_NOT_EXPECTED,
+                        "a SCIA is not concluded by a positive outcome: nobody objecting, it ends with its proceeding time");
+            };
+        }
+        return esito == Esito.NEGATIVO ? Lifecycle.Evento.VALIDATED_NEGATIVE : Lifecycle.Evento.VALIDATED_POSITIVE;
     }
 
     @Override
     public void release(UUID id, StatoPratica next, Esito esito, String funzionario, String testo) {
-        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, next.ssuEvent());
-        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, next.ssuEvent());
+        announce(id, next);
+    }
+
+    /** notify to the front-office (with the act when there is one) and audit to the Catalogo. */
+    @Override
+    public void announce(UUID id, StatoPratica state) {
+        String event = SsuEvents.notifyEvent(state);
+        if (event == null) return;
+        var payload = json.createObjectNode().put("event", event);
+        if (SsuEvents.carriesAct(event)) {
+            pratiche.latestAct(id).ifPresent(a -> payload.put("resource_id", a.resourceId()));
+        }
+        outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, payload.toString());
+        outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, SsuEvents.auditMessage(state));
+    }
+
+    public boolean isScia(UUID id) {
+        String regime = pratiche.testata(id).regime();
+        return SCIA.equals(regime) || COMUNICAZIONE.equals(regime);
+    }
+
+    public boolean isSilenzioAssenso(UUID id) {
+        return SILENZIO_ASSENSO.equals(pratiche.testata(id).regime());
     }
 }

@@ -62,6 +62,15 @@ public class PecChannelRoute extends GatewayRouteBuilder {
                             e.getProperty(ExchangeKeys.SENT_HASH, String.class));
                 });
 
+        from(PareriDispatchRoute.PEC_NOTICE).routeId("pareri-notice-pec")
+                .routeConfigurationId(RouteConfigurations.OUTBOX_CALL)
+                .process(this::composeNotice)
+                .toD("smtp://" + m.host() + ":" + m.smtpPort() + "?" + credentials + "&contentType=text/plain; charset=UTF-8")
+                .process(e -> {
+                    PareriService.Notifica n = e.getProperty(PareriDispatchRoute.NOTIFICA, PareriService.Notifica.class);
+                    pareri.onNoticeSent(n.pratica().id(), n.ente().code(), e.getProperty(ExchangeKeys.SENT_HASH, String.class));
+                });
+
         from("imap://" + m.host() + ":" + m.imapPort() + "?" + credentials
                 + "&unseen=true&delete=false&mapMailMessage=false&delay=" + m.pollDelayMs())
                 .routeId("pareri-collection-pec")
@@ -110,6 +119,22 @@ public class PecChannelRoute extends GatewayRouteBuilder {
             am.addAttachment((String) d.get("name"), new DataHandler(new ByteArrayDataSource((byte[]) d.get("content"), mime)));
         }
         e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body + requestJson));
+    }
+
+    private void composeNotice(Exchange e) {
+        PareriService.Notifica n = e.getProperty(PareriDispatchRoute.NOTIFICA, PareriService.Notifica.class);
+        String noticeJson = e.getMessage().getBody(String.class);
+        GatewayProperties.Mail m = props.mail();
+        String body = PecMessages.annullamentoBody(m.suapIdentificativo(), n.pratica().codicePratica(), n.codiceFiscale(),
+                n.denominazione(), "end_by_submitter_cancel_requested", n.richieste().stream().map(Object::toString).toList());
+        e.getMessage().getHeaders().clear();
+        e.getMessage().setHeader("Subject", PecMessages.subject(m.ufficioMittente(), n.codiceFiscale(), n.denominazione()));
+        e.getMessage().setHeader("From", m.address());
+        e.getMessage().setHeader("To", n.ente().pec());
+        e.getMessage().setBody(body);
+        e.getMessage(AttachmentMessage.class).addAttachment("notifica.json",
+                new DataHandler(new ByteArrayDataSource(noticeJson.getBytes(StandardCharsets.UTF_8), "application/json")));
+        e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body + noticeJson));
     }
 
     private static String enc(String s) {
