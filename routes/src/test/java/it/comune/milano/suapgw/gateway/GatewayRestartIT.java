@@ -3,7 +3,12 @@ package it.comune.milano.suapgw.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
+import it.comune.milano.suapgw.simulators.geowork.GeoworkSimulator;
 import it.comune.milano.suapgw.simulators.osp.ErmesSimulator;
+import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
+import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
 import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
 import it.comune.milano.suapgw.simulators.osp.GeriSimulator;
 import it.comune.milano.suapgw.simulators.osp.OsapiSimulator;
@@ -19,13 +24,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged gateway (routes/target/suap-gateway.jar) really stopped and started again on the same data: an istanza
- * filed on GEOPOST while it was down (the push finds nobody) is taken by the catch-up poll after the restart, once.
+ * filed on GEOPOST while it was down (the push finds nobody) is taken by the catch-up poll after the restart, once;
+ * an SSU pratica whose proceeding term is suspended for an integration keeps its suspension and its terms.
  */
 class GatewayRestartIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -86,6 +93,92 @@ class GatewayRestartIT {
             ermes.stop();
             geri.stop();
         }
+    }
+
+    /**
+     * DomandaAutorizzazione-001 across a restart: the integration is requested (the proceeding term suspended), the
+     * gateway stops and starts again, the integrated instance arrives: the term resumes with the days suspended
+     * counted across the restart, the enti are consulted again and the pratica ends with its act. A legal day lasts
+     * 2 s here, so the restart takes days of the term.
+     */
+    @Test
+    void aPraticaSuspendedForAnIntegrationResumesAfterARestartWithItsTerms() throws Exception {
+        Path jar = Path.of("target/suap-gateway.jar");
+        assertThat(jar).as("packaged gateway (built before integration tests)").exists();
+        Path data = Files.createTempDirectory("suapgw-restart-ssu");
+        int port = AbstractGatewayIT.freePort();
+        int brokerPort = AbstractGatewayIT.freePort();
+        String gateway = "http://127.0.0.1:" + port;
+        SampleInstances samples = new SampleInstances(Path.of("../test-data/ssu/sample-procedures.json"), "restart-" + UUID.randomUUID());
+        SampleInstances.Sample s = null;
+        for (int i = 0; s == null; i++) if ("integration".equals(samples.get(i).scenario())) s = samples.get(i);
+        CatalogoSimulator catalogo = new CatalogoSimulator(AbstractGatewayIT.freePort());
+        FrontOfficeSimulator fo = new FrontOfficeSimulator(AbstractGatewayIT.freePort(), gateway);
+        GeoworkSimulator geowork = new GeoworkSimulator(AbstractGatewayIT.freePort(), gateway + "/services/geowork-callback");
+        fo.setResendDelay(Duration.ofHours(1)); // the applicant integrates when the test says so
+        List<String> args = List.of(
+                "--server.port=" + port, "--suapgw.config-dir=../config", "--suapgw.db.embedded-data-dir=" + data.resolve("pg"),
+                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"),
+                "--suapgw.broker.tcp-port=" + brokerPort,
+                "--suapgw.mail.smtp-port=" + AbstractGatewayIT.freePort(), "--suapgw.mail.imap-port=" + AbstractGatewayIT.freePort(),
+                "--suapgw.catalogo.base-url=" + catalogo.baseUrl(), "--suapgw.frontoffice.base-url=" + fo.baseUrl(),
+                "--suapgw.geowork.address=" + geowork.address(), "--suapgw.termini.durata-giorno=PT2S",
+                "--suapgw.outbox.initial-backoff-ms=200", "--suapgw.outbox.max-backoff-ms=1000");
+        catalogo.start();
+        fo.start();
+        geowork.start();
+        catalogo.register(s);
+        fo.register(s);
+        List<EnteSimulator> enti = new ArrayList<>();
+        Process gw = null;
+        try {
+            gw = start(jar, args, data.resolve("first.log"));
+            awaitUp(gateway);
+            for (String code : List.of("ats-milano", "polizia-locale", "soprintendenza")) {
+                EnteSimulator ente = new EnteSimulator(code, EnteSimulator.Protocol.CORE, "127.0.0.1", brokerPort, "ente-" + code,
+                        code + "-secret", EnteSimulator.defaultRules(code));
+                ente.start();
+                enti.add(ente);
+            }
+            assertThat(fo.sendInstance(s).statusCode()).isEqualTo(200);
+            assertThat(fo.notifyReceipt(s, java.time.LocalDate.now()).statusCode()).isEqualTo(200);
+            String cui = s.cuiUuid();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !fo.integrations(cui).isEmpty());
+            String id = JSON.readTree(get(gateway + "/api/pratiche?cui=" + cui)).get(0).path("id").asText();
+            JsonNode before = JSON.readTree(get(gateway + "/api/pratiche/" + id + "/termini"));
+            assertThat(procedimento(before).path("state").asText()).isEqualTo("SOSPESO");
+
+            stop(gw);
+            gw = null;
+            gw = start(jar, args, data.resolve("second.log"));
+            awaitUp(gateway);
+            assertThat(JSON.readTree(get(gateway + "/api/pratiche/" + id)).path("state").asText()).isEqualTo("integration_requested");
+
+            SampleInstances.Sample integrated = s.integrated();
+            catalogo.register(integrated);
+            assertThat(fo.sendInstance(integrated).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    JSON.readTree(get(gateway + "/api/pratiche/" + id)).path("state").asText().equals("ended_by_positive_outcome"));
+            JsonNode after = JSON.readTree(get(gateway + "/api/pratiche/" + id + "/termini"));
+            JsonNode suspension = after.path("suspensions").get(0);
+            assertThat(suspension.path("to").isNull()).isFalse();
+            assertThat(suspension.path("days").asInt()).as("days suspended across the restart").isGreaterThanOrEqualTo(5);
+            assertThat(procedimento(after).path("daysSuspended").asInt()).isEqualTo(suspension.path("days").asInt());
+            await().atMost(Duration.ofSeconds(30)).until(() -> fo.actVerified(cui));
+            assertThat(fo.messages(cui)).containsExactly("request_integration", "notify:end_by_positive_outcome");
+            assertThat(catalogo.timesUpdates(cui)).hasSizeGreaterThanOrEqualTo(2);
+        } finally {
+            if (gw != null) stop(gw);
+            enti.forEach(EnteSimulator::stop);
+            geowork.stop();
+            fo.stop();
+            catalogo.stop();
+        }
+    }
+
+    static JsonNode procedimento(JsonNode termini) {
+        for (JsonNode t : termini.path("terms")) if (t.path("kind").asText().equals("PROCEDIMENTO")) return t;
+        throw new AssertionError("no PROCEDIMENTO term in " + termini);
     }
 
     static Process start(Path jar, List<String> args, Path log) throws Exception {

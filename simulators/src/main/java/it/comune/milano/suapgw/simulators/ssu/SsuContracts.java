@@ -9,14 +9,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The SSU bodies the simulators receive and send, checked against our copies of the official OpenAPI
- * ({@code schemas/.../ssu/openapi/}, with the fixes of {@code schemas/README.md}). Schemas are loaded once, lazily.
+ * The SSU bodies the simulators receive and send, checked against the official OpenAPI files as published
+ * ({@code ssu/published/}, not the gateway's fixed copies): what a strict peer would refuse fails here too.
+ * Schemas are loaded once, lazily.
  */
 public final class SsuContracts {
 
-    public static final String FO_TO_BO = "classpath:ssu/openapi/fo_to_bo.yaml";
-    public static final String BO_TO_FO = "classpath:ssu/openapi/bo_to_fo.yaml";
-    public static final String CATALOGO = "classpath:ssu/openapi/catalogo-ssu_to_bo.yaml";
+    public static final String FO_TO_BO = "classpath:ssu/published/fo_to_bo.yaml";
+    public static final String BO_TO_FO = "classpath:ssu/published/bo_to_fo.yaml";
+    public static final String CATALOGO = "classpath:ssu/published/catalogo-ssu_to_bo.yaml";
 
     private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
 
