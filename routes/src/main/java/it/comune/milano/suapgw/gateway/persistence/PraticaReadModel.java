@@ -50,7 +50,7 @@ public class PraticaReadModel {
     public List<Map<String, Object>> documents(UUID id) {
         return jdbc.queryForList("""
                 select resource_id, name, code, mime_type, alg_hash, expected_hash, sha256, status, last_error,
-                       verified_at from pratica_documento where pratica_id = ? order by resource_id""", id);
+                       verified_at, origin from pratica_documento where pratica_id = ? order by resource_id""", id);
     }
 
     public List<Map<String, Object>> pareri(UUID id) {
