@@ -19,6 +19,9 @@ public enum StatoPratica {
     REFUSED("refused", true),
     INTEGRATION_REQUESTED("integration_requested", false),
     INTEGRATED("integrated", false),
+    /** an ente asked for a conferenza dei servizi: the SUAP's operator convenes it */
+    CDSS_REQUESTED("presented", false),
+    /** the conferenza is convened: its determination is the outcome proposed */
     CDSS_CONVENED("cdss_convened", false),
     ENDED_BY_INTEGRATION_TIMES_EXPIRED("ended_by_integration_times_expired", true),
     ENDED_BY_SUSPENSION_REQUESTED("ended_by_suspension_requested", true),

@@ -3,7 +3,9 @@ package it.comune.milano.suapgw.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.simulators.enti.EnteSsuSimulator;
 import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
+import it.comune.milano.suapgw.simulators.ssu.RegistroImpreseSimulator;
 import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
 import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
 import it.comune.milano.suapgw.simulators.geowork.GeoworkSimulator;
@@ -70,6 +72,10 @@ abstract class AbstractGatewayIT {
     static final OsapiSimulator OSAPI = new OsapiSimulator(freePort(), fixture("osapi.json"));
     static final ErmesSimulator ERMES = new ErmesSimulator(freePort(), fixture("ermes.json"));
     static final GeriSimulator GERI = new GeriSimulator(freePort(), fixture("geri.json"));
+    /** enti terzi with their own systems (et_to_bo), and the Registro Imprese (ri_to_bo) */
+    static final EnteSsuSimulator ARPA = new EnteSsuSimulator("arpa-lombardia", freePort(), GATEWAY);
+    static final EnteSsuSimulator CITTA_METROPOLITANA = new EnteSsuSimulator("citta-metropolitana", freePort(), GATEWAY);
+    static final RegistroImpreseSimulator REGISTRO_IMPRESE = new RegistroImpreseSimulator(freePort(), GATEWAY);
 
     static {
         // config imports are resolved before @DynamicPropertySource: the enti registry location must be a system property
@@ -84,6 +90,11 @@ abstract class AbstractGatewayIT {
         OSAPI.start();
         ERMES.start();
         GERI.start();
+        for (EnteSsuSimulator et : List.of(ARPA, CITTA_METROPOLITANA)) {
+            et.setCatalogoBaseUrl(CATALOGO.baseUrl());
+            et.start();
+        }
+        REGISTRO_IMPRESE.start();
         Runtime.getRuntime().addShutdownHook(new Thread(AbstractGatewayIT::stopSimulators));
     }
 
@@ -116,6 +127,10 @@ abstract class AbstractGatewayIT {
         r.add("suapgw.osp.timeouts.ermes", () -> 1500);
         r.add("suapgw.osp.timeouts.geri", () -> 1000);
         r.add("suapgw.osp.poll-period-ms", () -> 300);
+        // the enti registry (config/enti.yaml) names the enti terzi's systems by these placeholders
+        r.add("SUAPGW_ET_ARPA_LOMBARDIA_URL", ARPA::baseUrl);
+        r.add("SUAPGW_ET_CITTA_METROPOLITANA_URL", CITTA_METROPOLITANA::baseUrl);
+        r.add("suapgw.ssu.registro-imprese.base-url", REGISTRO_IMPRESE::baseUrl);
         r.add("suapgw.osp.deadline-check-ms", () -> 500);
     }
 
@@ -140,6 +155,9 @@ abstract class AbstractGatewayIT {
     }
 
     static void stopSimulators() {
+        ARPA.stop();
+        CITTA_METROPOLITANA.stop();
+        REGISTRO_IMPRESE.stop();
         ENTI.forEach(EnteSimulator::stop);
         if (pecEnte != null) pecEnte.stop();
         SCRIVANIA.stop();

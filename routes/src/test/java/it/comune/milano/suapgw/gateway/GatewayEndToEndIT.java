@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
+import it.comune.milano.suapgw.simulators.enti.EnteSsuSimulator;
 import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
 import it.comune.milano.suapgw.simulators.geowork.GeoworkSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
@@ -56,7 +57,8 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
             assertThat(FO.notifyReceipt(s, LocalDate.now()).statusCode()).isEqualTo(200);
         }
         assertThat(batch.stream().map(SampleInstances.Sample::scenario).distinct()).contains("standard", "correction",
-                "refused", "integration", "integration-expired", "cancel", "silence");
+                "refused", "integration", "integration-expired", "cancel", "silence", "mixed-channels", "integration-ssu", "cdss",
+                "registro-imprese");
         for (SampleInstances.Sample s : batch) {
             awaitFinal(s);
             JsonNode d = detail(s.cuiUuid());
@@ -65,6 +67,14 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
             d.path("documents").forEach(doc -> assertThat(doc.path("status").asText()).isEqualTo("VERIFIED"));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(FO.messages(s.cuiUuid()))
                     .as(s.procedureCode() + " " + s.scenario()).isEqualTo(s.expectedFoMessages()));
+            // the enti terzi on the SSU and the Registro Imprese heard exactly what they must
+            for (var et : s.expectedEtMessages().entrySet()) {
+                EnteSsuSimulator sim = et.getKey().equals("arpa-lombardia") ? ARPA : CITTA_METROPOLITANA;
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(sim.messages(s.cuiUuid()))
+                        .as(et.getKey() + " " + s.procedureCode()).isEqualTo(et.getValue()));
+            }
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(REGISTRO_IMPRESE.messages(s.cuiUuid()))
+                    .as("registro imprese " + s.procedureCode()).isEqualTo(s.expectedRiMessages()));
             // the Catalogo's audit vocabulary names the end of an integration not delivered its own way
             String event = s.expectedOutcome().equals("end_by_integration_times_expired")
                     ? "end_by_integration_request_time_expired" : s.expectedOutcome();
@@ -84,6 +94,8 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
         // documents are stored once, content-addressed, and served to the enti
         assertThat(ENTI.stream().mapToInt(EnteSimulator::documentMismatches).sum()).isZero();
         assertThat(FO.invalidCalls()).isZero();
+        assertThat(ARPA.invalidCalls() + CITTA_METROPOLITANA.invalidCalls() + REGISTRO_IMPRESE.invalidCalls()).isZero();
+        assertThat(ARPA.documentMismatches() + CITTA_METROPOLITANA.documentMismatches() + REGISTRO_IMPRESE.documentMismatches()).isZero();
     }
 
     @Test

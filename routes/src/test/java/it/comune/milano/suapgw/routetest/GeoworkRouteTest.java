@@ -20,6 +20,11 @@ import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import it.comune.milano.suapgw.gateway.conferenza.ConferenzaService;
+import it.comune.milano.suapgw.schemas.geowork.FaseConferenza;
+import it.comune.milano.suapgw.schemas.geowork.ModalitaConferenza;
+import it.comune.milano.suapgw.schemas.geowork.NotificaConferenza;
+import it.comune.milano.suapgw.schemas.geowork.NotificaConferenzaResponse;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -36,11 +41,14 @@ import static org.mockito.Mockito.when;
 class GeoworkRouteTest extends RouteTestBase {
     @MockitoBean
     GeoworkService geowork;
+    @MockitoBean
+    ConferenzaService conferenze;
 
     @Override
     protected void advise() throws Exception {
         adviceWith("geowork-register-pratica", a -> a.weaveByToUri(SoapEndpoints.GEOWORK_CLIENT).replace().to("mock:geowork"));
         adviceWith("geowork-propose-outcome", a -> a.weaveByToUri(SoapEndpoints.GEOWORK_CLIENT).replace().to("mock:geowork-propose"));
+        adviceWith("geowork-convoca-conferenza", a -> a.weaveByToUri(SoapEndpoints.GEOWORK_CLIENT).replace().to("mock:geowork-conferenza"));
         adviceWith("geowork-callback", a -> a.replaceFromWith("direct:callback"));
     }
 
@@ -84,6 +92,23 @@ class GeoworkRouteTest extends RouteTestBase {
         Exchange notNow = producer.send("direct:callback", e -> e.getMessage().setBody(List.of(n)));
         assertThat(notNow.getException()).isInstanceOfSatisfying(GeoworkFault_Exception.class,
                 f -> assertThat(f.getFaultInfo().getCodice()).isEqualTo("ERROR_500_008"));
+    }
+
+    @Test
+    void eachCallbackGoesToItsFlowByOperationTheConferenzaToItsOwn() {
+        NotificaConferenza n = new NotificaConferenza();
+        n.setIdPratica(UUID.randomUUID().toString());
+        n.setFase(FaseConferenza.CONVOCAZIONE);
+        n.setFunzionario("m.rossi");
+        n.setModalita(ModalitaConferenza.SINCRONA);
+        n.setCanale("videoconferenza");
+        when(conferenze.onConferenza(any())).thenReturn(StatoPratica.CDSS_CONVENED);
+
+        Object r = producer.requestBodyAndHeader("direct:callback", List.of(n), "operationName", "notificaConferenza");
+
+        assertThat(((NotificaConferenzaResponse) r).getStatoPratica()).isEqualTo("cdss_convened");
+        verify(conferenze).onConferenza(org.mockito.ArgumentMatchers.argThat(c -> c.convocazione() && "SINCRONA".equals(c.modalita())));
+        verify(geowork, org.mockito.Mockito.never()).onValidated(any());
     }
 
     static NotificaValidazioneEsito validazione(String praticaId) {

@@ -37,9 +37,9 @@ import static org.mockito.Mockito.when;
 class PareriDispatchRouteTest extends RouteTestBase {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Ente POLIZIA = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis",
-            "suapgw.pareri.richieste.polizia-locale", 10, "ente-polizia-locale", null);
+            "suapgw.pareri.richieste.polizia-locale", 10, "ente-polizia-locale", null, null);
     static final Ente VVF = new Ente("vigili-del-fuoco", "vvf", "MI", "Vigili del Fuoco", "pec", null, 30, null,
-            "com.milano@cert.vigilfuoco.it");
+            "com.milano@cert.vigilfuoco.it", null);
 
     @MockitoBean
     PareriService pareri;

@@ -166,4 +166,53 @@ public class GeoworkMapper {
         return new Validazione(n.getIdPratica(), Esito.valueOf(n.getEsitoValidato().value()), n.getFunzionario(),
                 n.getNote(), n.getIdProposta(), atto);
     }
+
+    /** An ente that asked for the conferenza dei servizi, and when. */
+    public record RichiedenteConferenza(String ente, String codiceIpa, String codiceUfficio, String denominazione,
+                                        java.time.LocalDate dataRichiesta) {
+    }
+
+    /** convocaConferenza: the operator is to convene the conferenza the enti asked for; one request per pratica. */
+    public it.comune.milano.suapgw.schemas.geowork.ConvocaConferenza convocaConferenza(String praticaId,
+                                                                                       List<RichiedenteConferenza> richiedenti) {
+        var req = new it.comune.milano.suapgw.schemas.geowork.ConvocaConferenza();
+        req.setIdempotencyKey("conferenza-" + praticaId);
+        req.setIdPratica(praticaId);
+        for (RichiedenteConferenza r : richiedenti) {
+            var x = new it.comune.milano.suapgw.schemas.geowork.EnteRichiedente();
+            x.setEnte(r.ente());
+            x.setCodiceIpa(r.codiceIpa());
+            x.setCodiceUfficio(r.codiceUfficio());
+            x.setDenominazione(r.denominazione());
+            x.setDataRichiesta(date(r.dataRichiesta()));
+            req.getRichiedente().add(x);
+        }
+        return req;
+    }
+
+    /**
+     * The operator's news of the conferenza: CONVOCAZIONE (how, when, where, the act) or DETERMINAZIONE (the outcome it
+     * determined, proposed to the funzionario).
+     */
+    public record Conferenza(String praticaId, String fase, String funzionario, String modalita, java.time.LocalDate dataConvocazione,
+                             String canale, Provvedimento atto, Esito esito, String motivazione) {
+        public boolean convocazione() {
+            return "CONVOCAZIONE".equals(fase);
+        }
+    }
+
+    public Conferenza conferenza(it.comune.milano.suapgw.schemas.geowork.NotificaConferenza n) {
+        Provvedimento atto = n.getAtto() == null ? null
+                : new Provvedimento(n.getAtto().getNomeFile(), n.getAtto().getMimeType(), n.getAtto().getContenuto());
+        return new Conferenza(n.getIdPratica(), n.getFase().value(), n.getFunzionario(),
+                n.getModalita() == null ? null : n.getModalita().value(),
+                n.getDataConvocazione() == null ? null : java.time.LocalDate.of(n.getDataConvocazione().getYear(),
+                        n.getDataConvocazione().getMonth(), n.getDataConvocazione().getDay()),
+                n.getCanale(), atto, n.getEsito() == null ? null : Esito.valueOf(n.getEsito().value()), n.getMotivazione());
+    }
+
+    private javax.xml.datatype.XMLGregorianCalendar date(java.time.LocalDate d) {
+        return datatypes.newXMLGregorianCalendarDate(d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
+                javax.xml.datatype.DatatypeConstants.FIELD_UNDEFINED);
+    }
 }

@@ -99,6 +99,12 @@ public class PareriMessages {
     /** An event of the pratica the ente must hear (today its cancellation), valid against its schema. */
     public ObjectNode notifica(UUID praticaId, String cuiUuid, String codicePratica, String evento, List<UUID> richiesteChiuse,
                                OffsetDateTime now) {
+        return notifica(praticaId, cuiUuid, codicePratica, evento, richiesteChiuse, null, now);
+    }
+
+    /** @param conferenza with cdss_convened: {modalita, data, canale}; else null */
+    public ObjectNode notifica(UUID praticaId, String cuiUuid, String codicePratica, String evento, List<UUID> richiesteChiuse,
+                               JsonNode conferenza, OffsetDateTime now) {
         ObjectNode n = json.createObjectNode();
         n.put("schemaVersion", SCHEMA_VERSION);
         n.put("tipo", "notifica");
@@ -108,6 +114,7 @@ public class PareriMessages {
         n.put("evento", evento);
         ArrayNode chiuse = n.putArray("richiesteChiuse");
         richiesteChiuse.forEach(r -> chiuse.add(r.toString()));
+        if (conferenza != null) n.set("conferenza", conferenza);
         n.put("inviataIl", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
                 now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
         check(NOTIFICA, n, "notifica-ente");

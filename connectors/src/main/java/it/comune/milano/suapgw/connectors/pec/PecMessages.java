@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  */
 public class PecMessages {
     public static final String TIPO_ANNULLAMENTO = "annullamento";
+    public static final String TIPO_CONFERENZA = "convocazione-conferenza";
     public static final String TIPO_RICHIESTA = "richiesta-parere";
     public static final String TIPO_PARERE = "parere";
     private static final Pattern LINE = Pattern.compile("^\\s*([A-Za-zÀ-ú ]{2,30}?)\\s*:\\s*(.*?)\\s*$");
@@ -92,6 +93,25 @@ public class PecMessages {
         richiesteChiuse.forEach(r -> b.append("Protocollo Ente: ").append(r).append("\r\n"));
         b.append("\r\n");
         b.append("Il soggetto presentatore ha ritirato l'istanza: le richieste di parere indicate non richiedono risposta.\r\n");
+        return b.toString();
+    }
+
+    /** The convocation of a conferenza dei servizi, where the ente expresses itself: its requests need no answer. */
+    public static String conferenzaBody(String suap, String codicePratica, String codiceFiscale, String denominazione,
+                                        String modalita, String data, String canale, List<String> richiesteChiuse) {
+        StringBuilder b = new StringBuilder();
+        b.append("SUAP: ").append(suap).append("\r\n");
+        b.append("Pratica: ").append(codicePratica).append("\r\n");
+        b.append("Impresa: ").append(dash(codiceFiscale)).append(" - ").append(dash(denominazione)).append("\r\n");
+        b.append("Tipo messaggio: ").append(TIPO_CONFERENZA).append("\r\n");
+        b.append("Evento: cdss_convened\r\n");
+        b.append("Modalita: ").append(modalita).append("\r\n");
+        b.append("Data: ").append(data).append("\r\n");
+        b.append("Canale: ").append(canale).append("\r\n");
+        richiesteChiuse.forEach(r -> b.append("Protocollo Ente: ").append(r).append("\r\n"));
+        b.append("\r\n");
+        b.append("E' convocata la conferenza dei servizi: l'ente si esprime in conferenza e le richieste di parere indicate non"
+                + " richiedono risposta.\r\n");
         return b.toString();
     }
 

@@ -24,6 +24,22 @@ public final class SsuContract {
     public static final String AUDIT = CATALOGO_TO_BO + "#/components/schemas/AuditMessage";
     public static final String UPDATE_TIMES = CATALOGO_TO_BO + "#/components/schemas/UpdateTimesRequest";
 
+    // the enti terzi and the Registro Imprese
+    public static final String BO_TO_ET = "classpath:ssu/openapi/bo_to_et.yaml";
+    public static final String ET_TO_BO = "classpath:ssu/openapi/et_to_bo.yaml";
+    public static final String BO_TO_RI = "classpath:ssu/openapi/bo_to_ri.yaml";
+    public static final String RI_TO_BO = "classpath:ssu/openapi/ri_to_bo.yaml";
+    public static final String SEND_CONCLUSIONS = BO_TO_ET + "#/components/schemas/SendConclusionRequests";
+    public static final String ET_REQUEST_INTEGRATION = BO_TO_ET + "#/components/schemas/RequestIntegrationRequest";
+    public static final String REQUEST_CDSS = BO_TO_ET + "#/paths/~1request_cdss/post/requestBody/content/application~1json/schema";
+    public static final String ET_BO_RETRY = BO_TO_ET + "#/paths/~1retry/post/requestBody/content/application~1json/schema";
+    public static final String RI_BO_RETRY = BO_TO_RI + "#/paths/~1retry/post/requestBody/content/application~1json/schema";
+    public static final String ET_SEND_INSTANCE = ET_TO_BO + "#/components/schemas/SendInstanceRequest";
+    public static final String ET_NOTIFY = ET_TO_BO + "#/paths/~1notify/post/requestBody/content/application~1json/schema";
+    public static final String ET_RETRY = ET_TO_BO + "#/paths/~1retry/post/requestBody/content/application~1json/schema";
+    public static final String RI_SEND_INSTANCE = RI_TO_BO + "#/components/schemas/SendInstanceRequest";
+    public static final String RI_NOTIFY = RI_TO_BO + "#/paths/~1notify/post/requestBody/content/application~1json/schema";
+
     private SsuContract() {
     }
 }

@@ -178,6 +178,34 @@ public class SsuMapper {
 
     /** fo_to_bo /request_integration: the requests of every ente, one item per proceeding and element. */
     public ObjectNode requestIntegration(JsonNode cui, String descriptorVersion, List<RichiestaIntegrazione> requests) {
+        return requestIntegration(cui, descriptorVersion, requests, List.of());
+    }
+
+    /** A document an ente attached to its integration request, served by the back-office under {@code resourceId}. */
+    public record DocumentoRichiesta(String ipaCode, String officeCode, String administration, String resourceId,
+                                     String hash, String algHash) {
+    }
+
+    /**
+     * fo_to_bo /request_integration with the enti's documents of request ({@code integration_document_list}), which
+     * the front-office fetches from the back-office.
+     */
+    public ObjectNode requestIntegration(JsonNode cui, String descriptorVersion, List<RichiestaIntegrazione> requests,
+                                         List<DocumentoRichiesta> documents) {
+        ObjectNode n = requestIntegrationItems(cui, descriptorVersion, requests);
+        if (!documents.isEmpty()) {
+            ArrayNode docs = n.putArray("integration_document_list");
+            for (DocumentoRichiesta d : documents) {
+                ObjectNode o = docs.addObject();
+                o.putObject("requester_administration").put("ipacode", d.ipaCode()).put("officecode", d.officeCode())
+                        .put("version", ADMINISTRATION_VERSION).put("description", d.administration());
+                o.put("resource_id", d.resourceId()).put("hash", d.hash()).put("alg_hash", d.algHash());
+            }
+        }
+        return n;
+    }
+
+    private ObjectNode requestIntegrationItems(JsonNode cui, String descriptorVersion, List<RichiestaIntegrazione> requests) {
         ObjectNode n = json.createObjectNode();
         n.set("cui", cui(cui));
         n.put("instance_descriptor_version", descriptorVersion);

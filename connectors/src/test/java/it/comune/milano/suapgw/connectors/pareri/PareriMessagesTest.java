@@ -47,9 +47,9 @@ class PareriMessagesTest {
             "planimetria.pdf", "application/pdf", 1234);
     final DocumentoVerificato senzaTipo = new DocumentoVerificato(ContentHashes.sha256Hex("foto"), "foto", null, 0);
     final Ente soprintendenza = new Ente("soprintendenza", "m_bac", "SABAP-MI", "Soprintendenza", Ente.ARTEMIS,
-            "suapgw.pareri.richieste.soprintendenza", 30, "ente-soprintendenza", null);
+            "suapgw.pareri.richieste.soprintendenza", 30, "ente-soprintendenza", null, null);
     final Ente senzaUfficio = new Ente("polizia-locale", "c_f205", null, "Polizia Locale", Ente.ARTEMIS,
-            "suapgw.pareri.richieste.polizia-locale", 15, "ente-polizia-locale", null);
+            "suapgw.pareri.richieste.polizia-locale", 15, "ente-polizia-locale", null, null);
     final Function<DocumentoVerificato, String> url = d -> "https://suapgw.example/api/documenti/" + d.sha256();
 
     PraticaCanonica pratica(String cuiUuid, String municipality, String cf, String versione, String regime) {
@@ -184,7 +184,7 @@ class PareriMessagesTest {
                 .hasMessageContaining("richiesta-parere")
                 .hasMessageContaining("checklist");
 
-        Ente malNominato = new Ente("Polizia Locale", "c_f205", null, "Polizia Locale", Ente.ARTEMIS, "q", 15, "u", null);
+        Ente malNominato = new Ente("Polizia Locale", "c_f205", null, "Polizia Locale", Ente.ARTEMIS, "q", 15, "u", null, null);
         assertThatThrownBy(() -> messages.richiesta(richiesta("GP-2026-000101", List.of(), 0, null, 1), pratica(),
                 malNominato, url, NOW))
                 .isInstanceOf(PareriMessages.InvalidMessageException.class)

@@ -9,6 +9,10 @@ import it.comune.milano.suapgw.gateway.lifecycle.UnknownPraticaException;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.model.Esito;
 import it.comune.milano.suapgw.model.StatoPratica;
+import it.comune.milano.suapgw.gateway.conferenza.ConferenzaService;
+import it.comune.milano.suapgw.schemas.geowork.ConvocaConferenzaResponse;
+import it.comune.milano.suapgw.schemas.geowork.NotificaConferenza;
+import it.comune.milano.suapgw.schemas.geowork.NotificaConferenzaResponse;
 import it.comune.milano.suapgw.schemas.geowork.GeoworkFault;
 import it.comune.milano.suapgw.schemas.geowork.GeoworkFault_Exception;
 import it.comune.milano.suapgw.schemas.geowork.NotificaValidazioneEsito;
@@ -25,16 +29,19 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Back-office delivery: the pratica and later the proposed outcome to Geowork (Camel CXF client, idempotency keys),
- * and Geowork's callback with the funzionario's validation (the gateway's CXF endpoint).
+ * Back-office delivery: the pratica, the proposed outcome and a conferenza to convene to Geowork (Camel CXF client,
+ * idempotency keys), and Geowork's callbacks (the gateway's CXF endpoint): the operator's checks, the conferenza's
+ * convocation and determination, the funzionario's validation.
  */
 @Component
 public class GeoworkRoute extends GatewayRouteBuilder {
     private final GeoworkService geowork;
     private final GeoworkMapper mapper;
     private final DocumentLinks links;
+    private final ConferenzaService conferenze;
 
-    public GeoworkRoute(GeoworkService geowork, GeoworkMapper mapper, DocumentLinks links) {
+    public GeoworkRoute(GeoworkService geowork, GeoworkMapper mapper, DocumentLinks links, ConferenzaService conferenze) {
+        this.conferenze = conferenze;
         this.geowork = geowork;
         this.mapper = mapper;
         this.links = links;
@@ -69,8 +76,25 @@ public class GeoworkRoute extends GatewayRouteBuilder {
                     geowork.onOutcomeProposed(entry(e).praticaId(), entry(e).payload());
                 });
 
+        fromOutbox(OutboxKind.GEOWORK_CONVOCA_CONFERENZA, "geowork-convoca-conferenza")
+                .process(e -> soap(e, "convocaConferenza", mapper.convocaConferenza(entry(e).praticaId().toString(),
+                        conferenze.richiedenti(entry(e).praticaId()))))
+                .to(SoapEndpoints.GEOWORK_CLIENT)
+                .process(e -> {
+                    ConvocaConferenzaResponse r = (ConvocaConferenzaResponse) e.getMessage().getBody(List.class).get(0);
+                    if (!r.isAccettata()) throw new IllegalStateException("Geowork did not accept the conferenza");
+                    conferenze.onConvocaSent(entry(e).praticaId());
+                });
+
         from(SoapEndpoints.GEOWORK_CALLBACK).routeId("geowork-callback")
                 .choice()
+                    .when(header(CxfConstants.OPERATION_NAME).isEqualTo("notificaConferenza"))
+                        .process(e -> {
+                            NotificaConferenza n = (NotificaConferenza) e.getMessage().getBody(List.class).get(0);
+                            NotificaConferenzaResponse r = new NotificaConferenzaResponse();
+                            r.setStatoPratica(answered(() -> conferenze.onConferenza(mapper.conferenza(n))).apiName());
+                            e.getMessage().setBody(r);
+                        })
                     .when(header(CxfConstants.OPERATION_NAME).isEqualTo("notificaVerifica"))
                         .process(e -> {
                             NotificaVerifica n = (NotificaVerifica) e.getMessage().getBody(List.class).get(0);

@@ -12,6 +12,7 @@ import it.comune.milano.suapgw.connectors.pec.PecMessages;
 import it.comune.milano.suapgw.connectors.scrivania.PackageLimits;
 import it.comune.milano.suapgw.connectors.scrivania.PraticaPackageReader;
 import it.comune.milano.suapgw.connectors.scrivania.ScrivaniaMapper;
+import it.comune.milano.suapgw.connectors.ssu.SsuEntiMapper;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +28,11 @@ public class ConnectorBeans {
     @Bean
     public SsuMapper ssuMapper(ObjectMapper json) {
         return new SsuMapper(json);
+    }
+
+    @Bean
+    public SsuEntiMapper ssuEntiMapper(ObjectMapper json, SsuMapper ssu) {
+        return new SsuEntiMapper(json, ssu);
     }
 
     @Bean

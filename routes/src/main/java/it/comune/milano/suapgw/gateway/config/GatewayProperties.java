@@ -21,10 +21,20 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
     }
 
     /**
-     * The SSU retry policy (§8.5.4): after a timeout, a 503 or a 500 ERROR_500_007, retries at T+unit, T+2 unit,
-     * T+4 unit (unit 2 h; compressed in tests and the demo), then the outage procedure (§8.5.5).
+     * The SSU: the retry policy (§8.5.4: after a timeout, a 503 or a 500 ERROR_500_007, retries at T+unit, T+2 unit,
+     * T+4 unit — unit 2 h, compressed in tests and the demo — then the outage procedure of §8.5.5); the secrets of the
+     * clients that call our bo_to_et and bo_to_ri (an ente's {@code ssu.client}, the Registro Imprese's) — interim
+     * HTTP Basic credentials until the PDND vouchers; the Registro Imprese.
      */
-    public record Ssu(java.time.Duration retryUnit, int retries) {
+    public record Ssu(java.time.Duration retryUnit, int retries, Map<String, String> clientPasswords,
+                      RegistroImprese registroImprese) {
+        public Map<String, String> clientPasswords() {
+            return clientPasswords == null ? Map.of() : clientPasswords;
+        }
+    }
+
+    /** The Registro Imprese: its ri_to_bo e-service, and the client it calls our bo_to_ri as. */
+    public record RegistroImprese(String baseUrl, String client) {
     }
 
     /**
@@ -107,6 +117,11 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
         return enti().stream()
                 .filter(e -> e.ipaCode().equalsIgnoreCase(ipaCode) && e.officeCode().equalsIgnoreCase(officeCode))
                 .findFirst();
+    }
+
+    /** The ente terzo that calls our bo_to_et as this client. */
+    public Optional<Ente> enteBySsuClient(String client) {
+        return enti().stream().filter(e -> e.bySsu() && e.ssu() != null && client.equals(e.ssu().client())).findFirst();
     }
 
     public Optional<Ente> enteByPec(String address) {

@@ -22,7 +22,23 @@ import java.util.List;
 public class SecurityConfig {
     public static final String FUNZIONARIO = "FUNZIONARIO";
 
+    /**
+     * The SSU e-services authenticate their callers themselves, answering in the SSU error format (the intake's
+     * SsuInboundSecurity, SsuClientAuthentication for bo_to_et and bo_to_ri): Spring Security must not interpret
+     * their Authorization header.
+     */
     @Bean
+    @org.springframework.core.annotation.Order(1)
+    public SecurityFilterChain ssuEservices(HttpSecurity http) throws Exception {
+        http.securityMatcher("/ssu/**")
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return http.build();
+    }
+
+    @Bean
+    @org.springframework.core.annotation.Order(2)
     public SecurityFilterChain filterChain(HttpSecurity http) throws Exception {
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -10,6 +10,8 @@ import it.comune.milano.suapgw.gateway.lifecycle.Lifecycle;
 import it.comune.milano.suapgw.gateway.lifecycle.PraticaLifecycle;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
+import it.comune.milano.suapgw.gateway.pareri.ssu.EntiSsuNotifiche;
+import it.comune.milano.suapgw.gateway.persistence.EntiSsuRepository;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository.UltimoParere;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
@@ -41,10 +43,14 @@ public class IntegrazioniService {
     private final TimelineStore timeline;
     private final SsuMapper ssu;
     private final GatewayProperties props;
+    private final EntiSsuRepository enteDocuments;
+    private final EntiSsuNotifiche entiTerzi;
 
     public IntegrazioniService(PraticaRepository pratiche, PareriRepository pareri, PraticaLifecycle lifecycle,
                                ChannelPolicies channels, EsitoService esiti, OutboxStore outbox, TimelineStore timeline,
-                               SsuMapper ssu, GatewayProperties props) {
+                               SsuMapper ssu, GatewayProperties props, EntiSsuRepository enteDocuments, EntiSsuNotifiche entiTerzi) {
+        this.enteDocuments = enteDocuments;
+        this.entiTerzi = entiTerzi;
         this.pratiche = pratiche;
         this.pareri = pareri;
         this.lifecycle = lifecycle;
@@ -84,7 +90,14 @@ public class IntegrazioniService {
                         proc.path("code").asText()), request, ente.ipaCode(), ente.officeCode(), ente.name()));
             }
         }
-        String body = ssu.requestIntegration(pratiche.cuiOf(id), pratiche.descriptorVersionOf(id), items).toString();
+        // the enti terzi's documents of request, which the front-office fetches from us
+        List<SsuMapper.DocumentoRichiesta> documents = new ArrayList<>();
+        for (EntiSsuRepository.DocumentoEnte d : enteDocuments.ofPratica(id, EntiSsuRepository.INTEGRAZIONE)) {
+            if (!d.verified()) continue;
+            props.ente(d.enteCode()).ifPresent(e -> documents.add(new SsuMapper.DocumentoRichiesta(e.ipaCode(), e.officeCode(),
+                    e.name(), d.resourceId(), d.sha256(), "S256")));
+        }
+        String body = ssu.requestIntegration(pratiche.cuiOf(id), pratiche.descriptorVersionOf(id), items, documents).toString();
         lifecycle.transition(id, Lifecycle.Evento.INTEGRATION_REQUEST_SENT);
         outbox.enqueue(id, OutboxKind.FO_REQUEST_INTEGRATION.name(), "fo:" + id, body);
         outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, SsuEvents.INTEGRATION_REQUESTED);
@@ -122,6 +135,7 @@ public class IntegrazioniService {
         public void onScadenza(UUID id, StatoPratica state) {
             if (state != StatoPratica.IN_ISTRUTTORIA || integrazioni.requested(id).isEmpty()) return;
             outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, SsuEvents.INTEGRATION_REQUEST_TIME_EXPIRED);
+            integrazioni.entiTerzi.announce(id, SsuEvents.INTEGRATION_REQUEST_TIME_EXPIRED, null, null);
             integrazioni.requestFromApplicant(id);
         }
     }

@@ -11,7 +11,10 @@ import it.comune.milano.suapgw.gateway.persistence.PareriRepository;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository.UltimoParere;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
+import it.comune.milano.suapgw.gateway.pareri.ssu.EntiSsuService;
+import it.comune.milano.suapgw.gateway.termini.TermineService;
 import it.comune.milano.suapgw.model.Ente;
+import it.comune.milano.suapgw.model.TerminiIstanza;
 import it.comune.milano.suapgw.model.StatoPratica;
 import org.springframework.stereotype.Service;
 
@@ -35,10 +38,12 @@ public class IstruttoriaService {
     private final TimelineStore timeline;
     private final IntegrazioniService rounds;
     private final GatewayProperties props;
+    private final TermineService termini;
 
     public IstruttoriaService(PraticaRepository pratiche, PareriRepository pareri, PraticaLifecycle lifecycle,
                               ChannelPolicies channels, OutboxStore outbox, TimelineStore timeline, IntegrazioniService rounds,
-                              GatewayProperties props) {
+                              TermineService termini, GatewayProperties props) {
+        this.termini = termini;
         this.pratiche = pratiche;
         this.pareri = pareri;
         this.lifecycle = lifecycle;
@@ -59,7 +64,7 @@ public class IstruttoriaService {
 
     /** The pratica is admissible and in istruttoria: the competent enti of its channel are asked, one request each. */
     public void consultFirstRound(UUID id) {
-        List<Ente> enti = channels.of(pratiche.channelOf(id)).competentEnti(id);
+        List<Ente> enti = reachable(id, channels.of(pratiche.channelOf(id)).competentEnti(id));
         LocalDate today = LocalDate.now();
         for (Ente ente : enti) {
             requestParere(id, ente, 1, null, today);
@@ -89,10 +94,38 @@ public class IstruttoriaService {
         if (pareri.countOpen(id) == 0) rounds.onRoundComplete(id);
     }
 
+    /**
+     * An ente terzo reached through the SSU e-services can be sent only an SSU instance (a CUI, an index): for a
+     * pratica of another channel it is not consulted, and the timeline says so.
+     */
+    private List<Ente> reachable(UUID id, List<Ente> enti) {
+        if (pratiche.channelOf(id) == it.comune.milano.suapgw.model.Canale.SSU) return enti;
+        List<Ente> out = new ArrayList<>();
+        for (Ente e : enti) {
+            if (e.bySsu()) {
+                timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "resolve_ente", "UNREACHABLE", null,
+                        e.code() + " is reached through the SSU e-services, which carry SSU instances only");
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One request, on the ente's channel: by its own kind of call for an ente terzo on the SSU (et_to_bo send_instance,
+     * ordered with what follows for it). Its deadline is the enti's term of the pratica (max_gg_concl_send) when there
+     * is one, else the ente's usual one.
+     */
     private void requestParere(UUID id, Ente ente, int round, UUID previous, LocalDate today) {
         UUID rid = UUID.randomUUID();
-        pareri.insert(rid, id, ente.code(), round, today.plusDays(ente.deadlineDays()), previous,
-                ente.byPec() ? Ente.PEC : Ente.ARTEMIS);
-        outbox.enqueue(id, OutboxKind.PARERE_REQUEST.name(), null, rid.toString());
+        LocalDate deadline = termini.scadenza(id, TerminiIstanza.Tipo.CONCLUSIONI).orElse(today.plusDays(ente.deadlineDays()));
+        String channel = ente.bySsu() ? Ente.SSU : ente.byPec() ? Ente.PEC : Ente.ARTEMIS;
+        pareri.insert(rid, id, ente.code(), round, deadline, previous, channel);
+        if (ente.bySsu()) {
+            outbox.enqueue(id, OutboxKind.ET_SEND_INSTANCE.name(), EntiSsuService.orderingKey(ente, id), rid.toString());
+        } else {
+            outbox.enqueue(id, OutboxKind.PARERE_REQUEST.name(), null, rid.toString());
+        }
     }
 }

@@ -31,7 +31,9 @@ public final class Lifecycle {
         PROCEEDING_TIME_EXPIRED,
         /** the proceeding time ran out on a silence-assent procedure with no negative parere */
         SILENCE_ASSENT,
-        SUBMITTER_CANCELLED
+        SUBMITTER_CANCELLED,
+        /** an ente asked for a conferenza dei servizi; the operator convened it; the conferenza determined */
+        CDSS_REQUESTED, CDSS_CONVENED, CDSS_DETERMINED
     }
 
     /** Operations a sender may ask of an open pratica, whatever the phase. */
@@ -61,6 +63,10 @@ public final class Lifecycle {
         allow(INTEGRATION_REQUESTED, Evento.INTEGRATION_TIME_EXPIRED, ENDED_BY_INTEGRATION_TIMES_EXPIRED);
         // the integration's documents are in hand: the enti that asked for it are consulted again
         allow(INTEGRATED, Evento.DOCUMENTS_VERIFIED, IN_ISTRUTTORIA);
+        // the conferenza dei servizi: requested by an ente during the istruttoria, convened, its determination proposed
+        allow(IN_ISTRUTTORIA, Evento.CDSS_REQUESTED, CDSS_REQUESTED);
+        allow(CDSS_REQUESTED, Evento.CDSS_CONVENED, CDSS_CONVENED);
+        allow(CDSS_CONVENED, Evento.CDSS_DETERMINED, OUTCOME_PROPOSED);
         for (StatoPratica s : List.of(IN_ISTRUTTORIA, OUTCOME_PROPOSED)) {
             allow(s, Evento.PROCEEDING_TIME_EXPIRED, ENDED_BY_PROCEEDING_TIME_EXPIRED);
             allow(s, Evento.SILENCE_ASSENT, ENDED_BY_POSITIVE_OUTCOME);

@@ -45,6 +45,14 @@ public class OutboxStore {
         return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(0));
     }
 
+    /** The payload of the latest entry of a kind delivered for a pratica under one ordering key (one recipient). */
+    public java.util.Optional<String> lastDelivered(UUID praticaId, String kind, String orderingKey) {
+        List<String> rows = jdbc.queryForList("""
+                select payload from outbox where pratica_id = ? and kind = ? and ordering_key = ? and status = 'DONE'
+                 order by id desc limit 1""", String.class, praticaId, kind, orderingKey);
+        return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(0));
+    }
+
     /**
      * Claims due entries for this instance (SKIP LOCKED: any number of gateway instances share the table).
      * An entry waits while an older pending entry with the same ordering key exists.

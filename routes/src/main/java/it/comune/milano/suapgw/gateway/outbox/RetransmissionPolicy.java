@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The SSU retransmission policy (§8.5.4) for calls to the SSU's components (front-office, Catalogo): only a timeout,
+ * The SSU retransmission policy (§8.5.4) for calls to the SSU's components (front-office, Catalogo, enti terzi,
+ * Registro Imprese): only a timeout,
  * a {@code 503} or a {@code 500} whose body says {@code ERROR_500_007} is retried, at T+2h, T+4h, T+8h from the first
  * failure T; then the peer is in outage (§8.5.5). Any other answer is the peer refusing the call: retrying it would
  * only repeat the refusal, so it is a dead letter at once. Calls to the other systems keep the generic backoff.
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 @Component
 public class RetransmissionPolicy {
     /** the systems of {@link OutboxKind#system()} the SSU policy governs */
-    static final Set<String> SSU_PEERS = Set.of("FRONTOFFICE", "CATALOGO");
+    static final Set<String> SSU_PEERS = Set.of("FRONTOFFICE", "CATALOGO", "ENTE_SSU", "REGISTRO_IMPRESE");
 
     public enum Verdict {
         /** an outage of the peer: retried by the SSU schedule */

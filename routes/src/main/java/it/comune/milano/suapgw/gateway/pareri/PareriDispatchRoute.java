@@ -27,7 +27,6 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
     public static final String PEC_NOTICE = "direct:parere-pec-notice";
     /** the notice being sent (PareriService.Notifica) */
     public static final String NOTIFICA = "pareriNotifica";
-    static final String EVENTO_ANNULLAMENTO = "end_by_submitter_cancel_requested";
     static final String SOLLECITO = "pareriSollecito";
     private static final String QUEUE = "pareriQueue";
 
@@ -69,7 +68,7 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
                     .otherwise()
                         .setExchangePattern(ExchangePattern.InOnly)
                         .toD("jms:queue:${exchangeProperty." + QUEUE + "}?deliveryPersistent=true")
-                        .process(e -> pareri.onNoticeSent(entry(e).praticaId(), notifica(e).ente().code(),
+                        .process(e -> pareri.onNoticeSent(entry(e).praticaId(), notifica(e).ente().code(), notifica(e).evento(),
                                 e.getProperty(ExchangeKeys.SENT_HASH, String.class)))
                 .end();
     }
@@ -77,7 +76,7 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
     private void composeNotice(Exchange e) {
         PareriService.Notifica n = pareri.notifica(entry(e).praticaId(), entry(e).payload());
         String body = messages.notifica(n.pratica().id(), n.pratica().cuiUuid(), n.pratica().codicePratica(),
-                EVENTO_ANNULLAMENTO, n.richieste(), OffsetDateTime.now()).toString();
+                n.evento(), n.richieste(), n.conferenza(), OffsetDateTime.now()).toString();
         e.setProperty(NOTIFICA, n);
         e.getMessage().getHeaders().clear();
         e.getMessage().setBody(body);
@@ -85,6 +84,7 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
         e.getMessage().setHeader("idPratica", n.pratica().id().toString());
         e.getMessage().setHeader("JMSXGroupID", n.pratica().id().toString());
         e.getMessage().setHeader("_AMQ_DUPL_ID", "notifica-" + entry(e).id());
+        e.getMessage().setHeader("evento", n.evento());
         e.setProperty(QUEUE, n.ente().queue());
         e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body));
     }

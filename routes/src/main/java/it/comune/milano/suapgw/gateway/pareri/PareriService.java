@@ -1,6 +1,9 @@
 package it.comune.milano.suapgw.gateway.pareri;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import it.comune.milano.suapgw.connectors.contract.ContentHashes;
+import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
 import it.comune.milano.suapgw.gateway.channel.ChannelPolicies;
 import it.comune.milano.suapgw.gateway.channel.ChannelPolicy;
 import it.comune.milano.suapgw.gateway.common.PraticaMdc;
@@ -54,10 +57,12 @@ public class PareriService {
     private final TimelineStore timeline;
     private final DeadLetterStore deadLetters;
     private final GatewayProperties props;
+    private final ObjectMapper json;
 
     public PareriService(PareriRepository pareri, PraticaRepository pratiche, CanonicalPratiche canonical,
                          ChannelPolicies channels, IntegrazioniService rounds, OutboxStore outbox, TimelineStore timeline,
-                         DeadLetterStore deadLetters, GatewayProperties props) {
+                         DeadLetterStore deadLetters, GatewayProperties props, ObjectMapper json) {
+        this.json = json;
         this.pareri = pareri;
         this.pratiche = pratiche;
         this.canonical = canonical;
@@ -165,41 +170,72 @@ public class PareriService {
     }
 
     /**
-     * The applicant withdrew the instance: the open requests are closed and each ente asked hears it on its channel.
-     * Caller's transaction, pratica locked.
+     * The applicant withdrew the instance: the open requests are closed and each ente asked hears it on its channel
+     * (enti terzi on the SSU hear it by notify with the pratica's end). Caller's transaction, pratica locked.
      */
     public void annulla(UUID id) {
+        closeAndTell(id, "CANCELLED", EVENTO_ANNULLAMENTO, null, false);
+    }
+
+    /**
+     * A conferenza dei servizi is convened: the enti express themselves there, their open requests are closed, and
+     * every ente consulted on the broker or by PEC hears the convocation (those on the SSU by notify cdss_convened).
+     */
+    public void conferenza(UUID id, JsonNode convocazione) {
+        closeAndTell(id, "CDSS", EVENTO_CONFERENZA, convocazione, true);
+    }
+
+    public static final String EVENTO_ANNULLAMENTO = "end_by_submitter_cancel_requested";
+    public static final String EVENTO_CONFERENZA = "cdss_convened";
+
+    private void closeAndTell(UUID id, String reason, String evento, JsonNode conferenza, boolean everyEnteConsulted) {
         Map<String, List<UUID>> byEnte = new LinkedHashMap<>();
-        for (PareriRepository.Richiesta r : pareri.closeOpen(id, "CANCELLED")) {
+        if (everyEnteConsulted) pareri.enteCodesOf(id).forEach(c -> byEnte.put(c, new ArrayList<>()));
+        for (PareriRepository.Richiesta r : pareri.closeOpen(id, reason)) {
             byEnte.computeIfAbsent(r.enteCode(), k -> new ArrayList<>()).add(r.id());
         }
-        byEnte.forEach((ente, richieste) -> outbox.enqueue(id, OutboxKind.PARERE_NOTIFICA.name(), null,
-                ente + ":" + String.join(",", richieste.stream().map(UUID::toString).toList())));
+        byEnte.forEach((ente, richieste) -> {
+            if (props.ente(ente).map(Ente::bySsu).orElse(true)) return;
+            var payload = json.createObjectNode().put("ente", ente).put("evento", evento);
+            var list = payload.putArray("richieste");
+            richieste.forEach(r -> list.add(r.toString()));
+            if (conferenza != null) payload.set("conferenza", conferenza);
+            outbox.enqueue(id, OutboxKind.PARERE_NOTIFICA.name(), null, payload.toString());
+        });
         if (!byEnte.isEmpty()) {
-            timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "richieste_parere", "CANCELLED", null,
+            timeline.record(id, TimelineStore.INTERNAL, "GATEWAY", "richieste_parere", reason, null,
                     "open requests closed, enti told: " + byEnte.keySet());
         }
     }
 
-    /** A notice to an ente about to be sent: the pratica, the ente and the requests it closes. */
-    public record Notifica(PraticaRepository.Testata pratica, Ente ente, List<UUID> richieste, String codiceFiscale,
-                           String denominazione) {
+    /** A notice to an ente about to be sent: the pratica, the ente, the event and the requests it closes. */
+    public record Notifica(PraticaRepository.Testata pratica, Ente ente, String evento, List<UUID> richieste, JsonNode conferenza,
+                           String codiceFiscale, String denominazione) {
     }
 
-    /** @param payload {@code <ente>:<request>,<request>...} as {@link #annulla} booked it */
+    /** @param payload {@code {ente, evento, richieste, conferenza}} as {@link #closeAndTell} booked it */
     public Notifica notifica(UUID id, String payload) {
-        int colon = payload.indexOf(':');
-        Ente ente = props.ente(payload.substring(0, colon)).orElseThrow(
-                () -> new IllegalStateException("ente " + payload.substring(0, colon) + " no longer in the registry"));
+        JsonNode p = JsonColumns.read(json, payload);
+        String code = p.path("ente").asText();
+        Ente ente = props.ente(code).orElseThrow(() -> new IllegalStateException("ente " + code + " no longer in the registry"));
         List<UUID> richieste = new ArrayList<>();
-        for (String r : payload.substring(colon + 1).split(",")) richieste.add(UUID.fromString(r));
-        DaInviare d = pareri.daInviare(richieste.get(0));
-        return new Notifica(pratiche.testata(id), ente, richieste, d.codiceFiscale(), d.denominazione());
+        p.path("richieste").forEach(r -> richieste.add(UUID.fromString(r.asText())));
+        var testata = pratiche.testata(id);
+        String cf = null, denominazione = null;
+        if (!richieste.isEmpty()) {
+            DaInviare d = pareri.daInviare(richieste.get(0));
+            cf = d.codiceFiscale();
+            denominazione = d.denominazione();
+        } else {
+            cf = testata.applicantCf();
+        }
+        return new Notifica(testata, ente, p.path("evento").asText(), richieste,
+                p.hasNonNull("conferenza") ? p.get("conferenza") : null, cf, denominazione);
     }
 
     @Transactional
-    public void onNoticeSent(UUID id, String enteCode, String sha256) {
-        timeline.record(id, TimelineStore.OUT, "ENTE " + enteCode, "notifica", "SENT", sha256, "end_by_submitter_cancel_requested");
+    public void onNoticeSent(UUID id, String enteCode, String evento, String sha256) {
+        timeline.record(id, TimelineStore.OUT, "ENTE " + enteCode, "notifica", "SENT", sha256, evento);
     }
 
     /** The enti's term ({@code max_gg_concl_send}): silence is assent. */

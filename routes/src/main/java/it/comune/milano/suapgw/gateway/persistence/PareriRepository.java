@@ -87,6 +87,23 @@ public class PareriRepository {
                 p.motivazione(), p.firmatario(), p.replyId(), replyUser, p.richiestaId());
     }
 
+    /** An answer received but not counted yet (an ente terzo's integration request, until its documents are in). */
+    public void holdAnswer(Parere p, String replyUser) {
+        jdbc.update("update richiesta_parere set held_answer = cast(? as jsonb), reply_user = ? where id = ?",
+                JsonColumns.write(json, p), replyUser, p.richiestaId());
+    }
+
+    public Optional<Parere> heldAnswer(UUID richiestaId) {
+        List<String> rows = jdbc.queryForList("select held_answer::text from richiesta_parere where id = ? and held_answer is not null",
+                String.class, richiestaId);
+        if (rows.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(json.readValue(rows.get(0), Parere.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("held answer of " + richiestaId + " unreadable", e);
+        }
+    }
+
     public void addAllegato(UUID richiestaId, String sha256, String name, String mimeType) {
         jdbc.update("insert into parere_allegato (richiesta_id, sha256, name, mime_type) values (?, ?, ?, ?) on conflict do nothing",
                 richiestaId, sha256, name, mimeType);
@@ -112,7 +129,7 @@ public class PareriRepository {
         jdbc.update("""
                 update richiesta_parere set status = 'ANSWERED', answered_at = now(), esito = 'POSITIVO', motivazione = ?,
                        reply_id = 'silenzio-' || id, reply_user = 'gateway', closed_reason = 'SILENZIO'
-                 where id = ? and status = 'OPEN'""", motivazione, richiestaId);
+                 where id = ? and status = 'OPEN' and held_answer is null""", motivazione, richiestaId);
     }
 
     public List<Richiesta> open(UUID praticaId) {
@@ -158,7 +175,7 @@ public class PareriRepository {
     public List<Scaduta> lockOverdue(Duration every) {
         return jdbc.query("""
                 select id, pratica_id, ente_code, deadline from richiesta_parere
-                 where status = 'OPEN' and deadline < current_date
+                 where status = 'OPEN' and deadline < current_date and coalesce(channel, '') <> 'ssu'
                    and (reminded_at is null or reminded_at < now() - make_interval(secs => ?))
                  for update skip locked""",
                 (rs, i) -> new Scaduta((UUID) rs.getObject(1), (UUID) rs.getObject(2), rs.getString(3),

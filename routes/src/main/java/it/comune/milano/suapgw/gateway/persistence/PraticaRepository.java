@@ -235,6 +235,41 @@ public class PraticaRepository {
         return pending;
     }
 
+    /** The index of the instance's latest version as the front-office sent it: {instance_index, general_index}. */
+    public void setSsuIndex(UUID id, JsonNode index) {
+        jdbc.update("update pratica set ssu_index = cast(? as jsonb) where id = ?", index.toString(), id);
+    }
+
+    public JsonNode ssuIndexOf(UUID id) {
+        List<String> rows = jdbc.queryForList("select ssu_index::text from pratica where id = ?", String.class, id);
+        return rows.isEmpty() || rows.get(0) == null ? null : JsonColumns.read(json, rows.get(0));
+    }
+
+    /** Another document of the back-office (the convocation of a conferenza): served like the act, not the act. */
+    public void insertFromBackOffice(UUID id, String resourceId, String name, String code, String mimeType, String sha256) {
+        jdbc.update("""
+                insert into pratica_documento (pratica_id, resource_id, name, code, mime_type, alg_hash, expected_hash,
+                                               sha256, status, verified_at, origin)
+                values (?, ?, ?, ?, ?, 'S256', ?, ?, 'VERIFIED', now(), 'BO')
+                on conflict (pratica_id, resource_id) do update set name = excluded.name, sha256 = excluded.sha256,
+                       expected_hash = excluded.expected_hash, verified_at = now()""",
+                id, resourceId, name, code, mimeType, sha256, sha256);
+    }
+
+    public Optional<String> documentName(UUID id, String resourceId) {
+        return first(jdbc.queryForList("select name from pratica_documento where pratica_id = ? and resource_id = ?",
+                String.class, id, resourceId));
+    }
+
+    /** A document an ente terzo referred to, fetched from its system and served under our resource id (origin ET). */
+    public void insertFromEnte(UUID id, String resourceId, String name, String code, String mimeType, String sha256) {
+        jdbc.update("""
+                insert into pratica_documento (pratica_id, resource_id, name, code, mime_type, alg_hash, expected_hash,
+                                               sha256, status, verified_at, origin)
+                values (?, ?, ?, ?, ?, 'S256', ?, ?, 'VERIFIED', now(), 'ET')
+                on conflict (pratica_id, resource_id) do nothing""", id, resourceId, name, code, mimeType, sha256, sha256);
+    }
+
     /** The back-office's act concluding the pratica, stored with the pratica's documents. */
     public void insertAct(UUID id, String resourceId, String name, String mimeType, String sha256) {
         jdbc.update("""
@@ -249,7 +284,7 @@ public class PraticaRepository {
     /** The latest act of the back-office, if any. */
     public Optional<Atto> latestAct(UUID id) {
         return first(jdbc.query("""
-                select resource_id, sha256 from pratica_documento where pratica_id = ? and origin = 'BO'
+                select resource_id, sha256 from pratica_documento where pratica_id = ? and origin = 'BO' and code = 'PROVVEDIMENTO'
                  order by verified_at desc limit 1""", (rs, i) -> new Atto(rs.getString(1), rs.getString(2), "S256"), id));
     }
 

@@ -3,6 +3,7 @@ package it.comune.milano.suapgw.gateway.termini;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
+import it.comune.milano.suapgw.gateway.persistence.ConferenzaRepository;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.gateway.termini.TermineRepository.Termine;
@@ -36,9 +37,12 @@ public class TermineService {
     private final TermClock clock;
     private final TimelineStore timeline;
     private final SsuMapper ssu;
+    private final ConferenzaRepository conferenze;
 
     public TermineService(TermineRepository termini, PraticaRepository pratiche, OutboxStore outbox,
-                          CalendarioLegale calendario, TermClock clock, TimelineStore timeline, SsuMapper ssu) {
+                          CalendarioLegale calendario, TermClock clock, TimelineStore timeline, SsuMapper ssu,
+                          ConferenzaRepository conferenze) {
+        this.conferenze = conferenze;
         this.termini = termini;
         this.pratiche = pratiche;
         this.outbox = outbox;
@@ -91,6 +95,16 @@ public class TermineService {
 
     public List<Map<String, Object>> suspensions(UUID id) {
         return termini.suspensions(id);
+    }
+
+    /** The due date of a running term of that kind, if the pratica has one. */
+    public Optional<LocalDate> scadenza(UUID id, Tipo kind) {
+        return termini.find(id, kind).filter(Termine::running).map(Termine::scadenza);
+    }
+
+    /** Whether the term of that kind ran out (a pratica without such a term has none to run out). */
+    public boolean scaduto(UUID id, Tipo kind) {
+        return termini.find(id, kind).map(t -> TermineRepository.SCADUTO.equals(t.state())).orElse(false);
     }
 
     /** Whether the term of that kind is running and not suspended. */
@@ -195,7 +209,16 @@ public class TermineService {
 
     /** The Catalogo holds the instance's times: it hears of every change (catalogo-ssu_to_bo /update_times). */
     private void updateTimes(UUID id) {
-        attuali(id).ifPresent(t -> outbox.enqueue(id, OutboxKind.CATALOGO_UPDATE_TIMES.name(), "catalogo:" + id,
-                ssu.updateTimes(pratiche.cuiOf(id), t).toString()));
+        attuali(id).ifPresent(t -> {
+            var body = ssu.updateTimes(pratiche.cuiOf(id), t);
+            conferenze.find(id).filter(c -> c.dataConvocazione() != null).ifPresent(c ->
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("times")).put("date_cdss", c.dataConvocazione().toString()));
+            outbox.enqueue(id, OutboxKind.CATALOGO_UPDATE_TIMES.name(), "catalogo:" + id, body.toString());
+        });
+    }
+
+    /** A conferenza was convened: the Catalogo hears its date with the instance's times. */
+    public void conferenzaConvocata(UUID id) {
+        updateTimes(id);
     }
 }

@@ -15,7 +15,10 @@ import it.comune.milano.suapgw.gateway.osp.OspRepository;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository.UltimoParere;
+import it.comune.milano.suapgw.gateway.pareri.ssu.EntiSsuNotifiche;
+import it.comune.milano.suapgw.gateway.persistence.ConferenzaRepository;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
+import it.comune.milano.suapgw.gateway.registroimprese.RegistroImpreseNotifiche;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.model.Ente;
 import it.comune.milano.suapgw.model.Esito;
@@ -40,8 +43,8 @@ import static org.mockito.Mockito.when;
 /** What differs per channel, each rule once: completeness, the enti, re-consultation, the outcome, the release. */
 class ChannelPoliciesTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Ente PL = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis", "q.pl", 10, "ente-pl", null);
-    static final Ente ATS = new Ente("ats-milano", "ats_mi", "SIAN", "ATS", "artemis", "q.ats", 20, "ente-ats", null);
+    static final Ente PL = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis", "q.pl", 10, "ente-pl", null, null);
+    static final Ente ATS = new Ente("ats-milano", "ats_mi", "SIAN", "ATS", "artemis", "q.ats", 20, "ente-ats", null, null);
     static final GatewayProperties PROPS = new GatewayProperties(null, null, List.of(PL, ATS),
             new GatewayProperties.Suap("c_f205", "SUAP"), null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
@@ -52,7 +55,7 @@ class ChannelPoliciesTest {
 
     @Test
     void everyChannelHasExactlyOnePolicy() {
-        ChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS);
+        ChannelPolicy ssu = ssu();
         ChannelPolicy scrivania = new ScrivaniaChannelPolicy(pratiche, mock(ScrivaniaAnswers.class), outbox, PROPS);
         assertThatThrownBy(() -> new ChannelPolicies(List.of(ssu, scrivania))).hasMessageContaining("GEOPOST");
         assertThatThrownBy(() -> new ChannelPolicies(List.of(ssu, ssu))).hasMessageContaining("two policies");
@@ -60,7 +63,7 @@ class ChannelPoliciesTest {
 
     @Test
     void ssuIsCompleteWithItsDescriptorAndItsEntiAreTheCompetentAdministrationsKnownToTheRegistry() throws Exception {
-        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS);
+        SsuChannelPolicy ssu = ssu();
         assertThat(ssu.readyForIstruttoria(id)).isFalse();
         when(pratiche.descriptorOf(id)).thenReturn(JSON.readTree("""
                 {"usecase_proceedings":[
@@ -77,7 +80,7 @@ class ChannelPoliciesTest {
 
     @Test
     void aSciaEndsWithItsProceedingTimeUnlessAnEnteObjectsAndAnAutorizzazioneAlwaysHasAnOutcome() {
-        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS);
+        SsuChannelPolicy ssu = ssu();
         when(pratiche.testata(id)).thenReturn(testata("SCIA"));
         assertThat(ssu.proposeOutcome(id, List.of(parere("pl", 1, Esito.POSITIVO, List.of())))).isNull();
         assertThat(ssu.proposeOutcome(id, List.of(parere("pl", 1, Esito.POSITIVO, List.of()), parere("ats", 1, Esito.CONFORMAZIONE, List.of()))))
@@ -94,7 +97,7 @@ class ChannelPoliciesTest {
 
     @Test
     void anSsuEndIsNotifiedToTheFrontOfficeWithItsActAndAuditedToTheCatalogo() {
-        SsuChannelPolicy ssu = new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS);
+        SsuChannelPolicy ssu = ssu();
         when(pratiche.latestAct(id)).thenReturn(java.util.Optional.of(new it.comune.milano.suapgw.model.Atto("provvedimento-1", "abc", "S256")));
 
         ssu.release(id, StatoPratica.ENDED_BY_POSITIVE_OUTCOME, Esito.POSITIVO, "f", null);
@@ -102,6 +105,9 @@ class ChannelPoliciesTest {
         verify(outbox).enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id,
                 "{\"event\":\"end_by_positive_outcome\",\"resource_id\":\"provvedimento-1\"}");
         verify(outbox).enqueue(eq(id), eq(OutboxKind.CATALOGO_AUDIT.name()), eq("catalogo:" + id), anyString());
+        // the enti terzi on the SSU hear it with the act, and the Registro Imprese if it was sent the instance
+        verify(entiTerzi).announce(id, "end_by_positive_outcome", "provvedimento-1", null);
+        verify(registroImprese).announce(id, "end_by_positive_outcome", "provvedimento-1");
     }
 
     @Test
@@ -144,6 +150,14 @@ class ChannelPoliciesTest {
         geopost.release(id, StatoPratica.ENDED_BY_POSITIVE_OUTCOME, Esito.POSITIVO, "f", "testo");
         verify(proposals).onValidated(id, Esito.POSITIVO, "f", "testo");
         verify(outbox, never()).enqueue(any(), anyString(), any(), any());
+    }
+
+    final ConferenzaRepository conferenze = mock(ConferenzaRepository.class);
+    final EntiSsuNotifiche entiTerzi = mock(EntiSsuNotifiche.class);
+    final RegistroImpreseNotifiche registroImprese = mock(RegistroImpreseNotifiche.class);
+
+    SsuChannelPolicy ssu() {
+        return new SsuChannelPolicy(pratiche, outbox, timeline, new SsuMapper(JSON), JSON, PROPS, conferenze, entiTerzi, registroImprese);
     }
 
     static PraticaRepository.Testata testata(String regime) {

@@ -41,8 +41,8 @@ import static org.mockito.Mockito.when;
  * whom it consults, the integration requests gathered, and the round after an integration.
  */
 class IstruttoriaServiceTest {
-    static final Ente PL = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis", "q.pl", 10, "ente-pl", null);
-    static final Ente VVF = new Ente("vigili-del-fuoco", "vvf", "MI", "VVF", "pec", null, 30, null, "vvf@pec.it");
+    static final Ente PL = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis", "q.pl", 10, "ente-pl", null, null);
+    static final Ente VVF = new Ente("vigili-del-fuoco", "vvf", "MI", "VVF", "pec", null, 30, null, "vvf@pec.it", null);
 
     final PraticaRepository pratiche = mock(PraticaRepository.class);
     final PareriRepository pareri = mock(PareriRepository.class);
@@ -66,9 +66,10 @@ class IstruttoriaServiceTest {
                 null, null, null, null, null, null, null, null);
         ChannelPolicies channels = new ChannelPolicies(List.of(channel, other, third));
         integrazioni = new IntegrazioniService(pratiche, pareri, lifecycle, channels, esiti, outbox, mock(TimelineStore.class),
-                new SsuMapper(new ObjectMapper()), props);
+                new SsuMapper(new ObjectMapper()), props, mock(it.comune.milano.suapgw.gateway.persistence.EntiSsuRepository.class),
+                mock(it.comune.milano.suapgw.gateway.pareri.ssu.EntiSsuNotifiche.class));
         istruttoria = new IstruttoriaService(pratiche, pareri, lifecycle, channels, outbox, mock(TimelineStore.class),
-                integrazioni, props);
+                integrazioni, mock(it.comune.milano.suapgw.gateway.termini.TermineService.class), props);
         completa = new PraticaCompleta(pratiche, channels, istruttoria, verifica);
     }
 

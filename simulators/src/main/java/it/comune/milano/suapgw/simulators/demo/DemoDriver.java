@@ -1,6 +1,7 @@
 package it.comune.milano.suapgw.simulators.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import it.comune.milano.suapgw.simulators.enti.EnteSsuSimulator;
 import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
 import it.comune.milano.suapgw.simulators.osp.GeriSimulator;
 import it.comune.milano.suapgw.simulators.osp.OsapiSimulator;
@@ -9,6 +10,7 @@ import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaCase;
 import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulator;
 import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.ssu.RegistroImpreseSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
 import it.comune.milano.suapgw.simulators.support.Json;
 
@@ -41,7 +43,11 @@ import java.util.function.Supplier;
  * pratica plays its sample's scenario (the FO answers corrections and integrations, cancels, ...: the FO's
  * {@code onNewVersion} must feed the Catalogo, as {@link SimulatorsMain} wires it); besides its final state, the
  * ordered messages the FO received for it must be the sample's {@code expected_fo_messages}, and when the last one
- * announces an act its download and hash check is reported. A pratica is as expected when state and messages are.
+ * announces an act its download and hash check is reported. With {@link #enteTerzo} and {@link #registroImprese} the
+ * messages each ente terzo on the SSU channel and the Registro Imprese received for the pratica are compared with the
+ * sample's {@code expected_et_messages} / {@code expected_ri_messages} too (a simulated peer the sample does not name
+ * must have received nothing; a peer the sample names that is not simulated is reported, not judged). A pratica is as
+ * expected when its state and all the message sequences are.
  * <p>
  * With {@link #legacy} it also runs the legacy (pre-SSU) channel: every scrivania case is posted to the gateway's
  * {@code PddServiceEnte.inviaSUAPEnte} (the answer must carry a {@code return}, not a Fault), then
@@ -81,10 +87,18 @@ public class DemoDriver {
      * One SSU pratica: {@code state} its last state ({@code reachedFinal} when final); {@code foMessages} what the FO
      * received for it vs the sample's {@code expected_fo_messages} ({@code messagesOk}); {@code act}: the act's
      * download as the FO reports it ({@code "n/a"} when the last event carries none, {@code "verified"}, or what
-     * went wrong); {@code ok}: state and messages as expected.
+     * went wrong); {@code etMessages}: what each simulated ente terzo received (by ente code), {@code riMessages}: what
+     * the simulated Registro Imprese received (null: not simulated), {@code peersOk}: both as the sample expects;
+     * {@code ok}: state and every message sequence as expected.
      */
     public record SsuOutcome(SampleInstances.Sample sample, String state, boolean reachedFinal, boolean stateOk,
-                             List<String> foMessages, boolean messagesOk, String act, boolean ok) {
+                             List<String> foMessages, boolean messagesOk, String act, boolean ok,
+                             Map<String, List<String>> etMessages, List<String> riMessages, boolean peersOk) {
+
+        /** The enti terzi the sample expects messages for that were not simulated (not judged). */
+        public List<String> unsimulatedEnti() {
+            return sample.expectedEtMessages().keySet().stream().filter(code -> !etMessages.containsKey(code)).toList();
+        }
     }
 
     /**
@@ -120,6 +134,8 @@ public class DemoDriver {
     private GeriSimulator geri;
     private List<OspCase> ospCases = List.of();
     private volatile Duration comunicazioniGrace = Duration.ofSeconds(15);
+    private final Map<String, EnteSsuSimulator> entiTerzi = new LinkedHashMap<>();
+    private RegistroImpreseSimulator registroImprese;
 
     public DemoDriver(String gatewayUrl, CatalogoSimulator catalogo, FrontOfficeSimulator frontOffice, SampleInstances samples,
                       PrintStream out) {
@@ -138,6 +154,18 @@ public class DemoDriver {
 
     public DemoDriver pollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
+        return this;
+    }
+
+    /** Also judges what this ente terzo (SSU channel) receives for each SSU pratica against the sample's {@code expected_et_messages}. */
+    public DemoDriver enteTerzo(EnteSsuSimulator ente) {
+        entiTerzi.put(ente.enteCode(), Objects.requireNonNull(ente, "ente"));
+        return this;
+    }
+
+    /** Also judges what the Registro Imprese receives for each SSU pratica against the sample's {@code expected_ri_messages}. */
+    public DemoDriver registroImprese(RegistroImpreseSimulator ri) {
+        this.registroImprese = Objects.requireNonNull(ri, "ri");
         return this;
     }
 
@@ -221,10 +249,10 @@ public class DemoDriver {
                 lastStates.put(r.s.cuiUuid(), r.state);
                 finalStates.put(r.s.cuiUuid(), r.state);
                 SsuOutcome o = r.outcome();
-                out.printf("[final %d/%d] cui=%s %-28s %-32s expected %-32s %s; FO %s%s %s; act %s (%.1f s)%n", ssuDone, n,
+                out.printf("[final %d/%d] cui=%s %-28s %-32s expected %-32s %s; FO %s%s %s; act %s%s (%.1f s)%n", ssuDone, n,
                         r.s.cuiUuid(), r.s.procedureCode(), o.state(), r.s.expectedOutcome(), o.stateOk() ? "OK" : "MISMATCH",
                         o.foMessages(), o.messagesOk() ? "" : " expected " + r.s.expectedFoMessages(), o.messagesOk() ? "OK" : "MISMATCH",
-                        o.act(), (System.nanoTime() - start) / 1e9);
+                        o.act(), peers(o), (System.nanoTime() - start) / 1e9);
             }
             for (SsuRun r : ssu) {
                 if (!r.done && r.state != null) {
@@ -301,9 +329,27 @@ public class DemoDriver {
             return last != null && last.hasNonNull("resource_id") ? last : null;
         }
 
-        /** What is left to arrive after the pratica turned final: the FO's messages, the act's download. */
+        /** What each simulated ente terzo received for the pratica, by ente code. */
+        Map<String, List<String>> etMessages() {
+            Map<String, List<String>> m = new LinkedHashMap<>();
+            entiTerzi.forEach((code, et) -> m.put(code, et.messages(s.cuiUuid())));
+            return m;
+        }
+
+        /** What the simulated Registro Imprese received for the pratica (null: not simulated). */
+        List<String> riMessages() {
+            return registroImprese == null ? null : registroImprese.messages(s.cuiUuid());
+        }
+
+        boolean peersOk() {
+            boolean et = entiTerzi.entrySet().stream().allMatch(e ->
+                    e.getValue().messages(s.cuiUuid()).equals(s.expectedEtMessages().getOrDefault(e.getKey(), List.of())));
+            return et && (registroImprese == null || registroImprese.messages(s.cuiUuid()).equals(s.expectedRiMessages()));
+        }
+
+        /** What is left to arrive after the pratica turned final: the FO's messages, the act's download, the peers' messages. */
         boolean outboundComplete() {
-            return messagesOk() && (actNotify() == null || frontOffice.actFetch(s.cuiUuid()) != null);
+            return messagesOk() && peersOk() && (actNotify() == null || frontOffice.actFetch(s.cuiUuid()) != null);
         }
 
         String act() {
@@ -322,8 +368,9 @@ public class DemoDriver {
         SsuOutcome outcome() {
             boolean stateOk = reachedFinal && matchesExpected(state, s.expectedOutcome());
             boolean messagesOk = messagesOk();
+            boolean peersOk = peersOk();
             return new SsuOutcome(s, state == null ? "SUBMITTED" : state, reachedFinal, stateOk, foMessages(), messagesOk, act(),
-                    stateOk && messagesOk);
+                    stateOk && messagesOk && peersOk, etMessages(), riMessages(), peersOk);
         }
     }
 
@@ -346,6 +393,34 @@ public class DemoDriver {
         }
         r.done = true;
         return true;
+    }
+
+    /**
+     * The ente terzo and Registro Imprese sequences of a pratica, for the report: each simulated peer that the sample
+     * names or that received something ({@code ; ET <code> [..] OK}, {@code ... expected [..] MISMATCH}), and the enti
+     * the sample names that are not simulated. Empty when there is nothing to say.
+     */
+    static String peers(SsuOutcome o) {
+        StringBuilder b = new StringBuilder();
+        SampleInstances.Sample s = o.sample();
+        o.etMessages().forEach((code, got) -> {
+            List<String> want = s.expectedEtMessages().getOrDefault(code, List.of());
+            if (!want.isEmpty() || !got.isEmpty()) {
+                b.append("; ET ").append(code).append(' ').append(got).append(got.equals(want) ? "" : " expected " + want)
+                        .append(got.equals(want) ? " OK" : " MISMATCH");
+            }
+        });
+        for (String code : o.unsimulatedEnti()) {
+            b.append("; ET ").append(code).append(" not simulated (expected ").append(s.expectedEtMessages().get(code)).append(')');
+        }
+        List<String> ri = o.riMessages();
+        if (ri != null && (!ri.isEmpty() || !s.expectedRiMessages().isEmpty())) {
+            boolean ok = ri.equals(s.expectedRiMessages());
+            b.append("; RI ").append(ri).append(ok ? "" : " expected " + s.expectedRiMessages()).append(ok ? " OK" : " MISMATCH");
+        } else if (ri == null && !s.expectedRiMessages().isEmpty()) {
+            b.append("; RI not simulated (expected ").append(s.expectedRiMessages()).append(')');
+        }
+        return b.toString();
     }
 
     /** Whether a notify event concludes the pratica with an act (TransferOutcomeNotifyMessage). */
@@ -782,11 +857,12 @@ public class DemoDriver {
             SampleInstances.Sample s = o.sample();
             ssuOk += o.ok() ? 1 : 0;
             String state = o.reachedFinal() ? o.state() : o.state() + " (not final)";
-            out.printf("  %s %-28s %-40s expected %-32s FO %s%s; act %s %s%n", s.cuiUuid(), s.procedureCode(), state, s.expectedOutcome(),
-                    o.foMessages(), o.messagesOk() ? "" : " expected " + s.expectedFoMessages(), o.act(), o.ok() ? "OK" : "KO");
+            out.printf("  %s %-28s %-40s expected %-32s FO %s%s; act %s%s %s%n", s.cuiUuid(), s.procedureCode(), state, s.expectedOutcome(),
+                    o.foMessages(), o.messagesOk() ? "" : " expected " + s.expectedFoMessages(), o.act(), peers(o), o.ok() ? "OK" : "KO");
         }
         if (!ssu.isEmpty()) {
-            out.printf("SSU batch: %d/%d final, %d/%d as expected (state and FO messages)%n", ssu.size() - notFinal, ssu.size(), ssuOk, ssu.size());
+            out.printf("SSU batch: %d/%d final, %d/%d as expected (state and FO%s messages)%n", ssu.size() - notFinal, ssu.size(), ssuOk,
+                    ssu.size(), (entiTerzi.isEmpty() ? "" : ", ET") + (registroImprese == null ? "" : ", RI"));
         }
         if (!legacy.isEmpty()) {
             out.println("legacy pratiche (scrivania SUAP):");

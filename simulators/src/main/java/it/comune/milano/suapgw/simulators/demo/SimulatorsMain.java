@@ -1,6 +1,7 @@
 package it.comune.milano.suapgw.simulators.demo;
 
 import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
+import it.comune.milano.suapgw.simulators.enti.EnteSsuSimulator;
 import it.comune.milano.suapgw.simulators.enti.PecEnteSimulator;
 import it.comune.milano.suapgw.simulators.geowork.GeoworkSimulator;
 import it.comune.milano.suapgw.simulators.osp.ErmesSimulator;
@@ -12,6 +13,7 @@ import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaCase;
 import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulator;
 import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.ssu.RegistroImpreseSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
 
 import java.io.PrintStream;
@@ -40,6 +42,9 @@ public final class SimulatorsMain {
      * SUAPGW_SIM_CATALOGO_PORT (8181), SUAPGW_SIM_FO_PORT (8182), SUAPGW_SIM_GEOWORK_PORT (8183),
      * SUAPGW_SIM_SCRIVANIA_PORT (8184: the scrivania's PddServiceSUAP), SUAPGW_SIM_GEOPOST_PORT (8185),
      * SUAPGW_SIM_OSAPI_PORT (8186), SUAPGW_SIM_ERMES_PORT (8187), SUAPGW_SIM_GERI_PORT (8188),
+     * SUAPGW_SIM_ET_ARPA_LOMBARDIA_PORT (8191) and SUAPGW_SIM_ET_CITTA_METROPOLITANA_PORT (8192): the enti terzi on the SSU
+     * channel, SUAPGW_SIM_RI_PORT (8193): the Registro Imprese (their credentials: SUAPGW_ET_&lt;CODE&gt;_PASSWORD,
+     * SUAPGW_RI_PASSWORD),
      * SUAPGW_TEST_DATA (test-data; the legacy cases are {@code <test data>/scrivania/valid/NN-slug/}, the OSP istanze
      * {@code <test data>/osp/istanze/}, the fixtures of OSAPI, ERMES, GERI and of the enti's pareri
      * {@code <test data>/osp/fixtures/}),
@@ -72,6 +77,7 @@ public final class SimulatorsMain {
         int osapiPort = Integer.parseInt(setting(OsapiSimulator.PORT_SETTING, String.valueOf(OsapiSimulator.DEFAULT_PORT)));
         int ermesPort = Integer.parseInt(setting(ErmesSimulator.PORT_SETTING, String.valueOf(ErmesSimulator.DEFAULT_PORT)));
         int geriPort = Integer.parseInt(setting(GeriSimulator.PORT_SETTING, String.valueOf(GeriSimulator.DEFAULT_PORT)));
+        int riPort = Integer.parseInt(setting("SUAPGW_SIM_RI_PORT", String.valueOf(RegistroImpreseSimulator.DEFAULT_PORT)));
         Path testData = Path.of(setting("SUAPGW_TEST_DATA", "test-data"));
         int pratiche = Integer.parseInt(setting("SUAPGW_DEMO_PRATICHE", "20"));
         boolean legacyDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_LEGACY", "true"));
@@ -119,6 +125,17 @@ public final class SimulatorsMain {
         if (pareri != null) {
             enti.forEach(e -> e.withFixture(pareri));
         }
+        // the enti terzi with their own system (SSU channel) and the Registro Imprese; ARPA is the slow one
+        List<EnteSsuSimulator> entiTerzi = new ArrayList<>();
+        for (String code : List.of(EnteSsuSimulator.ARPA_LOMBARDIA, EnteSsuSimulator.CITTA_METROPOLITANA)) {
+            int port = Integer.parseInt(setting("SUAPGW_SIM_ET_" + code.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_PORT",
+                    String.valueOf(EnteSsuSimulator.defaultPort(code))));
+            EnteSsuSimulator et = new EnteSsuSimulator(code, port, gatewayUrl);
+            et.setResendOnRetry(true);
+            entiTerzi.add(et);
+        }
+        entiTerzi.get(0).setReplyDelay(Duration.ofSeconds(1));
+        RegistroImpreseSimulator registroImprese = new RegistroImpreseSimulator(riPort, gatewayUrl);
         GeopostSimulator geopost = new GeopostSimulator(geopostPort, gatewayUrl);
         OsapiSimulator osapi = new OsapiSimulator(osapiPort, existing(fixtures.resolve("osapi.json")));
         ErmesSimulator ermes = new ErmesSimulator(ermesPort, existing(fixtures.resolve("ermes.json")));
@@ -139,6 +156,8 @@ public final class SimulatorsMain {
             ermes.stop();
             osapi.stop();
             geopost.stop();
+            registroImprese.stop();
+            entiTerzi.forEach(EnteSsuSimulator::stop);
             enti.forEach(EnteSimulator::stop);
             geowork.stop();
             fo.stop();
@@ -150,6 +169,10 @@ public final class SimulatorsMain {
         fo.start();
         geowork.start();
         enti.forEach(EnteSimulator::start);
+        // the enti terzi read the descriptor from the Catalogo (DomandaAutorizzazione-001), started first
+        entiTerzi.forEach(et -> et.setCatalogoBaseUrl(catalogo.baseUrl()));
+        entiTerzi.forEach(EnteSsuSimulator::start);
+        registroImprese.start();
         scrivania.start();
         geopost.start();
         osapi.start();
@@ -171,6 +194,11 @@ public final class SimulatorsMain {
         for (EnteSimulator e : enti) {
             out.printf("  ente %-15s %s %s:%d (user %s)%n", e.enteCode(), e.protocol(), brokerHost, brokerPort, EnteSimulator.defaultUser(e.enteCode()));
         }
+        for (EnteSsuSimulator et : entiTerzi) {
+            out.printf("  ente %-15s SSU %s (calls %s as %s)%n", et.enteCode(), et.baseUrl(), et.gatewayApiUrl(), et.clientId());
+        }
+        out.println("  registro-imprese: " + registroImprese.baseUrl() + " (calls " + registroImprese.gatewayApiUrl() + " as "
+                + registroImprese.clientId() + ")");
         out.println("  scrivania:     " + scrivania.address() + " (posts to " + scrivania.gatewayEndpoint() + "; " + registered
                 + " cases from " + scrivaniaValid + ")");
         if (pec != null) {
@@ -219,13 +247,26 @@ public final class SimulatorsMain {
                     .counter("Geowork registraPratica calls", geowork::registrationCalls)
                     .counter("Geowork esiti proposed", geowork::proposals)
                     .counter("Geowork validations sent", geowork::validationsSent)
-                    .counter("Geowork checks failed", geowork::verificationFailures);
+                    .counter("Geowork checks failed", geowork::verificationFailures)
+                    .counter("Geowork conferenze", geowork::conferenzeCount);
             for (EnteSimulator e : enti) {
                 driver.counter("pareri answered " + e.enteCode(), e::repliesSent);
             }
             for (EnteSimulator e : enti) {
                 driver.counter("silent/notified " + e.enteCode(), () -> e.unansweredRequests().size() + "/" + e.notifiche().size());
             }
+            for (EnteSsuSimulator et : entiTerzi) {
+                driver.enteTerzo(et)
+                        .counter("ET " + et.enteCode() + " calls ok/refused", () -> et.calls().stream().filter(c -> c.ok()).count() + "/"
+                                + et.calls().stream().filter(c -> !c.ok()).count())
+                        .counter("ET " + et.enteCode() + " docs ok/bad/fail", () -> et.documentsVerified() + "/" + et.documentMismatches() + "/"
+                                + et.documentFailures())
+                        .counter("ET " + et.enteCode() + " invalid calls", et::invalidCalls);
+            }
+            driver.registroImprese(registroImprese)
+                    .counter("RI docs ok/bad/fail", () -> registroImprese.documentsVerified() + "/" + registroImprese.documentMismatches() + "/"
+                            + registroImprese.documentFailures())
+                    .counter("RI invalid calls", registroImprese::invalidCalls);
             driver.counter("Scrivania calls received", scrivania::calls)
                     .counter("Scrivania invalid calls", scrivania::invalidCalls)
                     .counter("Scrivania integrations sent", () -> scrivania.integrations().size());

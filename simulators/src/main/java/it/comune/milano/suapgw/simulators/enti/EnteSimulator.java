@@ -146,7 +146,8 @@ public class EnteSimulator extends ReconnectingClient {
 
     /**
      * Demo rules: ats-milano answers conformazione to codes containing ACCONCIATORE_APERTURA and asks for integrations
-     * on PALESTRA_APERTURA and AMBULATORIO_VETERINARIO; soprintendenza answers negativo to codes containing
+     * on PALESTRA_APERTURA, AMBULATORIO_VETERINARIO and CARROZZERIA (the latter together with the ente terzo ARPA, on
+     * the SSU channel: one request_integration reaches the applicant); soprintendenza answers negativo to codes containing
      * MEDIA_STRUTTURA_VENDITA (legacy pratiche name the procedure by the modulo's code, e.g.
      * MEDIA_STRUTTURA_VENDITA_APERTURA) and keeps silent on IMPIANTO_PUBBLICITARIO; everything else, and every round
      * after an integration, positivo.
@@ -154,7 +155,7 @@ public class EnteSimulator extends ReconnectingClient {
     public static List<Rule> defaultRules(String enteCode) {
         return switch (enteCode) {
             case "ats-milano" -> List.of(new Rule(".*ACCONCIATORE_APERTURA.*", "conformazione"),
-                    new Rule(".*PALESTRA_APERTURA.*|.*AMBULATORIO_VETERINARIO.*", INTEGRAZIONE));
+                    new Rule(".*PALESTRA_APERTURA.*|.*AMBULATORIO_VETERINARIO.*|.*CARROZZERIA.*", INTEGRAZIONE));
             case "soprintendenza" -> List.of(new Rule(".*MEDIA_STRUTTURA_VENDITA.*", "negativo"),
                     new Rule(".*IMPIANTO_PUBBLICITARIO.*", SILENZIO));
             default -> List.of();

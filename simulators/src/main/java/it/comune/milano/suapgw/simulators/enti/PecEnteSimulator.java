@@ -77,6 +77,8 @@ public class PecEnteSimulator extends ReconnectingClient {
     public static final String REQUEST_JSON = "richiesta-parere.json";
     public static final String TIPO_RICHIESTA = "richiesta-parere";
     public static final String TIPO_ANNULLAMENTO = "annullamento";
+    /** the convocation of a conferenza dei servizi: the ente expresses itself there, its requests need no answer */
+    public static final String TIPO_CONFERENZA = "convocazione-conferenza";
     private static final Logger LOG = LoggerFactory.getLogger(PecEnteSimulator.class);
     private static final JsonSchema REQUEST_SCHEMA = Json.schema("classpath:messages/richiesta-parere-v1.schema.json");
 
@@ -93,6 +95,7 @@ public class PecEnteSimulator extends ReconnectingClient {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Reply> replies = new CopyOnWriteArrayList<>();
     private final List<Annullamento> annullamenti = new CopyOnWriteArrayList<>();
+    private final List<Annullamento> convocazioni = new CopyOnWriteArrayList<>();
     private final List<Request> silent = new CopyOnWriteArrayList<>();
     private final AtomicInteger malformed = new AtomicInteger();
     private final AtomicInteger duplicates = new AtomicInteger();
@@ -207,6 +210,11 @@ public class PecEnteSimulator extends ReconnectingClient {
         return List.copyOf(annullamenti);
     }
 
+    /** The convocations of a conferenza dei servizi received (recorded like an annullamento: its requests are closed). */
+    public List<Annullamento> convocazioni() {
+        return List.copyOf(convocazioni);
+    }
+
     /** Richieste this ente kept silent on (rule {@code silenzio}), in order; esito {@code SILENZIO}. */
     public List<Request> unanswered() {
         return List.copyOf(silent);
@@ -297,14 +305,14 @@ public class PecEnteSimulator extends ReconnectingClient {
             return;
         }
         String tipo = fields.get("tipo messaggio");
-        if (tipo != null && TIPO_ANNULLAMENTO.equalsIgnoreCase(tipo.trim())) {
+        if (tipo != null && (TIPO_ANNULLAMENTO.equalsIgnoreCase(tipo.trim()) || TIPO_CONFERENZA.equalsIgnoreCase(tipo.trim()))) {
             List<String> closed = new ArrayList<>();
             for (String t : content.texts()) {
                 closed.addAll(PecMail.values(t, "protocollo ente"));
             }
             Annullamento a = new Annullamento(codicePratica, fields.get("evento"), List.copyOf(closed), subject, messageId, Instant.now());
-            annullamenti.add(a);
-            LOG.info("PEC ente {}: annullamento of pratica {} ({}), requests closed {}: no answer", enteCode, codicePratica, a.evento(), closed);
+            (TIPO_CONFERENZA.equalsIgnoreCase(tipo.trim()) ? convocazioni : annullamenti).add(a);
+            LOG.info("PEC ente {}: {} of pratica {} ({}), requests closed {}: no answer", enteCode, tipo.trim(), codicePratica, a.evento(), closed);
             return;
         }
         if (tipo != null && !TIPO_RICHIESTA.equalsIgnoreCase(tipo.trim())) {

@@ -1,6 +1,13 @@
 package it.comune.milano.suapgw.simulators.geowork;
 
+import it.comune.milano.suapgw.schemas.geowork.ConvocaConferenza;
+import it.comune.milano.suapgw.schemas.geowork.ConvocaConferenzaResponse;
 import it.comune.milano.suapgw.schemas.geowork.Correzione;
+import it.comune.milano.suapgw.schemas.geowork.EnteRichiedente;
+import it.comune.milano.suapgw.schemas.geowork.FaseConferenza;
+import it.comune.milano.suapgw.schemas.geowork.ModalitaConferenza;
+import it.comune.milano.suapgw.schemas.geowork.NotificaConferenza;
+import it.comune.milano.suapgw.schemas.geowork.NotificaConferenzaResponse;
 import it.comune.milano.suapgw.schemas.geowork.DocumentoAtto;
 import it.comune.milano.suapgw.schemas.geowork.Esito;
 import it.comune.milano.suapgw.schemas.geowork.EsitoControllo;
@@ -43,8 +50,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.GregorianCalendar;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +76,14 @@ import java.util.regex.Pattern;
  * motivazione when the procedure matches an {@link #setInadmissibleRules inadmissibility rule}. Each
  * (pratica, versioneIstanza, controlloPreliminare) is checked once, whatever the idempotency key;</li>
  * <li>the funzionario who validates a proposed esito ({@code notificaValidazioneEsito}), attaching the concluding act
- * ({@code provvedimento-<idPratica>.pdf}).</li>
+ * ({@code provvedimento-<idPratica>.pdf});</li>
+ * <li>the conferenza dei servizi an ente asked for ({@code convocaConferenza}, idempotent on the key; a further request
+ * for a pratica whose conferenza is still open joins it): after {@link #setConvocazioneDelay} the funzionario convenes
+ * it ({@code notificaConferenza} CONVOCAZIONE, SINCRONA, in ten days, by videoconference, with the act
+ * {@code convocazione-<idPratica>.pdf}), after {@link #setDeterminazioneDelay} reports its determination
+ * ({@code notificaConferenza} DETERMINAZIONE, esito by {@link #setDeterminazioneRules}, POSITIVO by default). Each
+ * callback is retried like the others; one answered with a final state of the pratica closes the conferenza (a late
+ * CONVOCAZIONE is not followed by the DETERMINAZIONE).</li>
  * </ul>
  */
 public class GeoworkSimulator {
@@ -91,6 +107,58 @@ public class GeoworkSimulator {
                            String motivazione, String statoPratica, String error, Instant at) {
     }
     private static final long[] BACKOFF_MILLIS = {500, 1000, 2000, 4000, 5000, 5000, 5000, 5000, 5000, 5000};
+
+    /** The channel of a convened conferenza: {@code videoconferenza https://conferenze.comune.milano.it/<idPratica>}. */
+    public static final String CANALE_PREFIX = "videoconferenza https://conferenze.comune.milano.it/";
+    /** Days between the convocation and the meeting of a conferenza sincrona. */
+    public static final int GIORNI_CONVOCAZIONE = 10;
+
+    /**
+     * A {@code notificaConferenza} sent to the gateway: {@code fase} CONVOCAZIONE|DETERMINAZIONE, the {@code esito} of a
+     * determination, the {@code atto}'s file name, the gateway's {@code statoPratica} (null when the callback failed for
+     * good: {@code error}), the attempts it took.
+     */
+    public record FaseConferenzaInviata(String fase, String modalita, LocalDate dataConvocazione, String canale, String atto, String esito,
+                                        String statoPratica, String error, int attempts, Instant at) {
+    }
+
+    /**
+     * A conferenza dei servizi of a pratica: the idempotency keys of the requests that convened it, the requesting enti
+     * ({@code ente} codes), the procedure (null when the pratica is not registered), the callbacks sent, and whether it is
+     * closed (determined, or the gateway answered with a final state, or a callback failed for good).
+     */
+    public record Conferenza(String idPratica, List<String> idempotencyKeys, List<String> richiedenti, String procedimento,
+                             List<FaseConferenzaInviata> fasi, boolean chiusa, Instant at) {
+    }
+
+    private final class ConferenzaState {
+        final String idPratica;
+        final List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<EnteRichiedente> richiedenti = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<FaseConferenzaInviata> fasi = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Instant at = Instant.now();
+        volatile boolean chiusa;
+
+        ConferenzaState(String idPratica) {
+            this.idPratica = idPratica;
+        }
+
+        Conferenza snapshot() {
+            Pratica p = pratiche.get(idPratica);
+            return new Conferenza(idPratica, List.copyOf(keys), richiedenti.stream().map(EnteRichiedente::getEnte).toList(),
+                    p == null ? null : p.getProcedimento(), List.copyOf(fasi), chiusa, at);
+        }
+    }
+
+    private final Map<String, ConferenzaState> conferenzeByKey = new ConcurrentHashMap<>();
+    private final Map<String, List<ConferenzaState>> conferenze = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> attiConvocazione = new ConcurrentHashMap<>();
+    private final AtomicInteger conferenzaCalls = new AtomicInteger();
+    private final AtomicInteger conferenzaFailures = new AtomicInteger();
+    private volatile boolean autoConferenza = true;
+    private volatile Duration convocazioneDelay = Duration.ofMillis(200);
+    private volatile Duration determinazioneDelay = Duration.ofMillis(500);
+    private volatile Map<Pattern, Esito> determinazioneRules = Map.of();
 
     private final int port;
     private final String callbackUrl;
@@ -261,7 +329,85 @@ public class GeoworkSimulator {
         return regexes == null ? List.of() : regexes.stream().map(Pattern::compile).toList();
     }
 
-    /** Distinct registraPratica idempotency keys. */
+    /** Whether convocaConferenza triggers the simulated funzionario's callbacks (default true). */
+    public void setAutoConferenza(boolean autoConferenza) {
+        this.autoConferenza = autoConferenza;
+    }
+
+    /** Delay between convocaConferenza and the CONVOCAZIONE callback (default 200 ms). */
+    public void setConvocazioneDelay(Duration convocazioneDelay) {
+        this.convocazioneDelay = convocazioneDelay;
+    }
+
+    /** Delay between the acknowledged CONVOCAZIONE and the DETERMINAZIONE callback (default 500 ms). */
+    public void setDeterminazioneDelay(Duration determinazioneDelay) {
+        this.determinazioneDelay = determinazioneDelay;
+    }
+
+    /**
+     * The esito of a conferenza's determination by procedure code (regex, full match → esito; the first match in the
+     * map's iteration order wins, so pass a {@link LinkedHashMap} when they overlap); POSITIVO when none matches
+     * (the default: no rules).
+     */
+    public void setDeterminazioneRules(Map<String, Esito> regexToEsito) {
+        Map<Pattern, Esito> compiled = new LinkedHashMap<>();
+        if (regexToEsito != null) {
+            regexToEsito.forEach((regex, esito) -> compiled.put(Pattern.compile(regex), java.util.Objects.requireNonNull(esito, regex)));
+        }
+        this.determinazioneRules = compiled;
+    }
+
+    /** The esito of the determination of a conferenza on this procedure (rules, POSITIVO otherwise). */
+    Esito determinazione(String procedimento) {
+        if (procedimento != null) {
+            for (Map.Entry<Pattern, Esito> r : determinazioneRules.entrySet()) {
+                if (r.getKey().matcher(procedimento).matches()) {
+                    return r.getValue();
+                }
+            }
+        }
+        return Esito.POSITIVO;
+    }
+
+    /** The conferenze dei servizi of a pratica, oldest first (empty when none was asked for). */
+    public List<Conferenza> conferenze(String idPratica) {
+        return conferenze.getOrDefault(idPratica, List.of()).stream().map(ConferenzaState::snapshot).toList();
+    }
+
+    /**
+     * The acknowledged conferenza callbacks of a pratica, in order: {@code CONVOCAZIONE} and {@code DETERMINAZIONE:<esito>}.
+     */
+    public List<String> conferenzaFasi(String idPratica) {
+        return conferenze(idPratica).stream().flatMap(c -> c.fasi().stream()).filter(f -> f.error() == null)
+                .map(f -> "DETERMINAZIONE".equals(f.fase()) ? f.fase() + ":" + f.esito() : f.fase()).toList();
+    }
+
+    /** The act sent with the acknowledged convocation of a pratica's conferenza ({@code convocazione-<idPratica>.pdf}), or null. */
+    public byte[] attoConvocazione(String idPratica) {
+        byte[] b = attiConvocazione.get(idPratica);
+        return b == null ? null : b.clone();
+    }
+
+    /** Distinct conferenze convened (requests joining an open one, and repeats, do not count). */
+    public int conferenzeCount() {
+        return conferenze.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** All convocaConferenza calls, repeats included. */
+    public int conferenzaCalls() {
+        return conferenzaCalls.get();
+    }
+
+    /** Conferenza callbacks given up after all retries. */
+    public int conferenzaFailures() {
+        return conferenzaFailures.get();
+    }
+
+    /** Sends this conferenza callback as it is (with the usual retries; no follow-up). */
+    public void sendNotificaConferenza(NotificaConferenza request) {
+        scheduler.execute(() -> attemptConferenza(request, null, 0));
+    }
+
     /** The acts filed by registraAtto, by idempotency key (a repeat is kept once). */
     private final java.util.Map<String, RegistraAtto> atti = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -526,6 +672,126 @@ public class GeoworkSimulator {
         }
     }
 
+    private void scheduleConferenza(ConferenzaState c, FaseConferenza fase, Duration delay) {
+        try {
+            scheduler.schedule(() -> attemptConferenza(notificaConferenza(c.idPratica, fase), c, 0), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            LOG.debug("simulator stopped, conferenza of {} abandoned", c.idPratica);
+        }
+    }
+
+    /** The funzionario's callback for a phase of a pratica's conferenza (the same act bytes on every retry). */
+    NotificaConferenza notificaConferenza(String idPratica, FaseConferenza fase) {
+        NotificaConferenza n = new NotificaConferenza();
+        n.setIdPratica(idPratica);
+        n.setFase(fase);
+        n.setFunzionario(FUNZIONARIO);
+        n.setData(now());
+        if (fase == FaseConferenza.CONVOCAZIONE) {
+            n.setModalita(ModalitaConferenza.SINCRONA);
+            n.setDataConvocazione(date(LocalDate.now().plusDays(GIORNI_CONVOCAZIONE)));
+            n.setCanale(CANALE_PREFIX + idPratica);
+            DocumentoAtto atto = new DocumentoAtto();
+            atto.setNomeFile("convocazione-" + idPratica + ".pdf");
+            atto.setMimeType("application/pdf");
+            atto.setContenuto(convocazionePdf(idPratica, LocalDate.now().plusDays(GIORNI_CONVOCAZIONE)));
+            n.setAtto(atto);
+        } else {
+            Pratica p = pratiche.get(idPratica);
+            Esito esito = determinazione(p == null ? null : p.getProcedimento());
+            n.setEsito(esito);
+            n.setMotivazione(switch (esito) {
+                case POSITIVO -> "Determinazione motivata di conclusione positiva della conferenza dei servizi: acquisiti i pareri favorevoli delle amministrazioni coinvolte";
+                case NEGATIVO -> "Determinazione motivata di conclusione negativa della conferenza dei servizi: parere contrario di un'amministrazione preposta alla tutela ambientale";
+                default -> "Determinazione motivata di conclusione della conferenza dei servizi con le prescrizioni delle amministrazioni coinvolte";
+            });
+        }
+        return n;
+    }
+
+    /**
+     * Sends a conferenza callback, retried on faults; for a conferenza of the simulated funzionario ({@code c} not null),
+     * an acknowledged CONVOCAZIONE is followed by the DETERMINAZIONE unless the gateway answered with a final state.
+     */
+    private void attemptConferenza(NotificaConferenza request, ConferenzaState c, int attempt) {
+        String fase = request.getFase().name();
+        String esito = request.getEsito() == null ? null : request.getEsito().name();
+        LocalDate data = request.getDataConvocazione() == null ? null
+                : LocalDate.of(request.getDataConvocazione().getYear(), request.getDataConvocazione().getMonth(), request.getDataConvocazione().getDay());
+        String atto = request.getAtto() == null ? null : request.getAtto().getNomeFile();
+        String modalita = request.getModalita() == null ? null : request.getModalita().name();
+        try {
+            NotificaConferenzaResponse response = callback().notificaConferenza(request);
+            String stato = response == null ? null : response.getStatoPratica();
+            if (c != null) {
+                c.fasi.add(new FaseConferenzaInviata(fase, modalita, data, request.getCanale(), atto, esito, stato, null, attempt + 1, Instant.now()));
+            }
+            if (request.getAtto() != null && request.getFase() == FaseConferenza.CONVOCAZIONE) {
+                attiConvocazione.put(request.getIdPratica(), request.getAtto().getContenuto());
+            }
+            LOG.info("conferenza {} {} of {} acknowledged by the gateway: statoPratica={}", fase, esito == null ? "" : esito,
+                    request.getIdPratica(), stato);
+            if (c == null) {
+                return;
+            }
+            if (isFinal(stato)) {
+                LOG.info("pratica {} already final ({}): conferenza closed", request.getIdPratica(), stato);
+                c.chiusa = true;
+            } else if (request.getFase() == FaseConferenza.CONVOCAZIONE) {
+                scheduleConferenza(c, FaseConferenza.DETERMINAZIONE, determinazioneDelay);
+            } else {
+                c.chiusa = true;
+            }
+        } catch (Exception e) {
+            if (attempt + 1 >= BACKOFF_MILLIS.length || scheduler.isShutdown()) {
+                conferenzaFailures.incrementAndGet();
+                if (c != null) {
+                    c.fasi.add(new FaseConferenzaInviata(fase, modalita, data, request.getCanale(), atto, esito, null, e.toString(), attempt + 1,
+                            Instant.now()));
+                    c.chiusa = true;
+                }
+                LOG.error("conferenza {} of {} failed {} times, giving up: {}", fase, request.getIdPratica(), attempt + 1, e.toString());
+                return;
+            }
+            long delay = BACKOFF_MILLIS[attempt];
+            LOG.warn("conferenza {} of {} failed (attempt {}), retrying in {} ms: {}", fase, request.getIdPratica(), attempt + 1, delay,
+                    e.toString());
+            try {
+                scheduler.schedule(() -> attemptConferenza(request, c, attempt + 1), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                LOG.debug("simulator stopped, conferenza of {} abandoned", request.getIdPratica());
+            }
+        }
+    }
+
+    /** A final SSU state ({@code refused}, {@code ended_by_*}; also the event spelling {@code end_by_*}). */
+    static boolean isFinal(String statoPratica) {
+        if (statoPratica == null) {
+            return false;
+        }
+        String s = statoPratica.trim().toLowerCase(java.util.Locale.ROOT);
+        return s.equals("refused") || s.startsWith("ended_by_") || s.startsWith("end_by_");
+    }
+
+    /** The act convening a conferenza: a small PDF-like document, the same bytes for the same pratica and date. */
+    static byte[] convocazionePdf(String idPratica, LocalDate dataConvocazione) {
+        String text = "Convocazione della conferenza dei servizi in forma simultanea e modalita sincrona - pratica " + idPratica
+                + " - riunione del " + dataConvocazione + " in " + CANALE_PREFIX + idPratica + " - il funzionario " + FUNZIONARIO;
+        return ("%PDF-1.4\n"
+                + "1 0 obj << /Type /Catalog /Title (Convocazione conferenza dei servizi) /Pratica (" + idPratica + ") >> endobj\n"
+                + "2 0 obj << /Length " + (text.length() + 30) + " >> stream\nBT /F1 11 Tf 72 712 Td (" + text + ") Tj ET\nendstream endobj\n"
+                + "trailer << /Root 1 0 R >>\n%%EOF\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static XMLGregorianCalendar date(LocalDate d) {
+        try {
+            return DatatypeFactory.newInstance().newXMLGregorianCalendarDate(d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
+                    javax.xml.datatype.DatatypeConstants.FIELD_UNDEFINED);
+        } catch (javax.xml.datatype.DatatypeConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The act concluding a pratica, as the funzionario signs it: a small PDF-like document, the same bytes on every retry. */
     static byte[] provvedimentoPdf(String idPratica, Esito esito, String idProposta) {
         String titolo = switch (esito) {
@@ -640,6 +906,51 @@ public class GeoworkSimulator {
             RegistraAttoResponse response = new RegistraAttoResponse();
             response.setRegistrato(true);
             return response;
+        }
+
+        @Override
+        public ConvocaConferenzaResponse convocaConferenza(ConvocaConferenza request) throws GeoworkFault_Exception {
+            conferenzaCalls.incrementAndGet();
+            String key = request == null ? null : request.getIdempotencyKey();
+            String idPratica = request == null ? null : request.getIdPratica();
+            if (key == null || key.isBlank() || idPratica == null || idPratica.isBlank()) {
+                throw fault("GW-400", "idempotencyKey e idPratica sono obbligatori");
+            }
+            if (request.getRichiedente().isEmpty() || request.getRichiedente().stream().anyMatch(r -> r.getEnte() == null || r.getEnte().isBlank())) {
+                throw fault("GW-400", "almeno un richiedente, con il codice dell'ente, è obbligatorio");
+            }
+            ConferenzaState created = null;
+            synchronized (conferenze) {
+                ConferenzaState known = conferenzeByKey.get(key);
+                if (known != null) {
+                    LOG.info("convocaConferenza {} (key {}) is a repeat: accepted, nothing new", idPratica, key);
+                    ConvocaConferenzaResponse r = new ConvocaConferenzaResponse();
+                    r.setAccettata(true);
+                    return r;
+                }
+                List<ConferenzaState> ofPratica = conferenze.computeIfAbsent(idPratica, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+                ConferenzaState open = ofPratica.stream().filter(c -> !c.chiusa).findFirst().orElse(null);
+                if (open == null) {
+                    open = new ConferenzaState(idPratica);
+                    ofPratica.add(open);
+                    created = open;
+                }
+                open.keys.add(key);
+                for (EnteRichiedente r : request.getRichiedente()) {
+                    if (open.richiedenti.stream().noneMatch(x -> r.getEnte().equals(x.getEnte()))) {
+                        open.richiedenti.add(r);
+                    }
+                }
+                conferenzeByKey.put(key, open);
+            }
+            LOG.info("convocaConferenza {} (key {}) by {}: {}", idPratica, key,
+                    request.getRichiedente().stream().map(EnteRichiedente::getEnte).toList(), created != null ? "new conferenza" : "joins the open one");
+            if (created != null && autoConferenza) {
+                scheduleConferenza(created, FaseConferenza.CONVOCAZIONE, convocazioneDelay);
+            }
+            ConvocaConferenzaResponse r = new ConvocaConferenzaResponse();
+            r.setAccettata(true);
+            return r;
         }
 
         private ProponiEsitoResponse accepted() {

@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * Client side, {@code bo_to_fo} on the gateway: {@code send_instance}, {@code notify_receipt}, {@code cancel_instance}.
  * <p>
  * The applicant, by the sample's {@link SampleInstances.Sample#scenario() scenario}: {@code correction} answers a
- * request_correction, {@code integration} a request_integration, with the next version of the instance after
+ * request_correction, {@code integration} and {@code integration-ssu} a request_integration, with the next version of the instance after
  * {@link #setResendDelay} (listeners of {@link #onNewVersion} hear of it first, e.g. the Catalogo, which must serve the
  * new descriptor; a repeated request about the same {@code instance_descriptor_version} is answered once); {@code integration-expired} never answers; {@code cancel} sends cancel_instance once,
  * {@link #setCancelDelay} after the gateway acknowledged send_instance. After a notify carrying the act
@@ -752,7 +752,7 @@ public class FrontOfficeSimulator extends HttpSimulator {
             }
         }
         String scenario = scenario(uuid);
-        if (SampleInstances.INTEGRATION.equals(scenario) && firstRequest(uuid, REQUEST_INTEGRATION, body)) {
+        if (SampleInstances.answersIntegration(scenario) && firstRequest(uuid, REQUEST_INTEGRATION, body)) {
             schedule(() -> answer(uuid, SampleInstances.Revision.INTEGRATION, Json.text(first, "code"), Json.text(first, "ref")), resendDelay);
         } else if (SampleInstances.INTEGRATION_EXPIRED.equals(scenario)) {
             LOG.info("scenario integration-expired: the applicant of {} never answers", uuid);

@@ -25,7 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Deterministic sample pratiche as the Impresainungiorno front office would submit them:
  * CUI + instance descriptor (official {@code InstanceDescriptor}) + documents + instance_index + general_index.
  * The procedure templates (round-robin by index) come from {@code test-data/ssu/sample-procedures.json}: each has a
- * {@code scenario} (how the simulated FO, Geowork and enti play it) and the FO messages the BO must send for it.
+ * {@code scenario} (how the simulated FO, Geowork and enti play it) and the FO messages the BO must send for it; optionally
+ * the documents its general_index adds to SUAP_XML and SUAP_PDF (e.g. {@code SUAP_REA_START_XML}) and what the enti
+ * terzi on the SSU channel ({@code expected_et_messages}) and the Registro Imprese ({@code expected_ri_messages}) must
+ * receive.
  * Same seed + index ⇒ same sample (uuid, resource ids, bytes, hashes); {@link Sample#corrected()} and
  * {@link Sample#integrated()} make the next version of an instance the way the applicant would.
  */
@@ -45,7 +48,28 @@ public final class SampleInstances {
     public static final String INTEGRATION_EXPIRED = "integration-expired";
     public static final String CANCEL = "cancel";
     public static final String SILENCE = "silence";
-    public static final Set<String> SCENARIOS = Set.of(STANDARD, CORRECTION, REFUSED, INTEGRATION, INTEGRATION_EXPIRED, CANCEL, SILENCE);
+    /** Proceedings on every channel of the enti (Artemis, PEC, an ente terzo on the SSU): the FO plays it standard. */
+    public static final String MIXED_CHANNELS = "mixed-channels";
+    /** An ente on Artemis and an ente terzo on the SSU both ask for integrations: the FO answers the one request it gets. */
+    public static final String INTEGRATION_SSU = "integration-ssu";
+    /** An ente terzo asks for a conferenza dei servizi: the FO plays it standard. */
+    public static final String CDSS = "cdss";
+    /** A pratica with a SUAP_REA_*_XML document that the Registro Imprese receives: the FO plays it standard. */
+    public static final String REGISTRO_IMPRESE = "registro-imprese";
+    public static final Set<String> SCENARIOS = Set.of(STANDARD, CORRECTION, REFUSED, INTEGRATION, INTEGRATION_EXPIRED, CANCEL, SILENCE,
+            MIXED_CHANNELS, INTEGRATION_SSU, CDSS, REGISTRO_IMPRESE);
+    /** general_index documents a template may add to SUAP_XML and SUAP_PDF (the published {@code GeneralIndex} names). */
+    public static final Set<String> EXTRA_GENERAL_DOCUMENTS = Set.of("RICEVUTA_XML", "RICEVUTA_PDF", "SUAP_REA_START_XML",
+            "SUAP_REA_UPDATE_XML", "SUAP_REA_END_XML", "COMUNICA_CUI_XML", "COMUNICA_CUI_PDF");
+    /** The general_index documents for which the gateway informs the Registro Imprese. */
+    public static final Set<String> REA_DOCUMENTS = Set.of("SUAP_REA_START_XML", "SUAP_REA_UPDATE_XML", "SUAP_REA_END_XML");
+    private static final java.util.regex.Pattern PEER_MESSAGE = java.util.regex.Pattern.compile(
+            "send_instance:v[1-9][0-9]*|notify:[a-z_]+|retry:[a-z_]+");
+
+    /** Whether the simulated applicant of this scenario answers a request_integration with the integrated instance. */
+    public static boolean answersIntegration(String scenario) {
+        return INTEGRATION.equals(scenario) || INTEGRATION_SSU.equals(scenario);
+    }
 
     /** The descriptor {@code times} (legal days from the receipt date), unless a template gives its own. */
     public static final int MAX_GG_CORRECTION = 15;
@@ -85,7 +109,9 @@ public final class SampleInstances {
      * instance_index and general_index). {@code version} is the instance descriptor version (1 for what the FO first
      * sends; {@link #corrected()} and {@link #integrated()} make the next one). {@code expectedFoMessages}: what the FO
      * must receive from the BO for this pratica, in order ({@code notify:<event>}, {@code request_correction},
-     * {@code request_integration}).
+     * {@code request_integration}). {@code expectedEtMessages}: per ente terzo on the SSU channel (registry code), what it
+     * must receive ({@code send_instance:v<N>}, {@code notify:<event>}; an ente not named must receive nothing);
+     * {@code expectedRiMessages}: the same for the Registro Imprese (empty: nothing).
      */
     public record Sample(int index,
                          String cuiUuid,
@@ -98,7 +124,9 @@ public final class SampleInstances {
                          String expectedOutcome,
                          String scenario,
                          List<String> expectedFoMessages,
-                         int version) {
+                         int version,
+                         Map<String, List<String>> expectedEtMessages,
+                         List<String> expectedRiMessages) {
 
         /** Lowercase hex SHA-256 of a document. */
         public String hash(String resourceId) {
@@ -245,7 +273,7 @@ public final class SampleInstances {
             status.addObject().put("state", revision.state()).put("timestamp", last.plusSeconds(7200).toString());
             body.put("instance_descriptor_version", String.valueOf(v));
             return new Sample(index(), cuiUuid, cui, desc, body, Collections.unmodifiableMap(docs), procedureCode, regime, expectedOutcome,
-                    scenario, expectedFoMessages, v);
+                    scenario, expectedFoMessages, v, expectedEtMessages, expectedRiMessages);
         }
 
         private UUID versionUuid(int v, String what) {
@@ -312,7 +340,8 @@ public final class SampleInstances {
     }
 
     private record Template(String code, String description, String regime, String scenario, String expectedOutcome,
-                            List<String> expectedFoMessages, JsonNode times, List<Proceeding> proceedings) {
+                            List<String> expectedFoMessages, JsonNode times, List<Proceeding> proceedings, List<String> generalIndex,
+                            Map<String, List<String>> expectedEtMessages, List<String> expectedRiMessages) {
     }
 
     private final List<Template> templates;
@@ -378,11 +407,66 @@ public final class SampleInstances {
                 throw new IllegalArgumentException(path + ": procedure " + code + ": expected_outcome " + outcome
                         + " is not the last of expected_fo_messages " + messages);
             }
+            List<String> general = new ArrayList<>();
+            p.path("general_index").forEach(g -> general.add(g.asText()));
+            for (String g : general) {
+                if (!EXTRA_GENERAL_DOCUMENTS.contains(g)) {
+                    throw new IllegalArgumentException(path + ": procedure " + code + ": general_index document " + g + " is not one of "
+                            + new java.util.TreeSet<>(EXTRA_GENERAL_DOCUMENTS));
+                }
+            }
+            if (general.size() != new java.util.HashSet<>(general).size()) {
+                throw new IllegalArgumentException(path + ": procedure " + code + ": general_index " + general + " repeats a document");
+            }
+            Map<String, List<String>> et = new LinkedHashMap<>();
+            JsonNode etNode = p.path("expected_et_messages");
+            if (!etNode.isMissingNode() && !etNode.isObject()) {
+                throw new IllegalArgumentException(path + ": procedure " + code + ": expected_et_messages must be an object (ente code → messages)");
+            }
+            String finalOutcome = outcome;
+            etNode.fields().forEachRemaining(e -> et.put(e.getKey(),
+                    peerMessages(path, code, "expected_et_messages." + e.getKey(), e.getValue(), finalOutcome)));
+            List<String> ri = peerMessages(path, code, "expected_ri_messages", p.path("expected_ri_messages"), outcome);
+            boolean rea = general.stream().anyMatch(REA_DOCUMENTS::contains);
+            if (rea == ri.isEmpty()) {
+                throw new IllegalArgumentException(path + ": procedure " + code + (rea
+                        ? ": a SUAP_REA_*_XML document reaches the Registro Imprese, but expected_ri_messages is empty"
+                        : ": expected_ri_messages without a SUAP_REA_*_XML document in general_index (the Registro Imprese would receive nothing)"));
+            }
             out.add(new Template(code, p.path("description").asText(code), p.path("regime").asText(), scenario, outcome,
-                    List.copyOf(messages), p.path("times").isObject() ? p.get("times") : null, List.copyOf(proceedings)));
+                    List.copyOf(messages), p.path("times").isObject() ? p.get("times") : null, List.copyOf(proceedings), List.copyOf(general),
+                    Collections.unmodifiableMap(et), ri));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("no procedures in " + path);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * An expected_et_messages / expected_ri_messages list: {@code send_instance:v<N>}, {@code notify:<event>},
+     * {@code retry:<operation>}; a non-empty one starts with {@code send_instance:v1} and ends with the expected outcome.
+     */
+    private static List<String> peerMessages(Path path, String code, String field, JsonNode node, String outcome) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new IllegalArgumentException(path + ": procedure " + code + ": " + field + " must be an array");
+        }
+        List<String> out = new ArrayList<>();
+        node.forEach(m -> out.add(m.asText()));
+        for (String m : out) {
+            if (!PEER_MESSAGE.matcher(m).matches()) {
+                throw new IllegalArgumentException(path + ": procedure " + code + ": " + field + " has " + m
+                        + " (send_instance:v<N>, notify:<event> or retry:<operation>)");
+            }
+        }
+        if (!out.isEmpty() && !out.get(0).equals("send_instance:v1")) {
+            throw new IllegalArgumentException(path + ": procedure " + code + ": " + field + " " + out + " does not start with send_instance:v1");
+        }
+        if (!out.isEmpty() && !out.get(out.size() - 1).equals("notify:" + outcome)) {
+            throw new IllegalArgumentException(path + ": procedure " + code + ": " + field + " " + out + " does not end with notify:" + outcome);
         }
         return List.copyOf(out);
     }
@@ -460,6 +544,14 @@ public final class SampleInstances {
         documents.put(suapPdfId, suapPdf);
         generalIndex.addObject().put("name", "SUAP_PDF").put("mime_type", "application/pdf")
                 .put("resource_id", suapPdfId).put("hash", Json.sha256(suapPdf)).put("alg_hash", ALG_HASH);
+        for (String name : t.generalIndex()) {
+            String id = uuid(index, name).toString();
+            boolean xml = name.endsWith("_XML");
+            byte[] bytes = xml ? generalXml(index, cuiUuid, t, name, legalPerson) : fakePdf(index, cuiUuid, name + " " + t.code());
+            documents.put(id, bytes);
+            generalIndex.addObject().put("name", name).put("mime_type", xml ? "application/xml" : "application/pdf")
+                    .put("resource_id", id).put("hash", Json.sha256(bytes)).put("alg_hash", ALG_HASH);
+        }
 
         ObjectNode descriptor = Json.object();
         descriptor.put("version", 1);
@@ -490,7 +582,8 @@ public final class SampleInstances {
         body.set("general_index", generalIndex);
 
         return new Sample(index, cuiUuid, cui, descriptor, body, Collections.unmodifiableMap(documents),
-                t.code(), t.regime(), t.expectedOutcome(), t.scenario(), t.expectedFoMessages(), 1);
+                t.code(), t.regime(), t.expectedOutcome(), t.scenario(), t.expectedFoMessages(), 1, t.expectedEtMessages(),
+                t.expectedRiMessages());
     }
 
     private static void indexEntry(ArrayNode index, String code, String ref, String resourceId, String hash) {
@@ -541,6 +634,25 @@ public final class SampleInstances {
                   <impresa codiceFiscale="%s"/>
                 </pratica-suap>
                 """.formatted(index, CUI_DATE, index + 1, cuiUuid, MUNICIPALITY_MILANO, t.code(), legalPerson);
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A general_index XML besides SUAP_XML: the REA filing of the company (SUAP_REA_*_XML) or another cross-cutting document. */
+    private static byte[] generalXml(int index, String cuiUuid, Template t, String name, String legalPerson) {
+        String adempimento = switch (name) {
+            case "SUAP_REA_START_XML" -> "inizio attivita";
+            case "SUAP_REA_UPDATE_XML" -> "modifica attivita";
+            case "SUAP_REA_END_XML" -> "cessazione attivita";
+            default -> name.toLowerCase(java.util.Locale.ROOT);
+        };
+        String xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <documento-generale xmlns="urn:suapgw:sample:documento-generale" nome="%s" indice="%d">
+                  <cui contesto="SUAP" data="%s" progressivo="%d">%s</cui>
+                  <impresa codiceFiscale="%s" comune="%s"/>
+                  <adempimento procedimento="%s">%s</adempimento>
+                </documento-generale>
+                """.formatted(name, index, CUI_DATE, index + 1, cuiUuid, legalPerson, MUNICIPALITY_MILANO, t.code(), adempimento);
         return xml.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import it.comune.milano.suapgw.simulators.enti.EnteSsuSimulator;
 import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
 import it.comune.milano.suapgw.simulators.osp.GeopostSimulatorTest;
 import it.comune.milano.suapgw.simulators.osp.GeriSimulator;
@@ -17,6 +18,7 @@ import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulatorTest;
 import it.comune.milano.suapgw.simulators.scrivania.SoapSupport;
 import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.ssu.RegistroImpreseSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
 import it.comune.milano.suapgw.simulators.support.Json;
 import it.comune.milano.suapgw.simulators.support.TestSupport;
@@ -35,6 +37,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * DemoDriver against a minimal fake gateway (send_instance, /api/pratiche, /api/stats, PddServiceEnte for the legacy
@@ -85,6 +89,10 @@ class DemoDriverTest {
 
     @AfterEach
     void stop() {
+        entiTerzi.values().forEach(EnteSsuSimulator::stop);
+        if (registroImprese != null) {
+            registroImprese.stop();
+        }
         if (scrivania != null) {
             scrivania.stop();
         }
@@ -144,6 +152,26 @@ class DemoDriverTest {
             ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);
+            ex.close();
+            return;
+        }
+        if ((path.startsWith("/ssu/et/instance/") || path.startsWith("/ssu/ri/instance/")) && "GET".equals(ex.getRequestMethod())) {
+            String[] parts = path.split("/");
+            byte[] doc = document(parts[4], parts[6]);
+            if (doc == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                byte[] b64 = java.util.Base64.getEncoder().encode(doc);
+                ex.getResponseHeaders().set("Content-Type", "text/plain");
+                ex.sendResponseHeaders(200, b64.length);
+                ex.getResponseBody().write(b64);
+            }
+            ex.close();
+            return;
+        }
+        if (path.startsWith("/ssu/et/") || path.startsWith("/ssu/ri/")) {
+            peerCalls.add(path);
+            ex.sendResponseHeaders(200, -1);
             ex.close();
             return;
         }
@@ -239,7 +267,7 @@ class DemoDriverTest {
                 ssuPratiche.get(s.cuiUuid()).state = "correction_requested";
                 toFo("/request_correction", r);
             }
-            case SampleInstances.INTEGRATION, SampleInstances.INTEGRATION_EXPIRED -> {
+            case SampleInstances.INTEGRATION, SampleInstances.INTEGRATION_SSU, SampleInstances.INTEGRATION_EXPIRED -> {
                 ObjectNode r = Json.object();
                 r.set("cui", s.cui().deepCopy());
                 r.put("instance_descriptor_version", version);
@@ -253,6 +281,14 @@ class DemoDriverTest {
                 }
             }
             case SampleInstances.CANCEL -> ssuPratiche.get(s.cuiUuid()).state = "in_istruttoria";
+            case SampleInstances.CDSS -> {
+                ObjectNode n = Json.object();
+                n.set("cui", s.cui().deepCopy());
+                n.put("instance_descriptor_version", version).put("event", "cdss_convened");
+                ssuPratiche.get(s.cuiUuid()).state = "cdss_convened";
+                toFo("/notify", n);
+                conclude(s, s.expectedOutcome());
+            }
             default -> conclude(s, s.expectedOutcome());
         }
     }
@@ -272,7 +308,85 @@ class DemoDriverTest {
             n.put("resource_id", "atto-1").put("hash", Json.sha256(wrongActHash.contains(s.cuiUuid()) ? new byte[]{1} : act)).put("alg_hash", "S256");
         }
         sleep(50);
+        if (event.equals(s.expectedOutcome())) {
+            replayPeers(s);
+        }
         toFo("/notify", n);
+    }
+
+    // ------------------------------------------------------------------ fake SSU channel of the enti terzi and the Registro Imprese
+
+    private final Map<String, EnteSsuSimulator> entiTerzi = new ConcurrentHashMap<>();
+    private RegistroImpreseSimulator registroImprese;
+    private final List<String> peerCalls = new CopyOnWriteArrayList<>();
+    /** Test knob: CUIs for which the fake gateway also sends citta-metropolitana a notify it should not. */
+    private final Set<String> strayCittaNotify = ConcurrentHashMap.newKeySet();
+    /** Test knob: CUIs whose last message to the Registro Imprese the fake gateway forgets. */
+    private final Set<String> forgetLastRiMessage = ConcurrentHashMap.newKeySet();
+
+    private void startPeers() {
+        for (String code : List.of(EnteSsuSimulator.ARPA_LOMBARDIA, EnteSsuSimulator.CITTA_METROPOLITANA)) {
+            EnteSsuSimulator et = new EnteSsuSimulator(code, 0, fo.gatewayBaseUrl());
+            et.setFetchDelay(Duration.ofMillis(10));
+            et.start();
+            entiTerzi.put(code, et);
+        }
+        registroImprese = new RegistroImpreseSimulator(0, fo.gatewayBaseUrl());
+        registroImprese.setFetchDelay(Duration.ofMillis(10));
+        registroImprese.start();
+    }
+
+    /** A document of a pratica, of any version the FO made. */
+    private byte[] document(String uuid, String resourceId) {
+        byte[] d = sample(uuid).documents().get(resourceId);
+        SampleInstances.Sample latest = fo.sample(uuid);
+        return d != null || latest == null ? d : latest.documents().get(resourceId);
+    }
+
+    /** What the gateway would send the enti terzi and the Registro Imprese for a pratica: the sample's expected sequences. */
+    private void replayPeers(SampleInstances.Sample s) {
+        s.expectedEtMessages().forEach((code, messages) -> {
+            EnteSsuSimulator et = entiTerzi.get(code);
+            if (et != null) {
+                messages.forEach(m -> toPeer(et.baseUrl(), m, s, false));
+            }
+        });
+        if (strayCittaNotify.contains(s.cuiUuid())) {
+            toPeer(entiTerzi.get(EnteSsuSimulator.CITTA_METROPOLITANA).baseUrl(), "notify:" + s.expectedOutcome(), s, false);
+        }
+        if (registroImprese != null) {
+            List<String> ri = s.expectedRiMessages();
+            int n = forgetLastRiMessage.contains(s.cuiUuid()) ? ri.size() - 1 : ri.size();
+            ri.subList(0, Math.max(0, n)).forEach(m -> toPeer(registroImprese.baseUrl(), m, s, true));
+        }
+    }
+
+    private void toPeer(String baseUrl, String message, SampleInstances.Sample s, boolean registroImprese) {
+        String[] kv = message.split(":");
+        ObjectNode body;
+        if ("send_instance".equals(kv[0])) {
+            int version = Integer.parseInt(kv[1].substring(1));
+            SampleInstances.Sample v = version == 1 ? s : fo.sample(s.cuiUuid());
+            assertThat(v.version()).as(message).isEqualTo(version);
+            body = v.sendInstanceBody().deepCopy();
+            if (registroImprese) {
+                body.set("instance_status", v.descriptor().get("instance_status").deepCopy());
+            }
+        } else {
+            body = Json.object();
+            body.set("cui", s.cui().deepCopy());
+            body.put("instance_descriptor_version", "1").put("event", kv[1]);
+            if ("cdss_convened".equals(kv[1])) {
+                body.put("cdss_channel", "videoconferenza https://conferenze.comune.milano.it/x")
+                        .put("cdss_convocation", LocalDate.now().plusDays(10).toString());
+            }
+        }
+        try {
+            HttpResponse<String> r = TestSupport.post(baseUrl + "/" + kv[0], Json.write(body));
+            assertThat(r.statusCode()).as(message + " " + r.body()).isEqualTo(200);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void toFo(String path, JsonNode body) {
@@ -713,5 +827,65 @@ class DemoDriverTest {
         assertThat(result.ssu().get(0).act()).startsWith("NOT VERIFIED: hash mismatch");
         assertThat(out).contains("act NOT VERIFIED");
         assertThat(fo.actVerified(samples.get(1).cuiUuid())).isFalse();
+    }
+
+    @Test
+    void theEntiTerziAndTheRegistroImpreseAreJudgedOnWhatTheyReceive() {
+        startPeers();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoDriver.DemoResult result = driver(buf).enteTerzo(entiTerzi.get("arpa-lombardia")).enteTerzo(entiTerzi.get("citta-metropolitana"))
+                .registroImprese(registroImprese).comunicazioniGrace(Duration.ofSeconds(5)).firstIndex(10).run(4, Duration.ofSeconds(30));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isTrue();
+        assertThat(result.ssu()).hasSize(4).allSatisfy(o -> {
+            assertThat(o.ok()).as(o.sample() + " " + o.etMessages() + " " + o.riMessages()).isTrue();
+            assertThat(o.peersOk()).isTrue();
+            assertThat(o.unsimulatedEnti()).isEmpty();
+        });
+        SampleInstances.Sample integration = samples.get(11);
+        assertThat(result.ssu().get(1).etMessages()).containsEntry("arpa-lombardia",
+                List.of("send_instance:v1", "send_instance:v2", "notify:end_by_positive_outcome")).containsEntry("citta-metropolitana", List.of());
+        assertThat(result.ssu().get(2).foMessages()).containsExactly("notify:cdss_convened", "notify:end_by_positive_outcome");
+        assertThat(result.ssu().get(3).riMessages()).containsExactly("send_instance:v1", "notify:end_by_proceeding_time_expired");
+        assertThat(out).contains(
+                "ET arpa-lombardia [send_instance:v1, notify:end_by_positive_outcome] OK",
+                "ET arpa-lombardia [send_instance:v1, send_instance:v2, notify:end_by_positive_outcome] OK",
+                "ET citta-metropolitana [send_instance:v1, notify:cdss_convened, notify:end_by_positive_outcome] OK",
+                "RI [send_instance:v1, notify:end_by_proceeding_time_expired] OK",
+                "4/4 as expected (state and FO, ET, RI messages)", "ALL AS EXPECTED");
+        // the enti terzi played their rules against the fake gateway: ARPA asked for the integration, then gave its parere
+        await().atMost(Duration.ofSeconds(10)).until(() -> entiTerzi.get("arpa-lombardia").decisions(integration.cuiUuid()).size() == 2);
+        assertThat(entiTerzi.get("arpa-lombardia").decisions(integration.cuiUuid())).containsExactlyInAnyOrder("v1:integrazione", "v2:positivo"); // the fake gateway sends v2 at once
+        assertThat(entiTerzi.get("citta-metropolitana").decisions(samples.get(12).cuiUuid())).containsExactly("v1:cdss");
+        await().atMost(Duration.ofSeconds(10)).until(() -> peerCalls.contains("/ssu/et/request_cdss"));
+        assertThat(entiTerzi.get("arpa-lombardia").documentMismatches() + entiTerzi.get("arpa-lombardia").documentFailures()).isZero();
+        assertThat(registroImprese.documentFailures() + registroImprese.documentMismatches()).isZero();
+    }
+
+    @Test
+    void aWrongSequenceOfAnEnteTerzoOrOfTheRegistroImpreseIsNotAsExpected() {
+        startPeers();
+        strayCittaNotify.add(samples.get(10).cuiUuid());
+        forgetLastRiMessage.add(samples.get(13).cuiUuid());
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        // ARPA is not simulated this time: reported, not judged
+        DemoDriver.DemoResult result = driver(buf).enteTerzo(entiTerzi.get("citta-metropolitana")).registroImprese(registroImprese)
+                .comunicazioniGrace(Duration.ofMillis(300)).firstIndex(10).run(4, Duration.ofSeconds(30));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(result.allFinalAsExpected()).as(out).isFalse();
+        DemoDriver.SsuOutcome stray = result.ssu().get(0);
+        assertThat(stray.stateOk()).isTrue();
+        assertThat(stray.messagesOk()).isTrue();
+        assertThat(stray.peersOk()).isFalse();
+        assertThat(stray.ok()).isFalse();
+        assertThat(stray.unsimulatedEnti()).containsExactly("arpa-lombardia");
+        assertThat(result.ssu().get(1).ok()).as("ARPA not simulated: not judged").isTrue();
+        assertThat(result.ssu().get(2).ok()).isTrue();
+        assertThat(result.ssu().get(3).peersOk()).isFalse();
+        assertThat(out).contains(
+                "ET citta-metropolitana [notify:end_by_positive_outcome] expected [] MISMATCH",
+                "ET arpa-lombardia not simulated (expected [send_instance:v1, notify:end_by_positive_outcome])",
+                "RI [send_instance:v1] expected [send_instance:v1, notify:end_by_proceeding_time_expired] MISMATCH",
+                "2/4 as expected (state and FO, ET, RI messages)", "NOT AS EXPECTED");
     }
 }

@@ -1,6 +1,13 @@
 package it.comune.milano.suapgw.simulators.geowork;
 
+import it.comune.milano.suapgw.schemas.geowork.ConvocaConferenza;
 import it.comune.milano.suapgw.schemas.geowork.Documento;
+import it.comune.milano.suapgw.schemas.geowork.EnteRichiedente;
+import it.comune.milano.suapgw.schemas.geowork.FaseConferenza;
+import it.comune.milano.suapgw.schemas.geowork.GeoworkFault_Exception;
+import it.comune.milano.suapgw.schemas.geowork.ModalitaConferenza;
+import it.comune.milano.suapgw.schemas.geowork.NotificaConferenza;
+import it.comune.milano.suapgw.schemas.geowork.NotificaConferenzaResponse;
 import it.comune.milano.suapgw.schemas.geowork.Esito;
 import it.comune.milano.suapgw.schemas.geowork.EsitoControllo;
 import it.comune.milano.suapgw.schemas.geowork.FaseVerifica;
@@ -28,8 +35,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.xml.datatype.DatatypeFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +67,22 @@ class GeoworkSimulatorTest {
         }
 
         final List<NotificaVerifica> verifiche = new CopyOnWriteArrayList<>();
+        final List<NotificaConferenza> conferenze = new CopyOnWriteArrayList<>();
+        /** The state the gateway answers a CONVOCAZIONE with (a final one: the callback came too late). */
+        volatile String statoDopoConvocazione = "cdss_convened";
+        /** The next conferenza callbacks answered with a fault. */
+        final AtomicInteger conferenzaFaults = new AtomicInteger();
+
+        @Override
+        public NotificaConferenzaResponse notificaConferenza(NotificaConferenza request) throws GeoworkFault_Exception {
+            if (conferenzaFaults.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw GeoworkSimulator.fault("ERROR_500_007", "response processing error");
+            }
+            conferenze.add(request);
+            NotificaConferenzaResponse r = new NotificaConferenzaResponse();
+            r.setStatoPratica(request.getFase() == FaseConferenza.CONVOCAZIONE ? statoDopoConvocazione : "presented");
+            return r;
+        }
 
         @Override
         public NotificaVerificaResponse notificaVerifica(NotificaVerifica request) {
@@ -324,5 +352,150 @@ class GeoworkSimulatorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> geowork.validationsSent() == 2);
         assertThat(callback.received.get(1).getProvvedimento()).isNull();
         assertThat(geowork.provvedimento("p-9")).isNull();
+    }
+
+    // ------------------------------------------------------------------ conferenza dei servizi
+
+    private static ConvocaConferenza convoca(String key, String idPratica, String... enti) {
+        ConvocaConferenza c = new ConvocaConferenza();
+        c.setIdempotencyKey(key);
+        c.setIdPratica(idPratica);
+        for (String ente : enti) {
+            EnteRichiedente r = new EnteRichiedente();
+            r.setEnte(ente);
+            r.setCodiceIpa("cmmi");
+            r.setCodiceUfficio("AMBIENTE");
+            r.setDenominazione("Città metropolitana di Milano - Settore Ambiente");
+            try {
+                r.setDataRichiesta(DatatypeFactory.newInstance().newXMLGregorianCalendar("2026-11-26"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            c.getRichiedente().add(r);
+        }
+        return c;
+    }
+
+    @Test
+    void aConferenzaIsConvenedAndThenDeterminedOnceWhateverTheRepeats() throws Exception {
+        geowork.setConvocazioneDelay(Duration.ofMillis(50));
+        geowork.setDeterminazioneDelay(Duration.ofMillis(100));
+        publishCallback();
+        client.registraPratica(registra("registra-p-c1", "p-c1", "DISTRIBUTORE_CARBURANTI_APERTURA", null, null));
+        LocalDate before = LocalDate.now();
+        assertThat(client.convocaConferenza(convoca("cdss-p-c1-citta", "p-c1", "citta-metropolitana")).isAccettata()).isTrue();
+        assertThat(client.convocaConferenza(convoca("cdss-p-c1-citta", "p-c1", "citta-metropolitana")).isAccettata()).as("a repeat").isTrue();
+        // another ente asking while the conferenza is open joins it
+        assertThat(client.convocaConferenza(convoca("cdss-p-c1-arpa", "p-c1", "arpa-lombardia")).isAccettata()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> geowork.conferenzaFasi("p-c1").size() == 2);
+        LocalDate after = LocalDate.now();
+        assertThat(geowork.conferenzaFasi("p-c1")).containsExactly("CONVOCAZIONE", "DETERMINAZIONE:POSITIVO");
+
+        NotificaConferenza convocazione = callback.conferenze.get(0);
+        assertThat(convocazione.getIdPratica()).isEqualTo("p-c1");
+        assertThat(convocazione.getFase()).isEqualTo(FaseConferenza.CONVOCAZIONE);
+        assertThat(convocazione.getFunzionario()).isEqualTo(GeoworkSimulator.FUNZIONARIO);
+        assertThat(convocazione.getData()).isNotNull();
+        assertThat(convocazione.getModalita()).isEqualTo(ModalitaConferenza.SINCRONA);
+        LocalDate data = LocalDate.parse(convocazione.getDataConvocazione().toXMLFormat());
+        assertThat(data).isBetween(before.plusDays(10), after.plusDays(10));
+        assertThat(convocazione.getCanale()).isEqualTo("videoconferenza https://conferenze.comune.milano.it/p-c1");
+        assertThat(convocazione.getAtto().getNomeFile()).isEqualTo("convocazione-p-c1.pdf");
+        assertThat(convocazione.getAtto().getMimeType()).isEqualTo("application/pdf");
+        assertThat(new String(convocazione.getAtto().getContenuto(), StandardCharsets.ISO_8859_1)).startsWith("%PDF-1.4")
+                .contains("p-c1", "conferenza dei servizi").endsWith("%%EOF\n");
+        assertThat(convocazione.getEsito()).isNull();
+        assertThat(geowork.attoConvocazione("p-c1")).isEqualTo(convocazione.getAtto().getContenuto());
+
+        NotificaConferenza determinazione = callback.conferenze.get(1);
+        assertThat(determinazione.getFase()).isEqualTo(FaseConferenza.DETERMINAZIONE);
+        assertThat(determinazione.getEsito()).isEqualTo(Esito.POSITIVO);
+        assertThat(determinazione.getMotivazione()).contains("conclusione positiva");
+        assertThat(determinazione.getAtto()).isNull();
+
+        assertThat(geowork.conferenze("p-c1")).singleElement().satisfies(c -> {
+            assertThat(c.idempotencyKeys()).containsExactly("cdss-p-c1-citta", "cdss-p-c1-arpa");
+            assertThat(c.richiedenti()).containsExactly("citta-metropolitana", "arpa-lombardia");
+            assertThat(c.procedimento()).isEqualTo("DISTRIBUTORE_CARBURANTI_APERTURA");
+            assertThat(c.chiusa()).isTrue();
+            assertThat(c.fasi()).extracting(GeoworkSimulator.FaseConferenzaInviata::statoPratica).containsExactly("cdss_convened", "presented");
+            assertThat(c.fasi().get(0).dataConvocazione()).isEqualTo(data);
+        });
+        assertThat(geowork.conferenzeCount()).isEqualTo(1);
+        assertThat(geowork.conferenzaCalls()).isEqualTo(3);
+        // nothing else follows
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> callback.conferenze.size() == 2);
+        assertThat(geowork.conferenze("p-nope")).isEmpty();
+        assertThat(geowork.conferenzaFasi("p-nope")).isEmpty();
+    }
+
+    @Test
+    void theDeterminationFollowsTheRulesAndCallbacksAreRetriedOnFaults() throws Exception {
+        Map<String, Esito> rules = new LinkedHashMap<>();
+        rules.put(".*DISTRIBUTORE_CARBURANTI.*", Esito.NEGATIVO);
+        rules.put(".*CARBURANTI.*|.*CARROZZERIA.*", Esito.CONFORMAZIONE);
+        geowork.setDeterminazioneRules(rules);
+        assertThat(geowork.determinazione("DISTRIBUTORE_CARBURANTI_APERTURA")).isEqualTo(Esito.NEGATIVO);
+        assertThat(geowork.determinazione("DEPOSITO_CARBURANTI")).isEqualTo(Esito.CONFORMAZIONE);
+        assertThat(geowork.determinazione("CARROZZERIA_APERTURA")).isEqualTo(Esito.CONFORMAZIONE);
+        assertThat(geowork.determinazione("DEHORS_STAGIONALE")).isEqualTo(Esito.POSITIVO);
+        assertThat(geowork.determinazione(null)).as("a pratica not registered").isEqualTo(Esito.POSITIVO);
+
+        geowork.setConvocazioneDelay(Duration.ofMillis(20));
+        geowork.setDeterminazioneDelay(Duration.ofMillis(20));
+        client.registraPratica(registra("registra-p-c2", "p-c2", "DISTRIBUTORE_CARBURANTI_APERTURA", null, null));
+        client.convocaConferenza(convoca("cdss-p-c2", "p-c2", "citta-metropolitana"));
+        // the callback endpoint is down at first, then answers one fault: the funzionario keeps trying
+        await().atMost(Duration.ofSeconds(10)).until(() -> geowork.conferenze("p-c2").size() == 1);
+        callback.conferenzaFaults.set(1);
+        publishCallback();
+        await().atMost(Duration.ofSeconds(20)).until(() -> geowork.conferenzaFasi("p-c2").size() == 2);
+        assertThat(geowork.conferenzaFasi("p-c2")).containsExactly("CONVOCAZIONE", "DETERMINAZIONE:NEGATIVO");
+        assertThat(geowork.conferenze("p-c2").get(0).fasi().get(0).attempts()).isGreaterThan(1);
+        assertThat(callback.conferenze.get(1).getMotivazione()).contains("conclusione negativa");
+        assertThat(geowork.conferenzaFailures()).isZero();
+    }
+
+    @Test
+    void aLateConvocationAnsweredWithAFinalStateClosesTheConferenza() throws Exception {
+        geowork.setConvocazioneDelay(Duration.ofMillis(20));
+        geowork.setDeterminazioneDelay(Duration.ofMillis(20));
+        callback.statoDopoConvocazione = "ended_by_proceeding_time_expired";
+        publishCallback();
+        client.convocaConferenza(convoca("cdss-p-c3", "p-c3", "citta-metropolitana"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> geowork.conferenze("p-c3").size() == 1 && geowork.conferenze("p-c3").get(0).chiusa());
+        assertThat(geowork.conferenzaFasi("p-c3")).containsExactly("CONVOCAZIONE");
+        assertThat(geowork.conferenze("p-c3").get(0).fasi().get(0).statoPratica()).isEqualTo("ended_by_proceeding_time_expired");
+        assertThat(geowork.conferenze("p-c3").get(0).procedimento()).as("not registered").isNull();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> callback.conferenze.size() == 1);
+        assertThat(GeoworkSimulator.isFinal("refused")).isTrue();
+        assertThat(GeoworkSimulator.isFinal("ENDED_BY_POSITIVE_OUTCOME")).isTrue();
+        assertThat(GeoworkSimulator.isFinal("cdss_convened")).isFalse();
+        assertThat(GeoworkSimulator.isFinal(null)).isFalse();
+    }
+
+    @Test
+    void convocaConferenzaNeedsKeyPraticaAndARequesterAndManualModeWaits() throws Exception {
+        assertThatThrownBy(() -> client.convocaConferenza(convoca("k", "p-c4"))).isInstanceOf(GeoworkFault_Exception.class)
+                .hasMessageContaining("richiedente");
+        assertThatThrownBy(() -> client.convocaConferenza(convoca(" ", "p-c4", "citta-metropolitana"))).isInstanceOf(GeoworkFault_Exception.class);
+        assertThat(geowork.conferenze("p-c4")).isEmpty();
+
+        geowork.setAutoConferenza(false);
+        publishCallback();
+        client.convocaConferenza(convoca("cdss-p-c4", "p-c4", "citta-metropolitana"));
+        assertThat(geowork.conferenze("p-c4")).hasSize(1);
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> callback.conferenze.isEmpty());
+        NotificaConferenza crafted = new NotificaConferenza();
+        crafted.setIdPratica("p-c4");
+        crafted.setFase(FaseConferenza.CONVOCAZIONE);
+        crafted.setFunzionario("funz.verdi");
+        crafted.setData(DatatypeFactory.newInstance().newXMLGregorianCalendar("2026-11-26T10:00:00Z"));
+        crafted.setModalita(ModalitaConferenza.ASINCRONA);
+        crafted.setCanale("PEC");
+        geowork.sendNotificaConferenza(crafted);
+        await().atMost(Duration.ofSeconds(10)).until(() -> callback.conferenze.size() == 1);
+        assertThat(callback.conferenze.get(0).getModalita()).isEqualTo(ModalitaConferenza.ASINCRONA);
+        assertThat(callback.conferenze.get(0).getFunzionario()).isEqualTo("funz.verdi");
     }
 }

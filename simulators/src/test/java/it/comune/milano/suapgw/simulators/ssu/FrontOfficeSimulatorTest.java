@@ -436,7 +436,7 @@ class FrontOfficeSimulatorTest {
         assertThat(fo.cancellations(s.cuiUuid())).hasSize(1).allSatisfy(c -> assertThat(c.httpStatus()).isEqualTo(200));
 
         // a refused submission does not cancel anything
-        SampleInstances.Sample other = samples.get(18);
+        SampleInstances.Sample other = samples.get(8 + samples.templates()); // another cancel pratica
         sendInstanceStatus = 400;
         assertThat(fo.sendInstance(other).statusCode()).isEqualTo(400);
         assertThat(fo.cancellations(other.cuiUuid())).isEmpty();

@@ -35,12 +35,14 @@ class SampleInstancesTest {
     private static final JsonSchema SEND_INSTANCE = schema("classpath:ssu/published/bo_to_fo.yaml#/components/schemas/SendInstanceRequest");
 
     @Test
-    void tenTemplatesRoundRobinWithScenariosAndExpectedFoMessages() {
-        assertThat(samples.templates()).isEqualTo(10);
-        assertThat(IntStream.range(0, 11).mapToObj(i -> samples.get(i).procedureCode()).toList()).containsExactly(
+    void fourteenTemplatesRoundRobinWithScenariosAndExpectedFoMessages() {
+        assertThat(samples.templates()).isEqualTo(14);
+        // the first ten keep their place (the new templates are appended)
+        assertThat(IntStream.range(0, 15).mapToObj(i -> samples.get(i).procedureCode()).toList()).containsExactly(
                 "SOMMINISTRAZIONE_APERTURA", "DEHORS_STAGIONALE", "ACCONCIATORE_APERTURA", "MEDIA_STRUTTURA_VENDITA",
                 "ESERCIZIO_VICINATO_APERTURA", "NOLEGGIO_SENZA_CONDUCENTE", "PALESTRA_APERTURA", "AMBULATORIO_VETERINARIO",
-                "AGENZIA_AFFARI_APERTURA", "IMPIANTO_PUBBLICITARIO", "SOMMINISTRAZIONE_APERTURA");
+                "AGENZIA_AFFARI_APERTURA", "IMPIANTO_PUBBLICITARIO", "LAVANDERIA_INDUSTRIALE_APERTURA", "CARROZZERIA_APERTURA",
+                "DISTRIBUTORE_CARBURANTI_APERTURA", "COMMERCIO_INGROSSO_AVVIO", "SOMMINISTRAZIONE_APERTURA");
         assertThat(IntStream.range(0, 10).mapToObj(i -> samples.get(i).scenario()).toList()).containsExactly(
                 "standard", "standard", "standard", "standard", "correction", "refused", "integration", "integration-expired", "cancel",
                 "silence");
@@ -69,12 +71,82 @@ class SampleInstancesTest {
         assertThat(samples.get(1).descriptor().at("/administrative_regime/id").asText()).isEqualTo("AUTORIZZAZIONE");
         assertThat(samples.get(5).expectedState()).isEqualTo("refused");
         assertThat(samples.get(7).expectedState()).isEqualTo("ended_by_integration_times_expired");
+        for (int i = 0; i < 10; i++) {
+            assertThat(samples.get(i).expectedEtMessages()).as("no ente terzo on the SSU channel").isEmpty();
+            assertThat(samples.get(i).expectedRiMessages()).as("no Registro Imprese").isEmpty();
+        }
     }
 
     @Test
+    void theSsuChannelTemplatesSayWhatTheEntiTerziAndTheRegistroImpreseReceive() {
+        assertThat(IntStream.range(10, 14).mapToObj(i -> samples.get(i).scenario()).toList())
+                .containsExactly("mixed-channels", "integration-ssu", "cdss", "registro-imprese");
+        assertThat(IntStream.range(10, 14).mapToObj(i -> samples.get(i).regime()).toList())
+                .containsExactly("AUTORIZZAZIONE", "AUTORIZZAZIONE", "AUTORIZZAZIONE", "SCIA");
+
+        SampleInstances.Sample mixed = samples.get(10);
+        assertThat(mixed.expectedFoMessages()).containsExactly("notify:end_by_positive_outcome");
+        assertThat(mixed.expectedEtMessages()).containsOnlyKeys("arpa-lombardia");
+        assertThat(mixed.expectedEtMessages().get("arpa-lombardia")).containsExactly("send_instance:v1", "notify:end_by_positive_outcome");
+        assertThat(mixed.descriptor().findValuesAsText("officecode")).containsExactly("SUAP", "PLMI", "COMMI", "DIPMI");
+        assertThat(mixed.descriptor().findValuesAsText("ipacode")).containsExactly("c_f205", "c_f205", "cnvvf", "arpa_lom");
+
+        SampleInstances.Sample integration = samples.get(11);
+        assertThat(integration.procedureCode()).contains("CARROZZERIA");
+        assertThat(SampleInstances.answersIntegration(integration.scenario())).isTrue();
+        assertThat(integration.expectedFoMessages()).containsExactly("request_integration", "notify:end_by_positive_outcome");
+        assertThat(integration.expectedEtMessages().get("arpa-lombardia"))
+                .containsExactly("send_instance:v1", "send_instance:v2", "notify:end_by_positive_outcome");
+        assertThat(integration.descriptor().findValuesAsText("officecode")).containsExactly("SUAP", "DIPS", "DIPMI");
+        // ARPA's own proceeding matches its integrazione rule, whatever part of the instance the gateway lets it read
+        assertThat(integration.proceedingCodes().get(2)).contains("CARROZZERIA");
+        SampleInstances.Sample integrated = integration.integrated();
+        assertThat(integrated.expectedEtMessages()).isEqualTo(integration.expectedEtMessages());
+        assertConsistent(integrated);
+
+        SampleInstances.Sample cdss = samples.get(12);
+        assertThat(cdss.procedureCode()).contains("DISTRIBUTORE_CARBURANTI");
+        assertThat(cdss.expectedFoMessages()).containsExactly("notify:cdss_convened", "notify:end_by_positive_outcome");
+        assertThat(cdss.expectedEtMessages().get("citta-metropolitana"))
+                .containsExactly("send_instance:v1", "notify:cdss_convened", "notify:end_by_positive_outcome");
+        assertThat(cdss.descriptor().findValuesAsText("ipacode")).containsExactly("c_f205", "c_f205", "cmmi");
+        assertThat(cdss.proceedingCodes().get(2)).contains("DISTRIBUTORE_CARBURANTI");
+
+        SampleInstances.Sample rea = samples.get(13);
+        assertThat(rea.expectedFoMessages()).containsExactly("notify:end_by_proceeding_time_expired");
+        assertThat(rea.expectedRiMessages()).containsExactly("send_instance:v1", "notify:end_by_proceeding_time_expired");
+        assertThat(rea.expectedEtMessages()).isEmpty();
+        assertThat(rea.generalIndex()).hasSize(3);
+        JsonNode reaEntry = rea.generalIndex().get(2);
+        assertThat(reaEntry.get("name").asText()).isEqualTo("SUAP_REA_START_XML");
+        assertThat(reaEntry.get("mime_type").asText()).isEqualTo("application/xml");
+        String xml = new String(rea.documents().get(reaEntry.get("resource_id").asText()), StandardCharsets.UTF_8);
+        assertThat(xml).startsWith("<?xml").contains("SUAP_REA_START_XML", rea.cuiUuid(), "inizio attivita");
+        assertConsistent(rea);
+        // the REA filing travels with every version of the instance
+        assertThat(rea.corrected().generalIndex()).isEqualTo(rea.generalIndex());
+        for (int i = 10; i < 14; i++) {
+            assertThat(ET_SEND_INSTANCE.validate(samples.get(i).sendInstanceBody())).as("et_to_bo send_instance of %s", samples.get(i)).isEmpty();
+        }
+        JsonNode riBody = withInstanceStatus(rea);
+        assertThat(RI_SEND_INSTANCE.validate(riBody)).isEmpty();
+    }
+
+    /** The Registro Imprese's send_instance as published requires an (undefined) instance_status. */
+    private static JsonNode withInstanceStatus(SampleInstances.Sample s) {
+        ObjectNode b = s.sendInstanceBody().deepCopy();
+        b.set("instance_status", s.descriptor().get("instance_status").deepCopy());
+        return b;
+    }
+
+    private static final JsonSchema ET_SEND_INSTANCE = schema("classpath:ssu/published/et_to_bo.yaml#/components/schemas/SendInstanceRequest");
+    private static final JsonSchema RI_SEND_INSTANCE = schema("classpath:ssu/published/ri_to_bo.yaml#/components/schemas/SendInstanceRequest");
+
+    @Test
     void competentAdministrationsAreEntiOfTheRegistry() {
-        Set<String> known = Set.of("c_f205/SUAP", "c_f205/PLMI", "atsmcm/DIPS", "m_bac/SABAP-MI");
-        for (int i = 0; i < 10; i++) {
+        Set<String> known = Set.of("c_f205/SUAP", "c_f205/PLMI", "atsmcm/DIPS", "m_bac/SABAP-MI", "cnvvf/COMMI", "arpa_lom/DIPMI",
+                "cmmi/AMBIENTE");
+        for (int i = 0; i < 14; i++) {
             SampleInstances.Sample s = samples.get(i);
             for (JsonNode up : s.descriptor().get("usecase_proceedings")) {
                 JsonNode a = up.get("competent_administration");
@@ -149,7 +221,7 @@ class SampleInstancesTest {
 
     @Test
     void indexesMatchDocumentsAndDescriptor() {
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 14; i++) {
             assertConsistent(samples.get(i));
         }
     }
@@ -177,7 +249,7 @@ class SampleInstancesTest {
             }
         }
         assertThat(refs).isEqualTo(fromDescriptor);
-        assertThat(s.generalIndex()).hasSize(2);
+        assertThat(s.generalIndex().size()).isGreaterThanOrEqualTo(2);
         assertThat(s.generalIndex().get(0).get("name").asText()).isEqualTo("SUAP_XML");
         assertThat(s.generalIndex().get(1).get("name").asText()).isEqualTo("SUAP_PDF");
         for (JsonNode g : s.generalIndex()) {
@@ -316,9 +388,50 @@ class SampleInstancesTest {
                   "proceedings": [{"code": "X", "competent_administration": {"ipacode": "c_f205", "officecode": "SUAP", "version": "01.00.00", "description": "SUAP"}}]}]}
                 """);
         SampleInstances.Sample s = new SampleInstances(defaults, "s").get(0);
+        assertThat(s.expectedEtMessages()).isEmpty();
+        assertThat(s.expectedRiMessages()).isEmpty();
+        assertThat(s.generalIndex()).hasSize(2);
         assertThat(s.scenario()).isEqualTo("standard");
         assertThat(s.expectedFoMessages()).containsExactly("notify:end_by_positive_outcome");
         assertThat(s.descriptor().at("/times/max_gg_proc").asInt()).isEqualTo(5);
         assertThat(s.descriptor().at("/times/max_gg_correction").asInt()).isEqualTo(15);
+    }
+
+    @Test
+    void inconsistentPeerExpectationsAreRefused(@TempDir Path dir) throws Exception {
+        String proceedings = "\"proceedings\": [{\"code\": \"X\", \"competent_administration\": {\"ipacode\": \"c_f205\", "
+                + "\"officecode\": \"SUAP\", \"version\": \"01.00.00\", \"description\": \"SUAP\"}}]";
+        Map<String, String> refused = Map.of(
+                "\"general_index\": [\"SUAP_PDF\"]", "general_index document SUAP_PDF is not one of",
+                "\"general_index\": [\"SUAP_REA_START_XML\", \"SUAP_REA_START_XML\"], \"expected_ri_messages\": [\"send_instance:v1\", \"notify:end_by_positive_outcome\"]",
+                "repeats a document",
+                "\"general_index\": [\"SUAP_REA_END_XML\"]", "expected_ri_messages is empty",
+                "\"expected_ri_messages\": [\"send_instance:v1\", \"notify:end_by_positive_outcome\"]", "without a SUAP_REA_*_XML document",
+                "\"expected_et_messages\": {\"arpa-lombardia\": [\"notify:end_by_positive_outcome\"]}", "does not start with send_instance:v1",
+                "\"expected_et_messages\": {\"arpa-lombardia\": [\"send_instance:v1\", \"notify:cdss_convened\"]}",
+                "does not end with notify:end_by_positive_outcome",
+                "\"expected_et_messages\": {\"arpa-lombardia\": [\"send_instance:v1\", \"parere\", \"notify:end_by_positive_outcome\"]}",
+                "has parere",
+                "\"expected_et_messages\": [\"send_instance:v1\"]", "expected_et_messages must be an object");
+        int n = 0;
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            Path file = dir.resolve("t" + (n++) + ".json");
+            Files.writeString(file, "{\"procedures\": [{\"code\": \"X\", \"regime\": \"AUTORIZZAZIONE\", "
+                    + "\"expected_outcome\": \"end_by_positive_outcome\", " + e.getKey() + ", " + proceedings + "}]}");
+            assertThatThrownBy(() -> new SampleInstances(file, "s")).as(e.getKey()).hasMessageContaining(e.getValue());
+        }
+        Path ok = dir.resolve("ok.json");
+        Files.writeString(ok, "{\"procedures\": [{\"code\": \"X\", \"regime\": \"SCIA\", \"scenario\": \"registro-imprese\", "
+                + "\"expected_outcome\": \"end_by_positive_outcome\", \"general_index\": [\"SUAP_REA_UPDATE_XML\", \"RICEVUTA_PDF\"], "
+                + "\"expected_ri_messages\": [\"send_instance:v1\", \"retry:send_instance\", \"send_instance:v1\", \"notify:end_by_positive_outcome\"], "
+                + "\"expected_et_messages\": {\"citta-metropolitana\": []}, " + proceedings + "}]}");
+        SampleInstances.Sample s = new SampleInstances(ok, "s").get(0);
+        assertThat(s.generalIndex()).extracting(g -> g.get("name").asText())
+                .containsExactly("SUAP_XML", "SUAP_PDF", "SUAP_REA_UPDATE_XML", "RICEVUTA_PDF");
+        assertThat(s.generalIndex().get(3).get("mime_type").asText()).isEqualTo("application/pdf");
+        assertThat(s.expectedEtMessages()).containsEntry("citta-metropolitana", List.of());
+        assertThat(s.expectedRiMessages()).hasSize(4);
+        assertThat(SEND_INSTANCE.validate(s.sendInstanceBody())).isEmpty();
+        assertConsistent(s);
     }
 }

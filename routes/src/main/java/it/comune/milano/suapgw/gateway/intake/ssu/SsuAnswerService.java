@@ -45,8 +45,12 @@ public class SsuAnswerService {
     public String notifyBody(UUID id, String payload) {
         JsonNode p = JsonColumns.read(json, payload);
         Atto atto = p.hasNonNull("resource_id") ? pratiche.act(id, p.path("resource_id").asText()).orElse(null) : null;
-        return checked(SsuContract.NOTIFY, ssu.notify(pratiche.cuiOf(id), pratiche.descriptorVersionOf(id),
-                p.path("event").asText(), atto));
+        var body = ssu.notify(pratiche.cuiOf(id), pratiche.descriptorVersionOf(id), p.path("event").asText(), atto);
+        // cdss_convened: how the conferenza meets (the published NotifyMessage allows these further properties)
+        for (String f : new String[]{"cdss_channel", "cdss_convocation", "cdss_admin_act_filename", "mime_type"}) {
+            if (p.hasNonNull(f)) body.put(f, p.get(f).asText());
+        }
+        return checked(SsuContract.NOTIFY, body);
     }
 
     /** The event of a notify payload, for the timeline. */

@@ -11,7 +11,12 @@ import it.comune.milano.suapgw.gateway.lifecycle.LifecycleException;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.outbox.OutboxStore;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository.UltimoParere;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.gateway.pareri.ssu.EntiSsuNotifiche;
+import it.comune.milano.suapgw.gateway.persistence.ConferenzaRepository;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
+import it.comune.milano.suapgw.gateway.registroimprese.RegistroImpreseNotifiche;
+import it.comune.milano.suapgw.model.Atto;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
 import it.comune.milano.suapgw.model.AmministrazioneCompetente;
 import it.comune.milano.suapgw.model.Canale;
@@ -43,9 +48,16 @@ public class SsuChannelPolicy implements ChannelPolicy {
     private final SsuMapper ssu;
     private final ObjectMapper json;
     private final GatewayProperties props;
+    private final ConferenzaRepository conferenze;
+    private final EntiSsuNotifiche entiTerzi;
+    private final RegistroImpreseNotifiche registroImprese;
 
     public SsuChannelPolicy(PraticaRepository pratiche, OutboxStore outbox, TimelineStore timeline, SsuMapper ssu,
-                            ObjectMapper json, GatewayProperties props) {
+                            ObjectMapper json, GatewayProperties props, ConferenzaRepository conferenze,
+                            EntiSsuNotifiche entiTerzi, RegistroImpreseNotifiche registroImprese) {
+        this.conferenze = conferenze;
+        this.entiTerzi = entiTerzi;
+        this.registroImprese = registroImprese;
         this.pratiche = pratiche;
         this.outbox = outbox;
         this.timeline = timeline;
@@ -82,6 +94,7 @@ public class SsuChannelPolicy implements ChannelPolicy {
             default -> SsuEvents.INSTANCE_RETRIEVED;
         };
         outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, message);
+        registroImprese.onInstance(id);
     }
 
     @Override
@@ -123,11 +136,17 @@ public class SsuChannelPolicy implements ChannelPolicy {
             return switch (esito) {
                 case NEGATIVO -> Lifecycle.Evento.VALIDATED_SUSPENSION;
                 case CONFORMAZIONE -> Lifecycle.Evento.VALIDATED_CONFORMATION;
-                case POSITIVO -> throw new LifecycleException(LifecycleException.Kind.EVENT_NOT_EXPECTED,
-                        "a SCIA is not concluded by a positive outcome: nobody objecting, it ends with its proceeding time");
+                // a conferenza's positive determination concludes the SCIA positively
+                case POSITIVO -> conferenze.find(id).map(c -> c.esito() != null).orElse(false) ? Lifecycle.Evento.VALIDATED_POSITIVE
+                        : throwNotExpected();
             };
         }
         return esito == Esito.NEGATIVO ? Lifecycle.Evento.VALIDATED_NEGATIVE : Lifecycle.Evento.VALIDATED_POSITIVE;
+    }
+
+    private static Lifecycle.Evento throwNotExpected() {
+        throw new LifecycleException(LifecycleException.Kind.EVENT_NOT_EXPECTED,
+                "a SCIA is not concluded by a positive outcome: nobody objecting, it ends with its proceeding time");
     }
 
     @Override
@@ -135,17 +154,48 @@ public class SsuChannelPolicy implements ChannelPolicy {
         announce(id, next);
     }
 
-    /** notify to the front-office (with the act when there is one) and audit to the Catalogo. */
+    /**
+     * notify to the front-office (with the act when there is one, with the convocation of a conferenza), audit to the
+     * Catalogo, and notify to the enti terzi consulted through the SSU and to the Registro Imprese when it was sent
+     * the instance.
+     */
     @Override
     public void announce(UUID id, StatoPratica state) {
         String event = SsuEvents.notifyEvent(state);
         if (event == null) return;
         var payload = json.createObjectNode().put("event", event);
+        String act = null;
+        ObjectNode cdss = null;
         if (SsuEvents.carriesAct(event)) {
-            pratiche.latestAct(id).ifPresent(a -> payload.put("resource_id", a.resourceId()));
+            act = pratiche.latestAct(id).map(Atto::resourceId).orElse(null);
+            if (act != null) payload.put("resource_id", act);
+        }
+        if (state == StatoPratica.CDSS_CONVENED) {
+            cdss = convocazione(id);
+            payload.setAll(cdss);
+            act = conferenze.find(id).map(ConferenzaRepository.Conferenza::attoResourceId).orElse(null);
         }
         outbox.enqueue(id, OutboxKind.FO_NOTIFY.name(), "fo:" + id, payload.toString());
         outbox.enqueue(id, OutboxKind.CATALOGO_AUDIT.name(), "catalogo:" + id, SsuEvents.auditMessage(state));
+        entiTerzi.announce(id, event, act, cdss);
+        registroImprese.announce(id, event, SsuEvents.carriesAct(event) ? act : null);
+    }
+
+    /** The fields of cdss_convened: the conferenza's channel and date, the file name of its act of convocation. */
+    private ObjectNode convocazione(UUID id) {
+        ObjectNode n = json.createObjectNode();
+        conferenze.find(id).filter(ConferenzaRepository.Conferenza::convened).ifPresent(c -> {
+            n.put("modalita", c.modalita());
+            n.put("cdss_channel", c.canale());
+            n.put("cdss_convocation", c.dataConvocazione().toString());
+            if (c.attoResourceId() != null) {
+                pratiche.documentName(id, c.attoResourceId()).ifPresent(name -> {
+                    n.put("cdss_admin_act_filename", name);
+                    n.put("mime_type", "application/pdf");
+                });
+            }
+        });
+        return n;
     }
 
     public boolean isScia(UUID id) {

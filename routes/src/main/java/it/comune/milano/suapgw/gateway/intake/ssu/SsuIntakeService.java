@@ -84,6 +84,7 @@ public class SsuIntakeService {
                 return Ricezione.DUPLICATE;
             }
             newVersion(existing, cuiUuid, version, documents, bodyHash);
+            pratiche.setSsuIndex(existing, index(body));
             return Ricezione.NEW_VERSION;
         }
         UUID id = UUID.randomUUID();
@@ -91,11 +92,20 @@ public class SsuIntakeService {
         pratiche.insert(new PraticaRepository.NuovaPratica(id, Canale.SSU, cuiUuid, body.path("cui"),
                 body.path("cui").path("value").asText(null), version, null, null, null, null));
         submissions.insert(cuiUuid, version, id, bodyHash);
+        pratiche.setSsuIndex(id, index(body));
         documents.forEach(d -> pratiche.insertExpected(id, d));
         timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "send_instance", "ACCEPTED", bodyHash, null);
         outbox.enqueue(id, OutboxKind.FETCH_DESCRIPTOR.name(), null, cuiUuid);
         log.info("Pratica {} received (CUI {})", id, cuiUuid);
         return Ricezione.CREATED;
+    }
+
+    /** What the enti terzi and the Registro Imprese are sent of this version: the indexes as the front-office sent them. */
+    private static JsonNode index(JsonNode body) {
+        com.fasterxml.jackson.databind.node.ObjectNode i = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        i.set("instance_index", body.path("instance_index"));
+        i.set("general_index", body.path("general_index"));
+        return i;
     }
 
     /**

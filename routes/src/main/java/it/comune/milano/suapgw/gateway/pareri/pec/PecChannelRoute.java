@@ -68,7 +68,7 @@ public class PecChannelRoute extends GatewayRouteBuilder {
                 .toD("smtp://" + m.host() + ":" + m.smtpPort() + "?" + credentials + "&contentType=text/plain; charset=UTF-8")
                 .process(e -> {
                     PareriService.Notifica n = e.getProperty(PareriDispatchRoute.NOTIFICA, PareriService.Notifica.class);
-                    pareri.onNoticeSent(n.pratica().id(), n.ente().code(), e.getProperty(ExchangeKeys.SENT_HASH, String.class));
+                    pareri.onNoticeSent(n.pratica().id(), n.ente().code(), n.evento(), e.getProperty(ExchangeKeys.SENT_HASH, String.class));
                 });
 
         from("imap://" + m.host() + ":" + m.imapPort() + "?" + credentials
@@ -125,8 +125,13 @@ public class PecChannelRoute extends GatewayRouteBuilder {
         PareriService.Notifica n = e.getProperty(PareriDispatchRoute.NOTIFICA, PareriService.Notifica.class);
         String noticeJson = e.getMessage().getBody(String.class);
         GatewayProperties.Mail m = props.mail();
-        String body = PecMessages.annullamentoBody(m.suapIdentificativo(), n.pratica().codicePratica(), n.codiceFiscale(),
-                n.denominazione(), "end_by_submitter_cancel_requested", n.richieste().stream().map(Object::toString).toList());
+        List<String> richieste = n.richieste().stream().map(Object::toString).toList();
+        String body = n.conferenza() != null
+                ? PecMessages.conferenzaBody(m.suapIdentificativo(), n.pratica().codicePratica(), n.codiceFiscale(), n.denominazione(),
+                        n.conferenza().path("modalita").asText(), n.conferenza().path("data").asText(),
+                        n.conferenza().path("canale").asText(), richieste)
+                : PecMessages.annullamentoBody(m.suapIdentificativo(), n.pratica().codicePratica(), n.codiceFiscale(),
+                        n.denominazione(), n.evento(), richieste);
         e.getMessage().getHeaders().clear();
         e.getMessage().setHeader("Subject", PecMessages.subject(m.ufficioMittente(), n.codiceFiscale(), n.denominazione()));
         e.getMessage().setHeader("From", m.address());
