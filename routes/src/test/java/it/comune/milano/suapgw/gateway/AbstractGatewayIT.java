@@ -16,10 +16,15 @@ import it.comune.milano.suapgw.simulators.osp.OsapiSimulator;
 import it.comune.milano.suapgw.simulators.enti.PecEnteSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
 import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulator;
+import it.comune.milano.suapgw.simulators.support.DemoIdp;
+import it.comune.milano.suapgw.simulators.support.SystemSigner;
+import it.comune.milano.suapgw.simulators.support.modi.ModiDemo;
+import it.comune.milano.suapgw.simulators.support.modi.PdndSimulator;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -47,6 +52,7 @@ import static org.awaitility.Awaitility.await;
  * Geowork and scrivania simulators over HTTP/SOAP and a PEC ente over SMTP/IMAP.
  */
 @SpringBootTest(classes = SuapGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@ActiveProfiles("demo")
 abstract class AbstractGatewayIT {
     static final int GATEWAY_PORT = freePort();
     static final int BROKER_PORT = freePort();
@@ -56,6 +62,9 @@ abstract class AbstractGatewayIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final AtomicInteger NEXT_SAMPLE = new AtomicInteger();
     static final Duration TERM_DAY = Duration.ofMillis(300);
+    /** the demo identity provider: the tests look at the gateway as an operator holding every role */
+    static final DemoIdp IDP = DemoIdp.demo();
+    static final String OPERATOR = IDP.bearer("it-operator", DemoIdp.OPERATORE, DemoIdp.FUNZIONARIO, DemoIdp.AMMINISTRATORE);
 
     static final SampleInstances SAMPLES = new SampleInstances(Path.of("../test-data/ssu/sample-procedures.json"),
             "it-" + UUID.randomUUID());
@@ -76,10 +85,19 @@ abstract class AbstractGatewayIT {
     static final EnteSsuSimulator ARPA = new EnteSsuSimulator("arpa-lombardia", freePort(), GATEWAY);
     static final EnteSsuSimulator CITTA_METROPOLITANA = new EnteSsuSimulator("citta-metropolitana", freePort(), GATEWAY);
     static final RegistroImpreseSimulator REGISTRO_IMPRESE = new RegistroImpreseSimulator(freePort(), GATEWAY);
+    /** the PDND (authorization server and key sets) of the demo registry: ModI on every SSU call, both ways */
+    static final PdndSimulator PDND = PdndSimulator.demo(freePort());
+    static final ModiDemo MODI;
 
     static {
+        PDND.start();
+        MODI = ModiDemo.of(PDND);
+        MODI.configure(CATALOGO, FO, ARPA, CITTA_METROPOLITANA, REGISTRO_IMPRESE);
         // config imports are resolved before @DynamicPropertySource: the enti registry location must be a system property
         System.setProperty("suapgw.config-dir", "../config");
+        GEOWORK.setSigner(SystemSigner.demo("geowork"));
+        SCRIVANIA.setSigner(SystemSigner.demo("scrivania"));
+        GEOPOST.setSigner(SystemSigner.demo("geopost"));
         CATALOGO.start();
         // a corrected or integrated instance is in the Catalogo before the front-office announces it
         FO.onNewVersion(CATALOGO::register);
@@ -90,10 +108,8 @@ abstract class AbstractGatewayIT {
         OSAPI.start();
         ERMES.start();
         GERI.start();
-        for (EnteSsuSimulator et : List.of(ARPA, CITTA_METROPOLITANA)) {
-            et.setCatalogoBaseUrl(CATALOGO.baseUrl());
-            et.start();
-        }
+        ARPA.start();
+        CITTA_METROPOLITANA.start();
         REGISTRO_IMPRESE.start();
         Runtime.getRuntime().addShutdownHook(new Thread(AbstractGatewayIT::stopSimulators));
     }
@@ -101,6 +117,7 @@ abstract class AbstractGatewayIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
         r.add("server.port", () -> GATEWAY_PORT);
+        r.add("SUAPGW_PDND_URL", PDND::baseUrl);
         r.add("suapgw.public-base-url", () -> GATEWAY);
         r.add("suapgw.db.embedded-data-dir", () -> DATA.resolve("postgres").toString());
         r.add("suapgw.db.embedded-port", AbstractGatewayIT::freePort);
@@ -158,6 +175,7 @@ abstract class AbstractGatewayIT {
         ARPA.stop();
         CITTA_METROPOLITANA.stop();
         REGISTRO_IMPRESE.stop();
+        PDND.stop();
         ENTI.forEach(EnteSimulator::stop);
         if (pecEnte != null) pecEnte.stop();
         SCRIVANIA.stop();
@@ -214,8 +232,19 @@ abstract class AbstractGatewayIT {
         return JSON.readTree(get("/api/pratiche/" + pratica(cuiUuid).path("id").asText()).body());
     }
 
+    /** POST {@code body} to {@code path} signed as {@code system} (geowork, scrivania, geopost; null: unsigned). */
+    static HttpResponse<String> postSigned(String path, String system, String contentType, byte[] body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(GATEWAY + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) b.headers(headers);
+        if (system != null) SystemSigner.demo(system).headers(body, contentType).forEach(b::header);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + path)).header("Authorization", OPERATOR).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     void awaitFinal(SampleInstances.Sample s) {
@@ -223,6 +252,31 @@ abstract class AbstractGatewayIT {
             JsonNode p = pratica(s.cuiUuid());
             return p != null && p.path("final").asBoolean();
         });
+    }
+
+    /** A CUI of today with this uuid, as the SSU's schema has it (progressivo and progressive). */
+    static ObjectNode cui(String uuid) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("context", "SUAP").put("data", LocalDate.now().toString()).put("progressivo", "0000001").put("progressive", "0000001")
+                .put("uuid", uuid);
+        return c;
+    }
+
+    /** A retry request of an ente terzo or the Registro Imprese. */
+    static ObjectNode retry(JsonNode cui, String operation) {
+        ObjectNode n = JSON.createObjectNode();
+        n.set("cui", cui);
+        n.put("operation", operation);
+        return n;
+    }
+
+    /** An SSU error: this status, JSON, the code and the message of Table 30. */
+    static void assertRefused(HttpResponse<String> r, int status, String code, String message) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("code").asText()).isEqualTo(code);
+        assertThat(body.path("message").asText()).isEqualTo(message);
     }
 
     static Path fixture(String name) {

@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -244,7 +245,44 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
         assertThat(polizia.tryConsume("suapgw.pareri.richieste.ats-milano")).isFalse();
         assertThat(polizia.tryConsume("suapgw.pareri.richieste.soprintendenza")).isFalse();
         assertThat(ats.tryConsume("suapgw.pareri.richieste.polizia-locale")).isFalse();
-        assertThat(ats.tryConsume("suapgw.pareri.risposte")).isFalse();
+        assertThat(ats.tryConsume("suapgw.pareri.risposte.polizia-locale")).isFalse();
+        assertThat(ats.tryConsume(ats.replyQueue())).isFalse();
+    }
+
+    /**
+     * ATS (an AMQP 1.0 client, which may put any {@code user-id} on its messages) answers a Polizia Locale request
+     * claiming to be {@code ente-polizia-locale}: the broker refuses it on Polizia's reply queue, and on its own queue
+     * it is ATS's reply to a request that is not ATS's — a security dead letter; Polizia's own answer is the one recorded.
+     */
+    @Test
+    void anAmqpEnteClaimingAnotherEntesUserRecordsNothing() throws Exception {
+        enti();
+        EnteSimulator polizia = ENTI.get(0);
+        EnteSimulator ats = ENTI.get(1);
+        polizia.setReplyDelay(Duration.ofSeconds(4));
+        String richiesta;
+        try {
+            SampleInstances.Sample s = newSample(AbstractGatewayIT::standardAutorizzazione);
+            assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> pratica(s.cuiUuid()) != null && !jdbc.queryForList(
+                    "select id from richiesta_parere where pratica_id = ?::uuid and ente_code = 'polizia-locale' and status = 'OPEN'",
+                    pratica(s.cuiUuid()).path("id").asText()).isEmpty());
+            richiesta = jdbc.queryForObject("select id::text from richiesta_parere where pratica_id = ?::uuid and ente_code = 'polizia-locale'",
+                    String.class, pratica(s.cuiUuid()).path("id").asText());
+            String forged = """
+                    {"schemaVersion":"1.0","idRisposta":"%s","idRichiesta":"%s","ente":"polizia-locale","esito":"negativo",
+                     "motivazione":"forged","dataParere":"2026-11-25T10:00:00Z"}""".formatted(UUID.randomUUID(), richiesta);
+            assertThatThrownBy(() -> ats.sendRawReply("suapgw.pareri.risposte.polizia-locale", forged, "ente-polizia-locale"))
+                    .isInstanceOf(IllegalStateException.class);
+            ats.sendRawReply(ats.replyQueue(), forged, "ente-polizia-locale");
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/dead-letters?category=SECURITY").body().contains(richiesta));
+            awaitFinal(s);
+        } finally {
+            polizia.setReplyDelay(Duration.ZERO);
+        }
+        var recorded = jdbc.queryForMap("select esito, reply_user, motivazione from richiesta_parere where id = ?::uuid", richiesta);
+        assertThat(recorded.get("reply_user")).isEqualTo("ente-polizia-locale");
+        assertThat(recorded.get("motivazione")).isNotEqualTo("forged");
     }
 
 }

@@ -8,6 +8,8 @@ import it.comune.milano.suapgw.simulators.geowork.GeoworkSimulator;
 import it.comune.milano.suapgw.simulators.osp.ErmesSimulator;
 import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.support.modi.ModiDemo;
+import it.comune.milano.suapgw.simulators.support.modi.PdndSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
 import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
 import it.comune.milano.suapgw.simulators.osp.GeriSimulator;
@@ -47,6 +49,7 @@ class GatewayRestartIT {
         String gateway = "http://127.0.0.1:" + port;
         Path osp = Path.of("../test-data/osp");
         GeopostSimulator geopost = new GeopostSimulator(AbstractGatewayIT.freePort(), gateway);
+        geopost.setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner.demo("geopost"));
         OsapiSimulator osapi = new OsapiSimulator(AbstractGatewayIT.freePort(), osp.resolve("fixtures/osapi.json"));
         ErmesSimulator ermes = new ErmesSimulator(AbstractGatewayIT.freePort(), osp.resolve("fixtures/ermes.json"));
         GeriSimulator geri = new GeriSimulator(AbstractGatewayIT.freePort(), osp.resolve("fixtures/geri.json"));
@@ -115,7 +118,11 @@ class GatewayRestartIT {
         CatalogoSimulator catalogo = new CatalogoSimulator(AbstractGatewayIT.freePort());
         FrontOfficeSimulator fo = new FrontOfficeSimulator(AbstractGatewayIT.freePort(), gateway);
         GeoworkSimulator geowork = new GeoworkSimulator(AbstractGatewayIT.freePort(), gateway + "/services/geowork-callback");
+        geowork.setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner.demo("geowork"));
         fo.setResendDelay(Duration.ofHours(1)); // the applicant integrates when the test says so
+        PdndSimulator pdnd = PdndSimulator.demo(AbstractGatewayIT.freePort());
+        pdnd.start();
+        ModiDemo.of(pdnd).configure(catalogo, fo);
         List<String> args = List.of(
                 "--server.port=" + port, "--suapgw.config-dir=../config", "--suapgw.db.embedded-data-dir=" + data.resolve("pg"),
                 "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"),
@@ -123,7 +130,8 @@ class GatewayRestartIT {
                 "--suapgw.mail.smtp-port=" + AbstractGatewayIT.freePort(), "--suapgw.mail.imap-port=" + AbstractGatewayIT.freePort(),
                 "--suapgw.catalogo.base-url=" + catalogo.baseUrl(), "--suapgw.frontoffice.base-url=" + fo.baseUrl(),
                 "--suapgw.geowork.address=" + geowork.address(), "--suapgw.termini.durata-giorno=PT2S",
-                "--suapgw.outbox.initial-backoff-ms=200", "--suapgw.outbox.max-backoff-ms=1000");
+                "--suapgw.outbox.initial-backoff-ms=200", "--suapgw.outbox.max-backoff-ms=1000",
+                "--SUAPGW_PDND_URL=" + pdnd.baseUrl());
         catalogo.start();
         fo.start();
         geowork.start();
@@ -173,6 +181,7 @@ class GatewayRestartIT {
             geowork.stop();
             fo.stop();
             catalogo.stop();
+            pdnd.stop();
         }
     }
 
@@ -183,7 +192,7 @@ class GatewayRestartIT {
 
     static Process start(Path jar, List<String> args, Path log) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-jar", jar.toString()));
+                "-Xmx384m", "-jar", jar.toString(), "--spring.profiles.active=demo"));
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).directory(new File(".")).start();
     }
@@ -200,6 +209,7 @@ class GatewayRestartIT {
     }
 
     static String get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", AbstractGatewayIT.OPERATOR).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

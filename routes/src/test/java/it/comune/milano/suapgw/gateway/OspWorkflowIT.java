@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
 import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
+import it.comune.milano.suapgw.simulators.support.DemoIdp;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -198,8 +199,12 @@ class OspWorkflowIT extends AbstractGatewayIT {
 
             String path = "/api/funzionario/istanze/" + idIstanza + "/comunicazione";
             assertThat(send("GET", path, null, null).statusCode()).isEqualTo(401);
-            assertThat(send("GET", path, null, "funzionario:wrong").statusCode()).isEqualTo(401);
-            HttpResponse<String> pending = send("GET", path, null, "funzionario:funzionario-secret");
+            assertThat(send("GET", path, null, "Basic ZnVuemlvbmFyaW86ZnVuemlvbmFyaW8tc2VjcmV0").statusCode()).as("no password login").isEqualTo(401);
+            assertThat(send("GET", path, null, IDP.bearer("mario.operatore", DemoIdp.OPERATORE)).statusCode()).isEqualTo(403);
+            assertThat(send("GET", path, null, "Bearer " + IDP.token("funzionario", "another-service", Duration.ofHours(1),
+                    DemoIdp.FUNZIONARIO)).statusCode()).as("a token for another audience").isEqualTo(401);
+            String funzionario = IDP.bearer("funzionario", DemoIdp.FUNZIONARIO);
+            HttpResponse<String> pending = send("GET", path, null, funzionario);
             assertThat(pending.statusCode()).isEqualTo(200);
             JsonNode proposta = JSON.readTree(pending.body());
             assertThat(proposta.path("tipo").asText()).isEqualTo("CONCESSIONE");
@@ -208,7 +213,7 @@ class OspWorkflowIT extends AbstractGatewayIT {
 
             String edited = proposta.path("testo").asText() + "\nNota del funzionario: esporre la concessione in vetrina.";
             HttpResponse<String> ok = send("POST", path, JSON.createObjectNode().put("azione", "VALIDA").put("testo", edited)
-                    .toString(), "funzionario:funzionario-secret");
+                    .toString(), funzionario);
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(30)).until(() -> !GEOPOST.comunicazioni(idIstanza).isEmpty());
             JsonNode sent = GEOPOST.comunicazioni(idIstanza).get(0);
@@ -216,7 +221,7 @@ class OspWorkflowIT extends AbstractGatewayIT {
             assertThat(sent.path("testo").asText()).isEqualTo(edited);
             assertThat(sent.path("validataDa").asText()).isEqualTo("funzionario");
             assertThat(sent.path("numeroConcessione").asText()).isEqualTo(OSAPI.concessioni().get(idIstanza).numeroConcessione());
-            assertThat(send("POST", path, "{\"azione\":\"VALIDA\"}", "funzionario:funzionario-secret").statusCode())
+            assertThat(send("POST", path, "{\"azione\":\"VALIDA\"}", funzionario).statusCode())
                     .as("nothing left to validate").isIn(404, 409);
         });
         awaitFinal(id);
@@ -225,18 +230,31 @@ class OspWorkflowIT extends AbstractGatewayIT {
     }
 
     @Test
+    void aGeopostEventNotSignedByGeopostIsRefusedAndNothingIsStored() throws Exception {
+        byte[] forged = """
+                {"seq":999999,"tipo":"ISTANZA","istanza":{"idIstanza":"GP-2026-999999"}}""".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> unsigned = postSigned("/geopost/eventi", null, "application/json", forged);
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(unsigned.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(postSigned("/geopost/eventi", "geowork", "application/json", forged).statusCode()).isEqualTo(401);
+        assertThat(postSigned("/geopost/other", "geopost", "application/json", forged).statusCode()).as("its key, not its path").isNotEqualTo(200);
+        assertThat(postSigned("/services/geowork-callback", "geopost", "text/xml", forged).statusCode()).isEqualTo(401);
+        assertThat(byCodice("GP-2026-999999")).isNull();
+    }
+
+    @Test
     void aValidationOfAnEarlierProposalDoesNotDecideTheCurrentOne() throws Exception {
         String id = withManualValidation(idIstanza -> {
             String pratica = byCodice(idIstanza).path("id").asText();
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/services/geowork-callback"))
-                    .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"notificaValidazioneEsito\"")
-                    .POST(HttpRequest.BodyPublishers.ofString("""
-                            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>
-                            <gw:notificaValidazioneEsito xmlns:gw="http://geowork.comune.milano.it/suapgw/v1">
-                            <gw:idPratica>%s</gw:idPratica><gw:esitoValidato>NEGATIVO</gw:esitoValidato>
-                            <gw:funzionario>m.rossi</gw:funzionario><gw:dataValidazione>2026-05-01T10:00:00Z</gw:dataValidazione>
-                            <gw:idProposta>esito-%s-0</gw:idProposta></gw:notificaValidazioneEsito></soap:Body></soap:Envelope>"""
-                            .formatted(pratica, pratica))).build(), HttpResponse.BodyHandlers.ofString());
+            String stale = validation(pratica, "NEGATIVO", "<gw:idProposta>esito-" + pratica + "-0</gw:idProposta>");
+            // forged: unsigned, signed by another system, or naming no proposal — each refused, nothing changes
+            assertThat(callback(null, stale).statusCode()).isEqualTo(401);
+            assertThat(callback("geopost", stale).statusCode()).isEqualTo(401);
+            HttpResponse<String> anonymous = callback("geowork", validation(pratica, "NEGATIVO", ""));
+            assertThat(anonymous.statusCode()).isEqualTo(500);
+            assertThat(anonymous.body()).contains("Fault");
+            assertThat(byCodice(idIstanza).path("state").asText()).isEqualTo("outcome_proposed");
+            HttpResponse<String> r = callback("geowork", stale);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.body()).contains("outcome_proposed");
             assertThat(byCodice(idIstanza).path("state").asText()).isEqualTo("outcome_proposed");
@@ -253,7 +271,7 @@ class OspWorkflowIT extends AbstractGatewayIT {
         String testo = "Si comunica il diniego dell'istanza per contrasto con il piano della mobilità ciclabile.";
         String id = withManualValidation(idIstanza -> {
             String path = "/api/funzionario/istanze/" + idIstanza + "/comunicazione";
-            String auth = "funzionario:funzionario-secret";
+            String auth = IDP.bearer("funzionario", DemoIdp.FUNZIONARIO);
             assertThat(send("POST", path, "{\"azione\":\"RIFIUTA\"}", auth).statusCode()).isEqualTo(200);
             assertThat(send("GET", path, null, auth).statusCode()).as("the rejected text is gone").isEqualTo(404);
             assertThat(send("POST", path, "{\"azione\":\"VALIDA\"}", auth).statusCode())
@@ -321,11 +339,12 @@ class OspWorkflowIT extends AbstractGatewayIT {
         long before = jdbc.queryForObject("select count(*) from pratica", Long.class);
         ObjectNode istanza = copy(istanza(plainConcession()));
         ((ObjectNode) istanza.withArray("allegati").get(0)).put("sha256", "0".repeat(64));
-        HttpResponse<String> r = send("POST", "/geopost/eventi",
-                JSON.createObjectNode().put("seq", 999999).put("tipo", "ISTANZA").set("istanza", istanza).toString(), null);
+        HttpResponse<String> r = postSigned("/geopost/eventi", "geopost", "application/json",
+                JSON.createObjectNode().put("seq", 999999).put("tipo", "ISTANZA").set("istanza", istanza).toString().getBytes(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("RICHIESTA_NON_VALIDA", "SHA-256");
-        HttpResponse<String> bad = send("POST", "/geopost/eventi", "{\"seq\":1,\"tipo\":\"ISTANZA\",\"istanza\":{\"idIstanza\":\"x\"}}", null);
+        HttpResponse<String> bad = postSigned("/geopost/eventi", "geopost", "application/json",
+                "{\"seq\":1,\"tipo\":\"ISTANZA\",\"istanza\":{\"idIstanza\":\"x\"}}".getBytes(StandardCharsets.UTF_8));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("idIstanza");
         assertThat(jdbc.queryForObject("select count(*) from pratica", Long.class)).isEqualTo(before);
@@ -361,11 +380,26 @@ class OspWorkflowIT extends AbstractGatewayIT {
         awaitFinal(id);
     }
 
-    static HttpResponse<String> send(String method, String path, String body, String credentials) throws Exception {
+    static String validation(String pratica, String esito, String idProposta) {
+        return """
+                <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>
+                <gw:notificaValidazioneEsito xmlns:gw="http://geowork.comune.milano.it/suapgw/v1">
+                <gw:idPratica>%s</gw:idPratica><gw:esitoValidato>%s</gw:esitoValidato>
+                <gw:funzionario>m.rossi</gw:funzionario><gw:dataValidazione>2026-05-01T10:00:00Z</gw:dataValidazione>
+                %s</gw:notificaValidazioneEsito></soap:Body></soap:Envelope>""".formatted(pratica, esito, idProposta);
+    }
+
+    /** The Geowork callback, signed as {@code system} (null: unsigned). */
+    static HttpResponse<String> callback(String system, String envelope) throws Exception {
+        return postSigned("/services/geowork-callback", system, "text/xml; charset=UTF-8", envelope.getBytes(StandardCharsets.UTF_8),
+                "SOAPAction", "\"notificaValidazioneEsito\"");
+    }
+
+    static HttpResponse<String> send(String method, String path, String body, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(GATEWAY + path)).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (credentials != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

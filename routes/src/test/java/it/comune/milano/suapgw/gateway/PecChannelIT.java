@@ -22,6 +22,8 @@ class PecChannelIT extends AbstractGatewayIT {
 
     @Autowired
     GreenMail mailServer;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     @Test
     void aPecEnteReceivesTheRequestInTheArt10FormatAndItsReplyBecomesAParere() throws Exception {
@@ -49,8 +51,10 @@ class PecChannelIT extends AbstractGatewayIT {
         assertThat(vvf.path("esito").asText()).isEqualTo("NEGATIVO");
         JsonNode allegati = JSON.readTree(vvf.path("allegati").asText());
         assertThat(allegati.get(0).path("name").asText()).startsWith("parere-VVF-");
-        // the ente's attachment is stored like any document and served against its hash
-        assertThat(get("/api/documenti/" + allegati.get(0).path("sha256").asText()).statusCode()).isEqualTo(200);
+        // the ente's attachment is stored like any document, served by signed link only: never by its bare hash
+        String sha = allegati.get(0).path("sha256").asText();
+        assertThat(jdbc.queryForObject("select count(*) from documento where sha256 = ?", Integer.class, sha)).isOne();
+        assertThat(get("/api/documenti/" + sha).statusCode()).isEqualTo(403);
         assertThat(d.path("state").asText()).isEqualTo("ended_by_negative_outcome");
     }
 

@@ -49,10 +49,11 @@ class ScrivaniaEndToEndIT extends AbstractGatewayIT {
             }
         }
         body.add(("\r\n--" + boundary + "--\r\n").getBytes());
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/services/PddServiceEnte"))
-                .header("Content-Type", "multipart/related; type=\"text/xml\"; start=\"<root>\"; boundary=\"" + boundary + "\"")
-                .header("SOAPAction", "\"inviaSUAPEnte\"")
-                .POST(HttpRequest.BodyPublishers.ofByteArrays(body)).build(), HttpResponse.BodyHandlers.ofString());
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] part : body) all.write(part);
+        HttpResponse<String> r = postSigned("/services/PddServiceEnte", "scrivania",
+                "multipart/related; type=\"text/xml\"; start=\"<root>\"; boundary=\"" + boundary + "\"", all.toByteArray(),
+                "SOAPAction", "\"inviaSUAPEnte\"");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("<return>Ok</return>");
 
@@ -233,14 +234,29 @@ class ScrivaniaEndToEndIT extends AbstractGatewayIT {
     }
 
     @Test
+    void aMessageNotSignedByTheScrivaniaIsRefusedWithASoapFaultAndNothingIsStored() throws Exception {
+        Copia c = copyOfCase01("0917", "07101");
+        String env = c.envelope().replace("<embedded-file-ref>cid:" + c.zipName() + "</embedded-file-ref>",
+                "<embedded-file-ref>data:application/zip;base64," + java.util.Base64.getEncoder().encodeToString(c.zip())
+                        + "</embedded-file-ref>");
+        byte[] bytes = env.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (String impostor : new String[]{null, "geowork"}) {
+            HttpResponse<String> r = postSigned("/services/PddServiceEnte", impostor, "text/xml; charset=UTF-8", bytes,
+                    "SOAPAction", "\"inviaSUAPEnte\"");
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.body()).contains("<faultcode>soap:Client</faultcode>");
+        }
+        assertThat(byCodice(c.codice())).isNull();
+    }
+
+    @Test
     void aPackageInlineAsADataUriInAPlainXmlMessageIsAccepted() throws Exception {
         Copia c = copyOfCase01("0916", "07100");
         String env = c.envelope().replace("<embedded-file-ref>cid:" + c.zipName() + "</embedded-file-ref>",
                 "<embedded-file-ref>data:application/zip;base64," + java.util.Base64.getEncoder().encodeToString(c.zip())
                         + "</embedded-file-ref>");
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/services/PddServiceEnte"))
-                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"inviaSUAPEnte\"")
-                .POST(HttpRequest.BodyPublishers.ofString(env)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postSigned("/services/PddServiceEnte", "scrivania", "text/xml; charset=UTF-8",
+                env.getBytes(java.nio.charset.StandardCharsets.UTF_8), "SOAPAction", "\"inviaSUAPEnte\"");
         assertThat(r.body()).contains("<return>Ok</return>");
         JsonNode p = byCodice(c.codice());
         JsonNode d = JSON.readTree(get("/api/pratiche/" + p.path("id").asText()).body());

@@ -270,7 +270,7 @@ class SsuBackOfficeConformanceIT extends AbstractGatewayIT {
         awaitFinal(s);
         await().atMost(Duration.ofSeconds(15)).until(() -> FO.notifications(s.cuiUuid()).size() == 1);
 
-        HttpResponse<String> r = FO.postRaw("/ssu/fo/retry", retry(s.cui(), "notify").toString());
+        HttpResponse<String> r = FO.postRaw("/ssu/fo/retry", retryAfterError(s.cui(), "notify").toString());
         assertThat(r.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> FO.notifications(s.cuiUuid()).size() == 2);
         assertThat(FO.notifications(s.cuiUuid()).get(1)).isEqualTo(FO.notifications(s.cuiUuid()).get(0));
@@ -279,13 +279,13 @@ class SsuBackOfficeConformanceIT extends AbstractGatewayIT {
     @Test
     void BO_TC_165_aRetryNotConformingIsError400001() throws Exception {
         SampleInstances.Sample s = newSample(AbstractGatewayIT::standardAutorizzazione);
-        assertRefused(FO.postRaw("/ssu/fo/retry", retry(s.cui(), "send_conclusions").toString()), 400, "ERROR_400_001",
+        assertRefused(FO.postRaw("/ssu/fo/retry", retryAfterError(s.cui(), "send_conclusions").toString()), 400, "ERROR_400_001",
                 "incorrect request input");
     }
 
     @Test
     void BO_TC_170_aRetryForAnInvalidCuiIsError500002() throws Exception {
-        assertRefused(FO.postRaw("/ssu/fo/retry", retry(cui(UUID.randomUUID().toString()), "notify").toString()), 500,
+        assertRefused(FO.postRaw("/ssu/fo/retry", retryAfterError(cui(UUID.randomUUID().toString()), "notify").toString()), 500,
                 "ERROR_500_002", "invalid cui");
     }
 
@@ -294,7 +294,7 @@ class SsuBackOfficeConformanceIT extends AbstractGatewayIT {
         SampleInstances.Sample s = newSample(AbstractGatewayIT::standardAutorizzazione);
         assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> pratica(s.cuiUuid()) != null);
-        assertRefused(FO.postRaw("/ssu/fo/retry", retry(s.cui(), "request_correction").toString()), 500, "ERROR_500_009",
+        assertRefused(FO.postRaw("/ssu/fo/retry", retryAfterError(s.cui(), "request_correction").toString()), 500, "ERROR_500_009",
                 "operation not expected at process current state");
     }
 
@@ -312,19 +312,10 @@ class SsuBackOfficeConformanceIT extends AbstractGatewayIT {
     }
 
     private static HttpResponse<String> document(String cuiUuid, String resourceId, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(GATEWAY + "/ssu/fo/instance/" + cuiUuid + "/document/" + resourceId)).GET();
-        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return FO.client().getDocument(cuiUuid, resourceId, headers);
     }
 
-    private static ObjectNode cui(String uuid) {
-        ObjectNode c = JSON.createObjectNode();
-        c.put("context", "SUAP").put("data", LocalDate.now().toString()).put("progressivo", "0000001").put("progressive", "0000001")
-                .put("uuid", uuid);
-        return c;
-    }
-
-    private static ObjectNode retry(JsonNode cui, String operation) {
+    private static ObjectNode retryAfterError(JsonNode cui, String operation) {
         ObjectNode body = JSON.createObjectNode();
         body.set("cui", cui);
         body.put("operation", operation);
@@ -333,11 +324,4 @@ class SsuBackOfficeConformanceIT extends AbstractGatewayIT {
     }
 
     /** The error in the contract's own format: the code's HTTP status, the code and its Tabella 30 message. */
-    private static void assertRefused(HttpResponse<String> r, int status, String code, String message) throws Exception {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
-        JsonNode body = JSON.readTree(r.body());
-        assertThat(body.path("code").asText()).isEqualTo(code);
-        assertThat(body.path("message").asText()).isEqualTo(message);
-    }
 }

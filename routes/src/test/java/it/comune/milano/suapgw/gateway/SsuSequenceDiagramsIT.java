@@ -3,6 +3,7 @@ package it.comune.milano.suapgw.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
+import it.comune.milano.suapgw.simulators.support.DemoIdp;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -202,8 +203,16 @@ class SsuSequenceDiagramsIT extends AbstractGatewayIT {
         }
         assertThat(dead).isNotNull();
         assertThat(dead.path("reason").asText()).contains("503");
-        HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/api/dead-letters/"
-                + dead.path("id").asText() + "/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        URI replayUri = URI.create(GATEWAY + "/api/dead-letters/" + dead.path("id").asText() + "/replay");
+        // replay is the amministratore's: an operatore, a funzionario, nobody else
+        for (String who : List.of(IDP.bearer("op", DemoIdp.OPERATORE), IDP.bearer("fz", DemoIdp.FUNZIONARIO))) {
+            assertThat(HTTP.send(HttpRequest.newBuilder(replayUri).header("Authorization", who).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        }
+        assertThat(HTTP.send(HttpRequest.newBuilder(replayUri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(replayUri).header("Authorization", IDP.bearer("admin",
+                DemoIdp.AMMINISTRATORE)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(replay.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> FO.messages(s.cuiUuid()).contains("notify:end_by_positive_outcome"));
         await().atMost(Duration.ofSeconds(15)).until(() ->

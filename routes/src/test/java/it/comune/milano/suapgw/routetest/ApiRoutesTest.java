@@ -40,8 +40,8 @@ import static org.mockito.Mockito.when;
 @Import({OperationsApiRoute.class, FunzionarioApiRoute.class, DocumentLinks.class})
 class ApiRoutesTest extends RouteTestBase {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** the embedded default's funzionario (application.yaml) */
-    static final String FUNZIONARIO = basic("funzionario", "funzionario-secret");
+    /** a funzionario of the demo identity provider */
+    static final String FUNZIONARIO = IDP.bearer("funzionario", "funzionario");
 
     @MockitoBean
     DeadLetterStore deadLetters;
@@ -78,9 +78,30 @@ class ApiRoutesTest extends RouteTestBase {
 
     @Test
     void theFunzionarioApiRefusesWhoIsNotAFunzionario() throws Exception {
-        assertThat(get("/api/funzionario/comunicazioni").statusCode()).isEqualTo(401);
-        assertThat(send("GET", "/api/funzionario/comunicazioni", basic("funzionario", "wrong"), null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/funzionario/comunicazioni", null, null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/funzionario/comunicazioni", basic("funzionario", "funzionario-secret"), null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/funzionario/comunicazioni", IDP.bearer("op", "operatore"), null).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/funzionario/comunicazioni", "Bearer " + IDP.token("funzionario", "suapgw", java.time.Duration.ofSeconds(-60),
+                "funzionario"), null).statusCode()).as("expired").isEqualTo(401);
         assertThat(send("GET", "/api/funzionario/comunicazioni", FUNZIONARIO, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void deadLettersAndReplayAreTheAmministratoresAndTheRestNeedsAToken() throws Exception {
+        when(deadLetters.list(any())).thenReturn(java.util.List.of());
+        for (String who : new String[]{IDP.bearer("op", "operatore"), FUNZIONARIO}) {
+            assertThat(send("GET", "/api/dead-letters", who, null).statusCode()).isEqualTo(403);
+            assertThat(send("GET", "/api/quarantine", who, null).statusCode()).isEqualTo(403);
+            assertThat(send("POST", "/api/dead-letters/6/replay", who, "").statusCode()).isEqualTo(403);
+        }
+        assertThat(send("GET", "/api/dead-letters", IDP.bearer("admin", "amministratore"), null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/disservizi", null, null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/disservizi", "Bearer not-a-token", null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/disservizi", IDP.bearer("op", "operatore"), null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/disservizi", IDP.bearer("nobody"), null).statusCode()).as("no role").isEqualTo(403);
+        // public without details; the rest of the actuator is the amministratore's
+        assertThat(send("GET", "/actuator/metrics", IDP.bearer("op", "operatore"), null).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/somewhere/else", IDP.bearer("admin", "amministratore"), null).statusCode()).isIn(401, 403);
     }
 
     @Test
@@ -129,9 +150,10 @@ class ApiRoutesTest extends RouteTestBase {
     }
 
     private HttpResponse<String> send(String method, String path, String auth, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", auth)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (auth != null) b.header("Authorization", auth);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

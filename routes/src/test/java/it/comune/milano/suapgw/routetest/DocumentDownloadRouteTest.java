@@ -2,6 +2,7 @@ package it.comune.milano.suapgw.routetest;
 
 import it.comune.milano.suapgw.connectors.contract.ContentHashes;
 import it.comune.milano.suapgw.gateway.documenti.DocumentDownloadRoute;
+import it.comune.milano.suapgw.gateway.documenti.DocumentLinks;
 import it.comune.milano.suapgw.gateway.persistence.PraticaReadModel;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Import;
@@ -19,10 +20,12 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-@Import(DocumentDownloadRoute.class)
+@Import({DocumentDownloadRoute.class, DocumentLinks.class})
 class DocumentDownloadRouteTest extends RouteTestBase {
     @MockitoBean
     PraticaReadModel read;
+    @org.springframework.beans.factory.annotation.Autowired
+    DocumentLinks links;
 
     @Test
     void aDocumentIsServedByItsHashWithADigestToCheckIt() throws Exception {
@@ -30,13 +33,27 @@ class DocumentDownloadRouteTest extends RouteTestBase {
         String sha = ContentHashes.sha256Hex(content);
         when(read.document(sha)).thenReturn(Optional.of(new PraticaReadModel.Contenuto(content, "application/pdf")));
 
-        HttpResponse<String> r = get("/api/documenti/" + sha);
+        HttpResponse<String> r = get(links.downloadUrl(sha, "polizia-locale").replaceFirst("^https?://[^/]+", ""));
 
         assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).startsWith("attachment"));
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/pdf");
         assertThat(r.headers().firstValue("Digest"))
                 .hasValue("sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)));
         assertThat(r.body()).isEqualTo("%PDF-1.7 planimetria");
+    }
+
+    @Test
+    void aBareHashAForgedOrAnExpiredLinkOpensNothing() throws Exception {
+        String sha = ContentHashes.sha256Hex("x".getBytes(StandardCharsets.UTF_8));
+        String link = links.downloadUrl(sha, "polizia-locale").replaceFirst("^https?://[^/]+", "");
+        assertThat(get("/api/documenti/" + sha).statusCode()).isEqualTo(403);
+        assertThat(get(link.replace("per=polizia-locale", "per=ats-milano")).statusCode()).isEqualTo(403);
+        assertThat(get(link.replaceAll("scade=\\d+", "scade=1000")).statusCode()).isEqualTo(403);
+        String other = ContentHashes.sha256Hex("y".getBytes(StandardCharsets.UTF_8));
+        assertThat(get(link.replace(sha, other)).statusCode()).isEqualTo(403);
+        verify(read, never()).document(anyString());
     }
 
     @Test

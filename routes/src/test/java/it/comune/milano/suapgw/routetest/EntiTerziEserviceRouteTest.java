@@ -9,6 +9,7 @@ import it.comune.milano.suapgw.gateway.pareri.ssu.EntiTerziEserviceRoute;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.gateway.registroimprese.RegistroImpreseEserviceRoute;
 import it.comune.milano.suapgw.gateway.registroimprese.RegistroImpreseService;
+import it.comune.milano.suapgw.gateway.security.modi.ModiInboundFilter;
 import it.comune.milano.suapgw.model.Ente;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Import;
@@ -42,8 +43,9 @@ class EntiTerziEserviceRouteTest extends RouteTestBase {
     static final String CUI = """
             {"context":"SUAP","data":"2026-11-25","progressivo":"0000001","progressive":"0000001","uuid":"%s"}"""
             .formatted(UUID.randomUUID());
-    static final String ARPA = "et-arpa-lombardia:arpa-lombardia-secret";
-    static final String RI = "registro-imprese:registro-imprese-secret";
+    // the client_id ModiInboundFilter verified (the filter itself: ModiInboundFilterTest and the ITs)
+    static final String ARPA = "et-arpa-lombardia";
+    static final String RI = "registro-imprese";
     static final RuntimeException CRASH = new IllegalStateException("password authentication failed for user suapgw");
     static final RuntimeException DATABASE_DOWN = new CannotCreateTransactionException("Could not open JDBC Connection");
 
@@ -76,7 +78,7 @@ class EntiTerziEserviceRouteTest extends RouteTestBase {
     void theEnteIsTheAuthenticatedClientNeverWhatTheBodySays() throws Exception {
         assertThat(postAs("/ssu/et/send_conclusions", null, conclusions()).statusCode()).isEqualTo(401);
         assertThat(code(postAs("/ssu/et/send_conclusions", null, conclusions()))).isEqualTo("ERROR_401_001");
-        assertThat(code(postAs("/ssu/et/send_conclusions", "et-arpa-lombardia:wrong", conclusions()))).isEqualTo("ERROR_401_002");
+        assertThat(code(postAs("/ssu/et/send_conclusions", "somebody-else", conclusions()))).isEqualTo("ERROR_401_002");
         // the Registro Imprese is a client, not an ente terzo; an ente is not the Registro Imprese
         assertThat(code(postAs("/ssu/et/send_conclusions", RI, conclusions()))).isEqualTo("ERROR_401_002");
         assertThat(code(postAs("/ssu/ri/retry", ARPA, retry("notify")))).isEqualTo("ERROR_401_002");
@@ -172,17 +174,13 @@ class EntiTerziEserviceRouteTest extends RouteTestBase {
     private HttpResponse<String> postAs(String path, String credentials, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (credentials != null) b.header("Authorization", basic(credentials));
+        if (credentials != null) b.header(ModiInboundFilter.CALLER, credentials);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path, String credentials) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("If-Match", "ab")
-                .header("Authorization", basic(credentials)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String basic(String credentials) {
-        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+                .header(ModiInboundFilter.CALLER, credentials).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String code(HttpResponse<String> r) throws Exception {

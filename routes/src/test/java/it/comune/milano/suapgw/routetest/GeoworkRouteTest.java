@@ -62,7 +62,7 @@ class GeoworkRouteTest extends RouteTestBase {
         mock("geowork").whenAnyExchangeReceived(e -> {
             RegistraPratica req = e.getMessage().getBody(RegistraPratica.class);
             assertThat(req.getPratica().getDocumento()).singleElement()
-                    .satisfies(d -> assertThat(d.getUrlDownload()).endsWith("/api/documenti/" + sha));
+                    .satisfies(d -> assertThat(d.getUrlDownload()).contains("/api/documenti/" + sha + "?per=geowork&scade=").contains("&firma="));
             RegistraPraticaResponse r = new RegistraPraticaResponse();
             r.setProtocolloGeowork("GW-1");
             e.getMessage().setBody(List.of(r));
@@ -116,6 +116,7 @@ class GeoworkRouteTest extends RouteTestBase {
         n.setIdPratica(praticaId);
         n.setEsitoValidato(it.comune.milano.suapgw.schemas.geowork.Esito.POSITIVO);
         n.setFunzionario("m.rossi");
+        n.setIdProposta("esito-" + praticaId + "-0");
         return n;
     }
 }

@@ -30,12 +30,12 @@ import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 
 /**
- * Replies taken from the reply queue of a real (in-VM) Artemis: the sender is the user the broker stamped, and an
- * unreadable reply is set aside without stopping the queue.
+ * Replies taken from the enti's reply queues of a real (in-VM) Artemis: the sender is the ente whose queue it is,
+ * whatever user the message claims, and an unreadable reply is set aside without stopping the queue.
  */
 @Import({PareriCollectionRoute.class, PareriCollectionRouteTest.Broker.class})
 class PareriCollectionRouteTest extends RouteTestBase {
-    static final String REPLIES = "suapgw.pareri.risposte";
+    static final String REPLIES = "suapgw.pareri.risposte.";
 
     @TestConfiguration
     static class Broker {
@@ -61,34 +61,34 @@ class PareriCollectionRouteTest extends RouteTestBase {
     ConnectionFactory cf;
 
     @Test
-    void aReplyBecomesAParereFromTheUserTheBrokerStamped() throws Exception {
+    void aReplyBecomesAParereOfTheEnteWhoseQueueItArrivesOnWhateverUserItClaims() throws Exception {
         UUID richiesta = UUID.randomUUID();
         String body = """
                 {"schemaVersion":"1.0","idRisposta":"r-1","idRichiesta":"%s","ente":"polizia-locale","esito":"positivo",
                  "dataParere":"2026-11-30T10:00:00Z","firmatario":"Comandante"}""".formatted(richiesta);
 
-        send(body, "ente-polizia-locale");
+        send("polizia-locale", body, "ente-ats-milano");
 
         verify(pareri, timeout(10_000)).onBrokerReply(
                 argThat(p -> p.richiestaId().equals(richiesta) && p.esito() == Esito.POSITIVO && p.enteCode().equals("polizia-locale")),
-                eq("ente-polizia-locale"), eq(body));
+                argThat(e -> e.code().equals("polizia-locale")), eq(REPLIES + "polizia-locale"), eq(body));
     }
 
     @Test
     void anUnreadableReplyIsSetAsideWithItsSender() throws Exception {
-        send("this is not json", "ente-ats-milano");
+        send("ats-milano", "this is not json", null);
 
-        verify(deadLetters, timeout(10_000)).addRejectedReply(eq(REPLIES), anyString(), eq("this is not json"),
+        verify(deadLetters, timeout(10_000)).addRejectedReply(eq(REPLIES + "ats-milano"), anyString(), eq("this is not json"),
                 eq("ente-ats-milano"), isNull());
-        verify(pareri, never()).onBrokerReply(any(), any(), eq("this is not json"));
+        verify(pareri, never()).onBrokerReply(any(), any(), any(), eq("this is not json"));
     }
 
-    /** As the broker delivers it: with the authenticated user in _AMQ_VALIDATED_USER. */
-    private void send(String body, String user) throws Exception {
+    /** On the ente's reply queue, with a user in _AMQ_VALIDATED_USER as an AMQP client may set it. */
+    private void send(String ente, String body, String claimedUser) throws Exception {
         try (Connection c = cf.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            MessageProducer p = s.createProducer(s.createQueue(REPLIES));
+            MessageProducer p = s.createProducer(s.createQueue(REPLIES + ente));
             TextMessage m = s.createTextMessage(body);
-            m.setStringProperty("_AMQ_VALIDATED_USER", user);
+            if (claimedUser != null) m.setStringProperty("_AMQ_VALIDATED_USER", claimedUser);
             p.send(m);
         }
     }

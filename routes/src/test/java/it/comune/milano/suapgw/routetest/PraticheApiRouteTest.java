@@ -23,7 +23,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-@Import(PraticheApiRoute.class)
+@Import({PraticheApiRoute.class, it.comune.milano.suapgw.gateway.documenti.DocumentLinks.class})
 class PraticheApiRouteTest extends RouteTestBase {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,7 +33,7 @@ class PraticheApiRouteTest extends RouteTestBase {
     TimelineStore timeline;
 
     @Test
-    void aListIsFilteredByTheStateItsApiNameNamesAndTheApplicantIsMasked() throws Exception {
+    void aListIsFilteredByTheStateItsApiNameNamesAndTheApplicantIsMaskedToAnOperatore() throws Exception {
         Map<String, Object> row = new HashMap<>();
         row.put("id", UUID.randomUUID());
         row.put("channel", "SSU");
@@ -42,7 +42,7 @@ class PraticheApiRouteTest extends RouteTestBase {
         row.put("presented_at", Timestamp.from(Instant.now()));
         when(read.pratiche("IN_ISTRUTTORIA", null, null)).thenReturn(List.of(row));
 
-        HttpResponse<String> r = get("/api/pratiche?state=in_istruttoria");
+        HttpResponse<String> r = getAs("/api/pratiche?state=in_istruttoria", IDP.bearer("op", "operatore"));
 
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode list = JSON.readTree(r.body());
@@ -51,6 +51,12 @@ class PraticheApiRouteTest extends RouteTestBase {
         assertThat(list.get(0).path("ssuState").asText()).isEqualTo("presented");
         assertThat(list.get(0).path("applicant").asText()).isEqualTo("RSS***********5X");
         verify(read).pratiche("IN_ISTRUTTORIA", null, null);
+        // the funzionario needs whom the pratica is of; nobody without a token sees anything
+        JsonNode whole = JSON.readTree(getAs("/api/pratiche?state=in_istruttoria", IDP.bearer("fz", "funzionario")).body());
+        assertThat(whole.get(0).path("applicant").asText()).isEqualTo("RSSMRA80A01F205X");
+        assertThat(getAs("/api/pratiche?state=in_istruttoria", null).statusCode()).isEqualTo(401);
+        assertThat(getAs("/api/pratiche?state=in_istruttoria", "Bearer " + IDP.token("op", "another-audience",
+                java.time.Duration.ofMinutes(5), "operatore")).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -46,6 +46,7 @@ import java.util.UUID;
  */
 @CamelSpringBootTest
 @UseAdviceWith
+@org.springframework.test.context.ActiveProfiles("demo")
 @SpringBootTest(classes = RouteTestBase.RouteTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"camel.springboot.main-run-controller=false", "camel.main.name=route-test"})
 public abstract class RouteTestBase {
@@ -59,12 +60,20 @@ public abstract class RouteTestBase {
     @EnableAutoConfiguration(exclude = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             JdbcTemplateAutoConfiguration.class, FlywayAutoConfiguration.class, ArtemisAutoConfiguration.class,
             JmsAutoConfiguration.class})
-    @EnableConfigurationProperties(GatewayProperties.class)
-    @Import({RouteConfigurations.class, ConnectorBeans.class, SecurityConfig.class})
+    @EnableConfigurationProperties({GatewayProperties.class, it.comune.milano.suapgw.gateway.security.modi.ModiProperties.class})
+    @Import({RouteConfigurations.class, ConnectorBeans.class, SecurityConfig.class, it.comune.milano.suapgw.gateway.config.SecretsGuard.class})
     public static class RouteTestApplication {
     }
 
     protected static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** the demo identity provider (application-demo.yaml trusts its key) */
+    protected static final it.comune.milano.suapgw.simulators.support.DemoIdp IDP = it.comune.milano.suapgw.simulators.support.DemoIdp.demo();
+    /** an operator with every role: get and post call the API as this one */
+    protected static final String OPERATOR = IDP.bearer("route-test", "operatore", "funzionario", "amministratore");
+
+    /** ModI on outbound calls is ModiOutbound's (tested on its own and in the ITs): here it signs nothing */
+    @org.springframework.test.context.bean.override.mockito.MockitoBean
+    protected it.comune.milano.suapgw.gateway.security.modi.ModiOutbound modi;
 
     @Autowired
     protected CamelContext camel;
@@ -105,13 +114,20 @@ public abstract class RouteTestBase {
     }
 
     protected HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", OPERATOR)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET with this Authorization (null: none). */
+    protected HttpResponse<String> getAs(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (authorization != null) b.header("Authorization", authorization);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     protected HttpResponse<String> post(String path, String contentType, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", contentType).header("Authorization", OPERATOR).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -21,6 +21,10 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(400, detail);
     }
 
+    public static ApiProblem forbidden(String detail) {
+        return new ApiProblem(403, detail);
+    }
+
     public static ApiProblem conflict(String detail) {
         return new ApiProblem(409, detail);
     }

@@ -1,5 +1,7 @@
 package it.comune.milano.suapgw.gateway.api;
 
+import it.comune.milano.suapgw.gateway.security.TrustedHeaders;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
@@ -13,8 +15,6 @@ import it.comune.milano.suapgw.model.StatoPratica;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -112,12 +112,11 @@ public class FunzionarioApiRoute extends GatewayRouteBuilder {
         throw ApiProblem.notFound("no istanza " + ref);
     }
 
-    /** The authenticated funzionario (Spring Security has checked the credentials before the route runs). */
+    /** The authenticated funzionario (Spring Security has checked the token and the role before the route runs). */
     private static String user(Exchange e) {
-        String auth = e.getMessage().getHeader("Authorization", String.class);
-        if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) throw new ApiProblem(401, "authentication required");
-        String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
-        return decoded.substring(0, Math.max(0, decoded.indexOf(':')));
+        String user = e.getMessage().getHeader(TrustedHeaders.OPERATOR, String.class);
+        if (user == null || user.isBlank()) throw new ApiProblem(401, "authentication required");
+        return user;
     }
 
     private static Map<String, Object> view(Map<String, Object> c) {

@@ -64,7 +64,7 @@ public class OperationsApiRoute extends GatewayRouteBuilder {
                     // headers are always written as JSON by PecReplyService
                     JsonNode h = JsonColumns.read(json, q.get("headers"));
                     out.put("headers", h);
-                    out.put("rawMessageUrl", links.downloadUrl(h.path("rawSha256").asText()));
+                    out.put("rawMessageUrl", links.downloadUrl(h.path("rawSha256").asText(), "operatore"));
                     return out;
                 }).toList()));
 

@@ -2,6 +2,9 @@ package it.comune.milano.suapgw.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
+import it.comune.milano.suapgw.gateway.config.SecurityConfig;
+import it.comune.milano.suapgw.gateway.documenti.DocumentLinks;
+import it.comune.milano.suapgw.gateway.security.TrustedHeaders;
 import it.comune.milano.suapgw.gateway.persistence.JsonColumns;
 import it.comune.milano.suapgw.gateway.persistence.PraticaReadModel;
 import it.comune.milano.suapgw.gateway.persistence.TimelineStore;
@@ -13,17 +16,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** The gateway's API on pratiche for operators and integrators: list, detail, timeline, figures. */
+/**
+ * The gateway's API on pratiche for operators and integrators: list, detail, timeline, figures. Minimised per role:
+ * an operatore sees the codice fiscale masked and not the data the applicant declared; a funzionario or an
+ * amministratore sees them whole. Documents come with signed links bound to the operator who asked.
+ */
 @Component
 public class PraticheApiRoute extends GatewayRouteBuilder {
     private final PraticaReadModel read;
     private final TimelineStore timeline;
     private final ObjectMapper json;
+    private final DocumentLinks links;
 
-    public PraticheApiRoute(PraticaReadModel read, TimelineStore timeline, ObjectMapper json) {
+    public PraticheApiRoute(PraticaReadModel read, TimelineStore timeline, ObjectMapper json, DocumentLinks links) {
         this.read = read;
         this.timeline = timeline;
         this.json = json;
+        this.links = links;
     }
 
     @Override
@@ -46,18 +55,24 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
                         }
                     }
                     ApiResponses.json(e, json, read.pratiche(stateName, e.getMessage().getHeader("cui", String.class),
-                            e.getMessage().getHeader("codice", String.class)).stream().map(PraticheApiRoute::summary).toList());
+                            e.getMessage().getHeader("codice", String.class)).stream().map(p -> summary(p, wholeView(e))).toList());
                 });
 
         fromApi("direct:api-get-pratica", "api-get-pratica")
                 .process(e -> {
                     UUID id = id(e);
                     Map<String, Object> p = read.pratica(id).orElseThrow(() -> ApiProblem.notFound("no pratica " + id));
-                    Map<String, Object> out = summary(p);
+                    boolean whole = wholeView(e);
+                    Map<String, Object> out = summary(p, whole);
                     out.put("cui", p.get("cui") == null ? null : JsonColumns.read(json, p.get("cui")));
                     // the pratica as its channel described it (scrivania: riepilogo, impresa, moduli, enti coinvolti)
-                    out.put("dati", p.get("dati") == null ? null : JsonColumns.read(json, p.get("dati")));
-                    out.put("documents", read.documents(id));
+                    if (whole) out.put("dati", p.get("dati") == null ? null : JsonColumns.read(json, p.get("dati")));
+                    String operator = e.getMessage().getHeader(TrustedHeaders.OPERATOR, String.class);
+                    out.put("documents", read.documents(id).stream().map(d -> {
+                        Map<String, Object> doc = new LinkedHashMap<>(d);
+                        if (d.get("sha256") != null) doc.put("url", links.downloadUrl((String) d.get("sha256"), "operatore:" + operator));
+                        return doc;
+                    }).toList());
                     out.put("pareri", read.pareri(id));
                     Map<String, Object> outcome = new LinkedHashMap<>();
                     outcome.put("proposed", p.get("outcome_proposed"));
@@ -82,7 +97,13 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
                 .process(e -> ApiResponses.json(e, json, read.stats()));
     }
 
-    static Map<String, Object> summary(Map<String, Object> p) {
+    /** Whether the caller's role needs the applicant's identity and declarations. */
+    private static boolean wholeView(Exchange e) {
+        return TrustedHeaders.hasAnyRole(e.getMessage().getHeader(TrustedHeaders.ROLES, String.class),
+                SecurityConfig.FUNZIONARIO, SecurityConfig.AMMINISTRATORE);
+    }
+
+    static Map<String, Object> summary(Map<String, Object> p, boolean whole) {
         StatoPratica state = StatoPratica.valueOf((String) p.get("state"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", p.get("id"));
@@ -94,7 +115,7 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
         out.put("final", state.isFinal());
         out.put("procedure", p.get("procedure_code"));
         out.put("regime", p.get("regime"));
-        out.put("applicant", mask((String) p.get("applicant_cf")));
+        out.put("applicant", whole ? p.get("applicant_cf") : mask((String) p.get("applicant_cf")));
         out.put("documentsStatus", p.get("documents_status"));
         out.put("geoworkProtocol", p.get("geowork_protocol"));
         out.put("anomaly", p.get("anomaly"));

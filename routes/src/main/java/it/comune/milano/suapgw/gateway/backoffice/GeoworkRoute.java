@@ -53,7 +53,7 @@ public class GeoworkRoute extends GatewayRouteBuilder {
                 .process(e -> {
                     UUID id = entry(e).praticaId();
                     String controllo = entry(e).payload();
-                    soap(e, "registraPratica", mapper.registraPratica(geowork.pratica(id), d -> links.downloadUrl(d.sha256()),
+                    soap(e, "registraPratica", mapper.registraPratica(geowork.pratica(id), d -> links.downloadUrl(d.sha256(), "geowork"),
                             controllo == null || controllo.isBlank() || !controllo.matches("[A-Z]+") ? null : controllo,
                             geowork.versione(id)));
                 })
@@ -118,6 +118,8 @@ public class GeoworkRoute extends GatewayRouteBuilder {
             return call.get();
         } catch (UnknownPraticaException ex) {
             throw fault("ERROR_404_001", ex.getMessage());
+        } catch (IllegalArgumentException ex) {
+            throw fault("ERROR_400_001", ex.getMessage());
         } catch (LifecycleException ex) {
             // the SSU's codes for an event or an operation out of step
             throw fault(ex.kind() == LifecycleException.Kind.EVENT_NOT_EXPECTED ? "ERROR_500_008" : "ERROR_500_009",

@@ -88,10 +88,13 @@ public class GeoworkService {
         } catch (IllegalArgumentException e) {
             throw new UnknownPraticaException("unknown pratica " + v.praticaId());
         }
+        if (v.idProposta() == null || v.idProposta().isBlank()) {
+            throw new IllegalArgumentException("a validation must name the proposal it validates (idProposta)");
+        }
         if (!pratiche.lock(id)) throw new UnknownPraticaException("unknown pratica " + v.praticaId());
         PraticaMdc.set(id, null);
         String current = GeoworkMapper.proposalKey(id.toString(), pratiche.roundOf(id));
-        if (v.idProposta() != null && !v.idProposta().equals(current)) {
+        if (!v.idProposta().equals(current)) {
             timeline.record(id, TimelineStore.IN, "GEOWORK", "notificaValidazioneEsito", "STALE", null,
                     "validation of proposal " + v.idProposta() + " ignored; the current proposal is " + current);
             return pratiche.stateOf(id);

@@ -28,14 +28,14 @@ import java.util.Set;
 /**
  * Artemis for the gateway. Embedded by default (in-VM for the gateway, a TCP acceptor speaking CORE and AMQP
  * for the enti); an external broker or HA pair by configuration only (suapgw.broker.embedded=false + url).
- * Security: every ente has its own user, may consume only its own request queue and send only to the reply
- * queue; the broker stamps the authenticated user on each message (_AMQ_VALIDATED_USER).
+ * Security: every ente has its own user, may consume only its own request queue and send only to its own reply
+ * queue ({@code suapgw.pareri.risposte.<ente>}): the queue a reply arrives on is its sender's identity. The broker's
+ * _AMQ_VALIDATED_USER is not used for that: for an AMQP 1.0 message it may carry the {@code user-id} the client chose.
  */
 @Configuration
 public class BrokerConfig {
     private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
     public static final String GATEWAY_ROLE = "gateway";
-    public static final String ENTE_ROLE = "ente";
 
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnProperty(name = "suapgw.broker.embedded", havingValue = "true")
@@ -58,13 +58,9 @@ public class BrokerConfig {
         SecurityConfiguration users = new SecurityConfiguration();
         users.addUser(b.user(), b.password());
         users.addRole(b.user(), GATEWAY_ROLE);
-        Role gateway = new Role(GATEWAY_ROLE, true, true, true, true, true, true, true, true, true, true);
-        cfg.putSecurityRoles("#", Set.of(gateway));
-
-        String replyQueue = props.pareri().replyQueue();
-        anycastQueue(cfg, replyQueue);
-        Role enteSend = new Role(ENTE_ROLE, true, false, false, false, false, false, false, false, false, false);
-        cfg.putSecurityRoles(replyQueue, Set.of(gateway, enteSend));
+        // least privilege: the gateway sends requests and reads replies; nobody manages or creates anything over the wire
+        Role gatewaySends = new Role(GATEWAY_ROLE, true, false, false, false, false, false, false, true, false, false);
+        Role gatewayReads = new Role(GATEWAY_ROLE, false, true, false, false, false, false, false, true, false, false);
 
         if (props.enti().isEmpty()) {
             log.warn("The enti registry is empty (suapgw.enti): no parere can be requested. Check suapgw.config-dir");
@@ -78,14 +74,16 @@ public class BrokerConfig {
                         + " (suapgw.broker.ente-passwords." + ente.brokerUser() + ")");
             }
             users.addUser(ente.brokerUser(), password);
-            users.addRole(ente.brokerUser(), ENTE_ROLE);
             String ownRole = "ente-" + ente.code();
             users.addRole(ente.brokerUser(), ownRole);
             anycastQueue(cfg, ente.queue());
             Set<Role> roles = new HashSet<>();
-            roles.add(gateway);
+            roles.add(gatewaySends);
             roles.add(new Role(ownRole, false, true, false, false, false, false, false, true, false, false));
             cfg.putSecurityRoles(ente.queue(), roles);
+            String replies = props.pareri().replyQueueOf(ente);
+            anycastQueue(cfg, replies);
+            cfg.putSecurityRoles(replies, Set.of(gatewayReads, new Role(ownRole, true, false, false, false, false, false, false, false, false, false)));
         }
 
         cfg.addAddressSetting("#", new AddressSettings()

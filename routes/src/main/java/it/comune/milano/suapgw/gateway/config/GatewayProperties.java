@@ -10,7 +10,7 @@ import java.util.Optional;
 @ConfigurationProperties(prefix = "suapgw")
 public record GatewayProperties(String configDir, String publicBaseUrl, List<Ente> enti, Suap suap, Db db, Broker broker,
                                 Endpoint catalogo, Endpoint frontoffice, Geowork geowork, Pareri pareri, Http http,
-                                Outbox outbox, Scrivania scrivania, Mail mail, Osp osp, List<Funzionario> funzionari,
+                                Outbox outbox, Scrivania scrivania, Mail mail, Osp osp,
                                 Termini termini, Ssu ssu) {
 
     /**
@@ -22,15 +22,9 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
 
     /**
      * The SSU: the retry policy (§8.5.4: after a timeout, a 503 or a 500 ERROR_500_007, retries at T+unit, T+2 unit,
-     * T+4 unit — unit 2 h, compressed in tests and the demo — then the outage procedure of §8.5.5); the secrets of the
-     * clients that call our bo_to_et and bo_to_ri (an ente's {@code ssu.client}, the Registro Imprese's) — interim
-     * HTTP Basic credentials until the PDND vouchers; the Registro Imprese.
+     * T+4 unit — unit 2 h, compressed in tests and the demo — then the outage procedure of §8.5.5); the Registro Imprese.
      */
-    public record Ssu(java.time.Duration retryUnit, int retries, Map<String, String> clientPasswords,
-                      RegistroImprese registroImprese) {
-        public Map<String, String> clientPasswords() {
-            return clientPasswords == null ? Map.of() : clientPasswords;
-        }
+    public record Ssu(java.time.Duration retryUnit, int retries, RegistroImprese registroImprese) {
     }
 
     /** The Registro Imprese: its ri_to_bo e-service, and the client it calls our bo_to_ri as. */
@@ -52,14 +46,6 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
         public long longestTimeoutMs() {
             return java.util.stream.Stream.of("osapi", "ermes", "geri").mapToLong(this::timeoutMs).max().orElse(timeoutMs);
         }
-    }
-
-    /** A user of the funzionario API (/api/funzionario/**); the password in Spring Security's encoded form. */
-    public record Funzionario(String username, String password) {
-    }
-
-    public List<Funzionario> funzionari() {
-        return funzionari == null ? List.of() : funzionari;
     }
 
     /**
@@ -95,7 +81,14 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
     public record Geowork(String address) {
     }
 
+    /**
+     * {@code replyQueue} is the prefix of the enti's reply queues: each ente on the broker answers on its own
+     * {@code <replyQueue>.<code>}, where only its broker user may send, so the queue names the sender.
+     */
     public record Pareri(String replyQueue, int replyConsumers) {
+        public String replyQueueOf(Ente ente) {
+            return replyQueue + "." + ente.code();
+        }
     }
 
     public record Http(int connectTimeoutMs, int responseTimeoutMs) {

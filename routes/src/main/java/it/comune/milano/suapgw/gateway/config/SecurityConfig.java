@@ -1,64 +1,135 @@
 package it.comune.milano.suapgw.gateway.config;
 
+import it.comune.milano.suapgw.gateway.security.TrustedHeaders;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.Customizer;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetails;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
 
+import java.io.IOException;
+
+import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * The funzionario API (/api/funzionario/**) needs a user with role FUNZIONARIO (HTTP Basic, stateless). The
- * system-to-system endpoints keep their own contracts' security (SSU hook, broker users, SOAP) and are not touched.
+ * Who may call what (docs/security.md has the whole access matrix):
+ * <ul>
+ *   <li>{@code /ssu/**}: the SSU e-services, ModI and PDND (ModiInboundFilter), answered in the SSU error format;</li>
+ *   <li>{@code /api/**} and {@code /actuator/**}: operators with an access token of the Comune's identity provider
+ *   (OIDC resource server; in the embedded demo, tokens signed by the demo key), roles in the {@code roles} claim:
+ *   {@code operatore} reads, {@code funzionario} decides, {@code amministratore} sees raw payloads and replays; only
+ *   bearer tokens, no cookie and no session, so no cross-site request can carry a credential (CSRF);</li>
+ *   <li>{@code /api/documenti/**}: signed, expiring, recipient-bound links, checked by the route;</li>
+ *   <li>{@code /services/**} and {@code /geopost/**}: systems authenticated by the signatures of their messages
+ *   (MessageSignatures), checked before the routes;</li>
+ *   <li>liveness, readiness and info are public, without details; anything else is refused.</li>
+ * </ul>
  */
 @Configuration
 public class SecurityConfig {
-    public static final String FUNZIONARIO = "FUNZIONARIO";
+    public static final String OPERATORE = "operatore";
+    public static final String FUNZIONARIO = "funzionario";
+    public static final String AMMINISTRATORE = "amministratore";
 
-    /**
-     * The SSU e-services authenticate their callers themselves, answering in the SSU error format (the intake's
-     * SsuInboundSecurity, SsuClientAuthentication for bo_to_et and bo_to_ri): Spring Security must not interpret
-     * their Authorization header.
-     */
+    /** the secrets are checked first: no endpoint is secured with a demo or blank secret */
+    public SecurityConfig(SecretsGuard secrets) {
+    }
+
     @Bean
-    @org.springframework.core.annotation.Order(1)
+    @Order(1)
     public SecurityFilterChain ssuEservices(HttpSecurity http) throws Exception {
-        http.securityMatcher("/ssu/**")
-                .csrf(c -> c.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        stateless(http.securityMatcher("/ssu/**")).authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    public SecurityFilterChain operators(HttpSecurity http, @Value("${suapgw.security.roles-claim:roles}") String rolesClaim)
+            throws Exception {
+        stateless(http.securityMatcher("/api/**", "/actuator/**"))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(HttpMethod.GET, "/api/documenti/**").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
+                                "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/**").hasRole(AMMINISTRATORE)
+                        .requestMatchers("/api/funzionario/**").hasRole(FUNZIONARIO)
+                        .requestMatchers("/api/dead-letters/**", "/api/quarantine/**").hasRole(AMMINISTRATORE)
+                        .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(OPERATORE, FUNZIONARIO, AMMINISTRATORE)
+                        .anyRequest().hasRole(AMMINISTRATORE))
+                .oauth2ResourceServer(o -> o.jwt(j -> j.jwtAuthenticationConverter(operator(rolesClaim))))
+                .addFilterAfter(new OperatorHeaders(), AuthorizationFilter.class);
+        return http.build();
+    }
+
+    /** SOAP and GEOPOST: their messages are signed, checked by MessageSignatures in front of the routes. */
+    @Bean
+    @Order(3)
+    public SecurityFilterChain systems(HttpSecurity http) throws Exception {
+        // the CXF servlet is not Spring MVC's: its paths are matched as plain paths
+        stateless(http.securityMatcher(new OrRequestMatcher(antMatcher("/services/**"), antMatcher("/geopost/**"))))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll());
         return http.build();
     }
 
     @Bean
-    @org.springframework.core.annotation.Order(2)
-    public SecurityFilterChain filterChain(HttpSecurity http) throws Exception {
-        http.csrf(c -> c.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers("/api/funzionario/**").hasRole(FUNZIONARIO)
-                        .anyRequest().permitAll())
-                .httpBasic(Customizer.withDefaults());
+    @Order(4)
+    public SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
+        stateless(http).authorizeHttpRequests(a -> a.requestMatchers("/error").permitAll().anyRequest().denyAll());
         return http.build();
     }
 
-    @Bean
-    public PasswordEncoder passwordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http.csrf(c -> c.disable()).sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.disable()).formLogin(f -> f.disable());
     }
 
-    @Bean
-    public InMemoryUserDetailsManager funzionari(GatewayProperties props) {
-        List<UserDetails> users = props.funzionari().stream()
-                .map(f -> User.withUsername(f.username()).password(f.password()).roles(FUNZIONARIO).build())
-                .toList();
-        return new InMemoryUserDetailsManager(users);
+    /** The operator: {@code preferred_username} (else {@code sub}), roles from {@code rolesClaim} as ROLE_x. */
+    static Converter<Jwt, AbstractAuthenticationToken> operator(String rolesClaim) {
+        return jwt -> {
+            Object claim = jwt.getClaims().get(rolesClaim);
+            List<GrantedAuthority> roles = claim instanceof Collection<?> c
+                    ? c.stream().map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r)).toList() : List.of();
+            String name = jwt.getClaimAsString("preferred_username");
+            return new JwtAuthenticationToken(jwt, roles, name == null || name.isBlank() ? jwt.getSubject() : name);
+        };
+    }
+
+    /** The authenticated operator and roles, for the routes (TrustedHeaders). */
+    static final class OperatorHeaders extends OncePerRequestFilter {
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+            Map<String, String> trusted = new HashMap<>();
+            if (auth instanceof JwtAuthenticationToken jwt) {
+                trusted.put(TrustedHeaders.OPERATOR, jwt.getName());
+                trusted.put(TrustedHeaders.ROLES, jwt.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+                        .filter(a -> a.startsWith("ROLE_")).map(a -> a.substring(5)).collect(Collectors.joining(",")));
+            }
+            chain.doFilter(TrustedHeaders.wrap(request, trusted), response);
+        }
     }
 }

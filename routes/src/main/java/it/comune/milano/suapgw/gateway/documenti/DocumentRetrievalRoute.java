@@ -9,6 +9,8 @@ import it.comune.milano.suapgw.connectors.ssu.SsuContract;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
 import it.comune.milano.suapgw.gateway.common.OutboundHttp;
+import it.comune.milano.suapgw.gateway.security.modi.ModiOutbound;
+import it.comune.milano.suapgw.gateway.security.modi.ModiProperties;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository.DocumentToFetch;
@@ -33,8 +35,13 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
     private final ObjectMapper json;
     private final GatewayProperties props;
 
+    private final ModiOutbound modi;
+    private final ModiProperties modiProps;
+
     public DocumentRetrievalRoute(DocumentRetrievalService documenti, JsonContracts contracts, SsuMapper ssu,
-                                  ObjectMapper json, GatewayProperties props) {
+                                  ObjectMapper json, GatewayProperties props, ModiOutbound modi, ModiProperties modiProps) {
+        this.modi = modi;
+        this.modiProps = modiProps;
         this.documenti = documenti;
         this.contracts = contracts;
         this.ssu = ssu;
@@ -47,8 +54,10 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
         fromOutbox(OutboxKind.FETCH_DESCRIPTOR, "fetch-instance-descriptor")
                 .process(e -> OutboundHttp.get(e, props.catalogo().baseUrl() + "/instance_descriptor/"
                         + Uris.segment(entry(e).payload()), null))
+                .process(e -> modi.sign(e, modiProps.catalogoClient()))
                 .toD(OutboundHttp.TO_URL)
                 .convertBodyTo(String.class)
+                .process(e -> modi.verifyResponse(e, modiProps.catalogoClient()))
                 .process(e -> {
                     JsonNode descriptor = json.readTree(e.getMessage().getBody(String.class));
                     List<String> errors = contracts.validate(SsuContract.INSTANCE_DESCRIPTOR, descriptor);
@@ -66,8 +75,10 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
                             + "/document/" + Uris.segment(d.resourceId()), null);
                     e.getMessage().setHeader("If-Match", d.expectedHash());
                 })
+                .process(e -> modi.sign(e, modiProps.frontofficeClient()))
                 .toD(OutboundHttp.TO_URL)
                 .convertBodyTo(String.class)
+                .process(e -> modi.verifyResponse(e, modiProps.frontofficeClient()))
                 .process(this::verify);
     }
 

@@ -4,6 +4,7 @@ import it.comune.milano.suapgw.connectors.pareri.PareriMessages;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.persistence.DeadLetterStore;
+import it.comune.milano.suapgw.model.Ente;
 import it.comune.milano.suapgw.model.Parere;
 import jakarta.jms.Message;
 import org.apache.camel.component.jms.JmsMessage;
@@ -12,13 +13,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Replies of the enti from suapgw.pareri.risposte. Transacted: the message is acknowledged only after the
+ * Replies of the enti, each from its own queue suapgw.pareri.risposte.<ente> (only that ente may send there). Transacted: the message is acknowledged only after the
  * database has the parere (or has set the reply aside); a database failure rolls back and Artemis redelivers.
  */
 @Component
 public class PareriCollectionRoute extends GatewayRouteBuilder {
     private static final Logger log = LoggerFactory.getLogger(PareriCollectionRoute.class);
-    /** the authenticated user the broker stamps on each message */
+    /** the user the broker stamps on each message: for AMQP clients it may be the one they claim, so only logged */
     static final String VALIDATED_USER = "_AMQ_VALIDATED_USER";
 
     private final PareriService pareri;
@@ -36,24 +37,32 @@ public class PareriCollectionRoute extends GatewayRouteBuilder {
 
     @Override
     public void configure() {
-        from("jms:queue:{{suapgw.pareri.reply-queue}}?transacted=true&cacheLevelName=CACHE_CONSUMER"
-                + "&concurrentConsumers={{suapgw.pareri.reply-consumers}}")
-                .routeId("pareri-collect-replies")
-                .process(e -> {
-                    String body = e.getMessage().getBody(String.class);
-                    // Camel's header mapping does not carry Artemis' _AMQ properties: read the broker's stamp directly
-                    Message jms = e.getMessage(JmsMessage.class).getJmsMessage();
-                    String user = jms.getStringProperty(VALIDATED_USER);
-                    Parere parere;
-                    try {
-                        parere = messages.risposta(body);
-                    } catch (PareriMessages.InvalidMessageException | IllegalArgumentException bad) {
-                        log.warn("Unreadable reply from {} set aside: {}", user, bad.getMessage());
-                        deadLetters.addRejectedReply(props.pareri().replyQueue(), bad.getMessage(), body, user, null);
-                        return;
-                    }
-                    PareriService.EsitoRisposta outcome = pareri.onBrokerReply(parere, user, body);
-                    log.info("Reply {} for request {} from {}: {}", parere.replyId(), parere.richiestaId(), user, outcome);
-                });
+        for (Ente ente : props.enti()) {
+            if (!Ente.ARTEMIS.equals(ente.channel())) continue;
+            String queue = props.pareri().replyQueueOf(ente);
+            from("jms:queue:" + queue + "?transacted=true&cacheLevelName=CACHE_CONSUMER"
+                    + "&concurrentConsumers={{suapgw.pareri.reply-consumers}}")
+                    .routeId("pareri-collect-replies-" + ente.code())
+                    .process(e -> collect(e.getMessage().getBody(String.class), ente, queue,
+                            e.getMessage(JmsMessage.class).getJmsMessage()));
+        }
+    }
+
+    /** The sender is the ente whose queue this is: whatever the message says about its user is only logged. */
+    private void collect(String body, Ente from, String queue, Message jms) throws Exception {
+        String claimed = jms.getStringProperty(VALIDATED_USER);
+        if (claimed != null && !claimed.equals(from.brokerUser())) {
+            log.warn("Reply on {} claims user {}: the queue's ente {} is the sender", queue, claimed, from.code());
+        }
+        Parere parere;
+        try {
+            parere = messages.risposta(body);
+        } catch (PareriMessages.InvalidMessageException | IllegalArgumentException bad) {
+            log.warn("Unreadable reply from {} set aside: {}", from.code(), bad.getMessage());
+            deadLetters.addRejectedReply(queue, bad.getMessage(), body, from.brokerUser(), null);
+            return;
+        }
+        PareriService.EsitoRisposta outcome = pareri.onBrokerReply(parere, from, queue, body);
+        log.info("Reply {} for request {} from {}: {}", parere.replyId(), parere.richiestaId(), from.code(), outcome);
     }
 }

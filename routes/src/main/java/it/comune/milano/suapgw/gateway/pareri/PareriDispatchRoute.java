@@ -97,7 +97,7 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
         PareriService.Invio invio = pareri.invio(UUID.fromString(entry(e).payload()),
                 Boolean.TRUE.equals(e.getProperty(SOLLECITO, Boolean.class)));
         String body = messages.richiesta(invio.richiesta(), invio.pratica(), invio.ente(),
-                d -> links.downloadUrl(d.sha256()), OffsetDateTime.now()).toString();
+                d -> links.downloadUrl(d.sha256(), invio.ente().code()), OffsetDateTime.now()).toString();
         e.setProperty(INVIO, invio);
         e.getMessage().getHeaders().clear();
         e.getMessage().setBody(body);

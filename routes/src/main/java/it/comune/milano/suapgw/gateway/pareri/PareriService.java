@@ -103,23 +103,26 @@ public class PareriService {
      * a reply for an unknown or already answered request is set aside (dead letter) and stops nothing.
      */
     @Transactional
-    public EsitoRisposta onBrokerReply(Parere parere, String brokerUser, String rawBody) {
+    public EsitoRisposta onBrokerReply(Parere parere, Ente from, String queue, String rawBody) {
+        String brokerUser = from.brokerUser();
         PareriRepository.Richiesta r = pareri.find(parere.richiestaId()).orElse(null);
-        if (r == null) return reject(null, "reply for unknown request " + parere.richiestaId(), brokerUser, rawBody);
+        if (r == null) return reject(null, queue, DeadLetterStore.REPLY_REJECTED, "reply for unknown request " + parere.richiestaId(),
+                brokerUser, rawBody);
         PraticaMdc.set(r.praticaId(), null);
         pratiche.lock(r.praticaId());
         r = pareri.find(parere.richiestaId()).orElseThrow();
-        if (parere.replyId().equals(r.replyId())) return EsitoRisposta.DUPLICATE_DELIVERY;
-        Ente ente = props.ente(r.enteCode()).orElseThrow();
-        if (brokerUser == null || !brokerUser.equals(ente.brokerUser())) {
-            return reject(r.praticaId(), "request " + r.id() + " belongs to " + r.enteCode()
-                    + " but the reply was sent by broker user " + brokerUser, brokerUser, rawBody);
+        // who sent it first: a foreign reply is a security matter even when it reuses a stored reply id
+        if (!r.enteCode().equals(from.code())) {
+            return reject(r.praticaId(), queue, DeadLetterStore.SECURITY, "request " + r.id() + " belongs to " + r.enteCode()
+                    + " but the reply came from " + from.code() + " (broker user " + brokerUser + ")", brokerUser, rawBody);
         }
         if (!r.enteCode().equals(parere.enteCode())) {
-            return reject(r.praticaId(), "reply names ente " + parere.enteCode() + " but request " + r.id()
-                    + " belongs to " + r.enteCode(), brokerUser, rawBody);
+            return reject(r.praticaId(), queue, DeadLetterStore.SECURITY, "reply names ente " + parere.enteCode() + " but request "
+                    + r.id() + " belongs to " + r.enteCode(), brokerUser, rawBody);
         }
-        if (r.answered()) return reject(r.praticaId(), "request " + r.id() + " was already answered", brokerUser, rawBody);
+        if (parere.replyId().equals(r.replyId())) return EsitoRisposta.DUPLICATE_DELIVERY;
+        if (r.answered()) return reject(r.praticaId(), queue, DeadLetterStore.REPLY_REJECTED, "request " + r.id()
+                + " was already answered", brokerUser, rawBody);
         record(r.praticaId(), r.enteCode(), parere, brokerUser, ContentHashes.sha256Hex(rawBody));
         return EsitoRisposta.RECORDED;
     }
@@ -137,9 +140,9 @@ public class PareriService {
         }
     }
 
-    private EsitoRisposta reject(UUID praticaId, String reason, String brokerUser, String rawBody) {
-        log.warn("Reply set aside: {}", reason);
-        deadLetters.addRejectedReply(props.pareri().replyQueue(), reason, rawBody, brokerUser, praticaId);
+    private EsitoRisposta reject(UUID praticaId, String queue, String category, String reason, String brokerUser, String rawBody) {
+        log.warn("Reply set aside ({}): {}", category, reason);
+        deadLetters.addReply(category, queue, reason, rawBody, brokerUser, praticaId);
         if (praticaId != null) {
             timeline.record(praticaId, TimelineStore.IN, "BROKER", "risposta_parere", "REJECTED", null, reason);
         }

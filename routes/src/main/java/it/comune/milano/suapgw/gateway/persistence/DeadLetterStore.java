@@ -14,6 +14,8 @@ public class DeadLetterStore {
     /** an outbound call the peer refused (a 4xx, a non-transient 5xx) or that ours violated the contract: not retried */
     public static final String OUTBOX_REFUSED = "OUTBOX_REFUSED";
     public static final String REPLY_REJECTED = "REPLY_REJECTED";
+    /** a message whose sender is not who it claims to be, or who may send it: never recorded, always looked at */
+    public static final String SECURITY = "SECURITY";
 
     private final JdbcTemplate jdbc;
 
@@ -29,11 +31,15 @@ public class DeadLetterStore {
                 category, source, reason, payload, headersJson, outboxId, praticaId);
     }
 
-    /** A reply on the reply queue that was not taken as a parere: kept with the broker user that sent it. */
+    /** A reply on a reply queue that was not taken as a parere: kept with the broker user that sent it. */
     public void addRejectedReply(String queue, String reason, String payload, String validatedUser, UUID praticaId) {
+        addReply(REPLY_REJECTED, queue, reason, payload, validatedUser, praticaId);
+    }
+
+    public void addReply(String category, String queue, String reason, String payload, String validatedUser, UUID praticaId) {
         String headers = validatedUser == null ? "{\"validatedUser\":null}"
                 : "{\"validatedUser\":\"" + validatedUser.replace("\\", "").replace("\"", "") + "\"}";
-        add(REPLY_REJECTED, queue, reason, payload, headers, null, praticaId);
+        add(category, queue, reason, payload, headers, null, praticaId);
     }
 
     public List<Map<String, Object>> list(String category) {

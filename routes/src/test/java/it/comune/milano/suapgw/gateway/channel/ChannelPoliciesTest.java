@@ -46,7 +46,7 @@ class ChannelPoliciesTest {
     static final Ente PL = new Ente("polizia-locale", "c_f205", "PL", "Polizia Locale", "artemis", "q.pl", 10, "ente-pl", null, null);
     static final Ente ATS = new Ente("ats-milano", "ats_mi", "SIAN", "ATS", "artemis", "q.ats", 20, "ente-ats", null, null);
     static final GatewayProperties PROPS = new GatewayProperties(null, null, List.of(PL, ATS),
-            new GatewayProperties.Suap("c_f205", "SUAP"), null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new GatewayProperties.Suap("c_f205", "SUAP"), null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     final PraticaRepository pratiche = mock(PraticaRepository.class);
     final OutboxStore outbox = mock(OutboxStore.class);

@@ -63,7 +63,7 @@ class IstruttoriaServiceTest {
         ChannelPolicy third = mock(ChannelPolicy.class);
         when(third.canale()).thenReturn(Canale.GEOPOST);
         GatewayProperties props = new GatewayProperties(null, null, List.of(PL, VVF), null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
         ChannelPolicies channels = new ChannelPolicies(List.of(channel, other, third));
         integrazioni = new IntegrazioniService(pratiche, pareri, lifecycle, channels, esiti, outbox, mock(TimelineStore.class),
                 new SsuMapper(new ObjectMapper()), props, mock(it.comune.milano.suapgw.gateway.persistence.EntiSsuRepository.class),

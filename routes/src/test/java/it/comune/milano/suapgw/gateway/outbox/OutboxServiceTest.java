@@ -40,8 +40,8 @@ class OutboxServiceTest {
 
     static GatewayProperties props(long initial, double multiplier, long max, int attempts) {
         return new GatewayProperties(null, null, null, null, null, null, null, null, null, null, null,
-                new GatewayProperties.Outbox(100, 50, 8, 120, initial, multiplier, max, attempts, 3), null, null, null, null,
-                null, new GatewayProperties.Ssu(java.time.Duration.ofHours(2), 3, null, null));
+                new GatewayProperties.Outbox(100, 50, 8, 120, initial, multiplier, max, attempts, 3), null, null, null,
+                null, new GatewayProperties.Ssu(java.time.Duration.ofHours(2), 3, null));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package it.comune.milano.suapgw.simulators.demo;
 
+import it.comune.milano.suapgw.simulators.support.DemoIdp;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import it.comune.milano.suapgw.simulators.enti.EnteSsuSimulator;
 import it.comune.milano.suapgw.simulators.osp.GeopostSimulator;
@@ -124,6 +126,9 @@ public class DemoDriver {
     private final SampleInstances samples;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** the driver looks at the gateway as an operator of the demo identity provider, with every role */
+    private final String operatorToken = DemoIdp.demo().bearer("demo-driver", DemoIdp.OPERATORE, DemoIdp.FUNZIONARIO,
+            DemoIdp.AMMINISTRATORE);
     private final Map<String, Supplier<Object>> counters = new LinkedHashMap<>();
     private volatile Duration pollInterval = Duration.ofMillis(500);
     private volatile int firstIndex;
@@ -799,7 +804,8 @@ public class DemoDriver {
     private JsonNode get(String path) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(Duration.ofSeconds(10))
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Accept", "application/json").header("Authorization", operatorToken).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200 || r.body() == null || r.body().isBlank()) {
                 return null;
             }

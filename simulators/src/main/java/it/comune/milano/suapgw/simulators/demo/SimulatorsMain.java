@@ -15,6 +15,10 @@ import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
 import it.comune.milano.suapgw.simulators.ssu.RegistroImpreseSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
+import it.comune.milano.suapgw.simulators.support.HttpSimulator;
+import it.comune.milano.suapgw.simulators.support.modi.ModiDemo;
+import it.comune.milano.suapgw.simulators.support.modi.PdndRegistry;
+import it.comune.milano.suapgw.simulators.support.modi.PdndSimulator;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -43,8 +47,10 @@ public final class SimulatorsMain {
      * SUAPGW_SIM_SCRIVANIA_PORT (8184: the scrivania's PddServiceSUAP), SUAPGW_SIM_GEOPOST_PORT (8185),
      * SUAPGW_SIM_OSAPI_PORT (8186), SUAPGW_SIM_ERMES_PORT (8187), SUAPGW_SIM_GERI_PORT (8188),
      * SUAPGW_SIM_ET_ARPA_LOMBARDIA_PORT (8191) and SUAPGW_SIM_ET_CITTA_METROPOLITANA_PORT (8192): the enti terzi on the SSU
-     * channel, SUAPGW_SIM_RI_PORT (8193): the Registro Imprese (their credentials: SUAPGW_ET_&lt;CODE&gt;_PASSWORD,
-     * SUAPGW_RI_PASSWORD),
+     * channel, SUAPGW_SIM_RI_PORT (8193): the Registro Imprese (their Basic credentials, without ModI:
+     * SUAPGW_ET_&lt;CODE&gt;_PASSWORD, SUAPGW_RI_PASSWORD), SUAPGW_SIM_PDND_PORT (8190): the PDND simulator,
+     * SUAPGW_PDND_REGISTRY (config/demo/pdnd-registry.json: its clients, purposes and keys), SUAPGW_SIM_MODI (true: the
+     * SSU simulators speak ModI, docs/modi-pdnd.md, on every call and every response; false: HTTP Basic as before),
      * SUAPGW_TEST_DATA (test-data; the legacy cases are {@code <test data>/scrivania/valid/NN-slug/}, the OSP istanze
      * {@code <test data>/osp/istanze/}, the fixtures of OSAPI, ERMES, GERI and of the enti's pareri
      * {@code <test data>/osp/fixtures/}),
@@ -78,6 +84,12 @@ public final class SimulatorsMain {
         int ermesPort = Integer.parseInt(setting(ErmesSimulator.PORT_SETTING, String.valueOf(ErmesSimulator.DEFAULT_PORT)));
         int geriPort = Integer.parseInt(setting(GeriSimulator.PORT_SETTING, String.valueOf(GeriSimulator.DEFAULT_PORT)));
         int riPort = Integer.parseInt(setting("SUAPGW_SIM_RI_PORT", String.valueOf(RegistroImpreseSimulator.DEFAULT_PORT)));
+        int pdndPort = Integer.parseInt(setting(PdndSimulator.PORT_SETTING, String.valueOf(PdndSimulator.DEFAULT_PORT)));
+        Path pdndRegistry = Path.of(setting(PdndRegistry.REGISTRY_SETTING, PdndRegistry.DEMO_REGISTRY));
+        if (!Files.exists(pdndRegistry) && !pdndRegistry.isAbsolute() && Files.exists(Path.of("..").resolve(pdndRegistry))) {
+            pdndRegistry = Path.of("..").resolve(pdndRegistry); // started from a module directory
+        }
+        boolean modiOn = !"false".equalsIgnoreCase(setting("SUAPGW_SIM_MODI", "true"));
         Path testData = Path.of(setting("SUAPGW_TEST_DATA", "test-data"));
         int pratiche = Integer.parseInt(setting("SUAPGW_DEMO_PRATICHE", "20"));
         boolean legacyDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_LEGACY", "true"));
@@ -109,6 +121,7 @@ public final class SimulatorsMain {
         Path pareri = existing(fixtures.resolve("pareri.json"));
         List<OspCase> ospCases = OspCase.loadAll(ospDir);
 
+        PdndSimulator pdnd = new PdndSimulator(pdndPort, pdndRegistry);
         CatalogoSimulator catalogo = new CatalogoSimulator(catalogoPort);
         FrontOfficeSimulator fo = new FrontOfficeSimulator(foPort, gatewayUrl);
         // a corrected or integrated instance: the Catalogo serves its new descriptor before the gateway asks for it
@@ -162,15 +175,29 @@ public final class SimulatorsMain {
             geowork.stop();
             fo.stop();
             catalogo.stop();
+            pdnd.stop();
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "simulators-shutdown"));
 
+        pdnd.start();
+        // the Comune's systems and the scrivania sign what they send the gateway, with the demo keys
+        geowork.setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner.demo("geowork"));
+        scrivania.setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner.demo("scrivania"));
+        geopost.setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner.demo("geopost"));
+        if (modiOn) {
+            // ModI (docs/modi-pdnd.md) on every SSU call, both ways; the enti terzi then read the descriptors from the
+            // Catalogo in-process (its API admits only the gateway)
+            List<HttpSimulator> ssu = new ArrayList<>(List.of(fo, catalogo, registroImprese));
+            ssu.addAll(entiTerzi);
+            ModiDemo.of(pdnd).configure(ssu.toArray(HttpSimulator[]::new));
+        } else {
+            // the enti terzi read the descriptor from the Catalogo (DomandaAutorizzazione-001), started first
+            entiTerzi.forEach(et -> et.setCatalogoBaseUrl(catalogo.baseUrl()));
+        }
         catalogo.start();
         fo.start();
         geowork.start();
         enti.forEach(EnteSimulator::start);
-        // the enti terzi read the descriptor from the Catalogo (DomandaAutorizzazione-001), started first
-        entiTerzi.forEach(et -> et.setCatalogoBaseUrl(catalogo.baseUrl()));
         entiTerzi.forEach(EnteSsuSimulator::start);
         registroImprese.start();
         scrivania.start();
@@ -188,6 +215,8 @@ public final class SimulatorsMain {
         }
 
         out.println("simulators started:");
+        out.println("  pdnd:          " + pdnd.baseUrl() + " (issuer " + pdnd.issuer() + ", registry " + pdndRegistry + "; ModI "
+                + (modiOn ? "on" : "OFF: HTTP Basic") + ")");
         out.println("  catalogo-ssu:  " + catalogo.baseUrl());
         out.println("  front-office:  " + fo.baseUrl());
         out.println("  geowork:       " + geowork.address() + " (callback " + geowork.callbackUrl() + ")");
@@ -267,6 +296,13 @@ public final class SimulatorsMain {
                     .counter("RI docs ok/bad/fail", () -> registroImprese.documentsVerified() + "/" + registroImprese.documentMismatches() + "/"
                             + registroImprese.documentFailures())
                     .counter("RI invalid calls", registroImprese::invalidCalls);
+            if (modiOn) {
+                driver.counter("PDND vouchers issued/refused", () -> pdnd.vouchersIssued() + "/" + pdnd.refusals())
+                        .counter("ModI untrusted responses", () -> fo.modiFailures() + registroImprese.modiFailures()
+                                + entiTerzi.stream().mapToInt(EnteSsuSimulator::modiFailures).sum())
+                        .counter("ModI requests refused", () -> fo.modiRefusals() + catalogo.modiRefusals() + registroImprese.modiRefusals()
+                                + entiTerzi.stream().mapToInt(EnteSsuSimulator::modiRefusals).sum());
+            }
             driver.counter("Scrivania calls received", scrivania::calls)
                     .counter("Scrivania invalid calls", scrivania::invalidCalls)
                     .counter("Scrivania integrations sent", () -> scrivania.integrations().size());

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
 /**
  * An ente (ATS, Polizia Locale, Soprintendenza...) answering richieste di parere over Artemis, with the JMS
  * client of its protocol (Artemis CORE or AMQP 1.0 via Qpid JMS). Consumes {@code suapgw.pareri.richieste.<ente>},
- * downloads and checks the documents (claim check), answers on {@code suapgw.pareri.risposte}.
+ * downloads and checks the documents (claim check), answers on its own {@code suapgw.pareri.risposte.<ente>}.
  * Receive + reply + commit happen in one transacted session; the consumer loop reconnects with backoff.
  * The esito comes from {@link Rule}s on {@code procedimento.codice}, except from round 2 on, when it is always
  * {@code positivo}: a second round follows an integration, which the simulated ente always finds satisfying. Two rule
@@ -87,7 +87,8 @@ public class EnteSimulator extends ReconnectingClient {
     }
 
     public static final String REQUEST_QUEUE_PREFIX = "suapgw.pareri.richieste.";
-    public static final String REPLY_QUEUE = "suapgw.pareri.risposte";
+    /** Each ente answers on its own reply queue, {@code suapgw.pareri.risposte.<ente>}: only it may send there. */
+    public static final String REPLY_QUEUE_PREFIX = "suapgw.pareri.risposte.";
     /** JMS string property telling a notification ({@code notifica}) from a request (absent or {@code richiesta}). */
     public static final String TIPO_MESSAGGIO = "tipoMessaggio";
     public static final String NOTIFICA = "notifica";
@@ -329,7 +330,7 @@ public class EnteSimulator extends ReconnectingClient {
             });
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer consumer = session.createConsumer(session.createQueue(requestQueue()));
-            MessageProducer producer = session.createProducer(session.createQueue(REPLY_QUEUE));
+            MessageProducer producer = session.createProducer(session.createQueue(replyQueue()));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             connection.start();
             connected();
@@ -604,13 +605,31 @@ public class EnteSimulator extends ReconnectingClient {
         return items.size();
     }
 
-    /** Sends an arbitrary text message to {@code suapgw.pareri.risposte} with this ente's credentials. */
+    /** This ente's reply queue. */
+    public String replyQueue() {
+        return REPLY_QUEUE_PREFIX + enteCode;
+    }
+
+    /** Sends an arbitrary text message to this ente's reply queue with its credentials. */
     public void sendRawReply(String json) {
+        sendRawReply(replyQueue(), json, null);
+    }
+
+    /**
+     * Sends an arbitrary text message to {@code queue} with this ente's credentials; {@code claimedUser} non-null sets
+     * JMSXUserID, which an AMQP client sends as the message's {@code user-id} (a claim, not an identity).
+     *
+     * @throws IllegalStateException when the broker refuses (e.g. not allowed to send there)
+     */
+    public void sendRawReply(String queue, String json, String claimedUser) {
         try (Connection connection = connectionFactory().createConnection(user, password)) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(session.createQueue(REPLY_QUEUE));
+            MessageProducer producer = session.createProducer(session.createQueue(queue));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             TextMessage m = session.createTextMessage(json);
+            if (claimedUser != null) {
+                m.setStringProperty("JMSXUserID", claimedUser);
+            }
             try {
                 JsonNode node = Json.parse(json);
                 if (node.hasNonNull("idRichiesta")) {
@@ -621,7 +640,7 @@ public class EnteSimulator extends ReconnectingClient {
             }
             producer.send(m);
         } catch (JMSException e) {
-            throw new IllegalStateException("ente " + enteCode + ": cannot send to " + REPLY_QUEUE + ": " + e, e);
+            throw new IllegalStateException("ente " + enteCode + ": cannot send to " + queue + ": " + e, e);
         }
     }
 

@@ -3,9 +3,11 @@ package it.comune.milano.suapgw.simulators.enti;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SsuContracts;
 import it.comune.milano.suapgw.simulators.ssu.SsuPeerSimulator;
 import it.comune.milano.suapgw.simulators.support.Json;
+import it.comune.milano.suapgw.simulators.support.modi.ModiPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * An ente terzo with its own system, on the SSU "channel ssu": it provides {@code et_to_bo} and calls the gateway's
- * {@code bo_to_et} ({@code {gateway}/ssu/et}) with HTTP Basic credentials (client id / secret, the interim
- * authentication). Every body it receives is validated against the published {@code et_to_bo.yaml} (400
+ * {@code bo_to_et} ({@code {gateway}/ssu/et}) with ModI as its {@code ssu.client} ({@link #setModi}, docs/modi-pdnd.md)
+ * or, without it, HTTP Basic credentials (client id / secret, the interim authentication). Every body it receives is validated against the published {@code et_to_bo.yaml} (400
  * {@code ERROR_400_001} otherwise, counted in {@link #invalidCalls()}); every body it sends is checked against the
  * published {@code bo_to_et.yaml}.
  * <ul>
@@ -99,6 +102,7 @@ public class EnteSsuSimulator extends SsuPeerSimulator {
     private volatile boolean maintenanceShape;
     private volatile boolean resendOnRetry;
     private volatile String catalogoBaseUrl;
+    private volatile Function<String, JsonNode> catalogo;
     private volatile boolean fetchGeneralIndex;
     private final HttpClient catalogoClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -131,6 +135,12 @@ public class EnteSsuSimulator extends SsuPeerSimulator {
     /** With {@link #defaultClientId}, {@link #defaultPassword} and {@link #defaultRules}. */
     public EnteSsuSimulator(String enteCode, int port, String gatewayBaseUrl) {
         this(enteCode, port, gatewayBaseUrl, defaultClientId(enteCode), defaultPassword(enteCode), defaultRules(enteCode));
+    }
+
+    /** With the defaults and ModI ({@code ModiDemo.enteTerzo(defaultClientId(enteCode))}; null: without). */
+    public EnteSsuSimulator(String enteCode, int port, String gatewayBaseUrl, ModiPeer modi) {
+        this(enteCode, port, gatewayBaseUrl);
+        setModi(modi);
     }
 
     /**
@@ -229,6 +239,15 @@ public class EnteSsuSimulator extends SsuPeerSimulator {
      */
     public void setCatalogoBaseUrl(String catalogoBaseUrl) {
         this.catalogoBaseUrl = catalogoBaseUrl;
+    }
+
+    /**
+     * The Catalogo SSU read in-process (its {@link CatalogoSimulator#descriptor}): with ModI the Catalogo's API admits
+     * only the gateway, and the ente has no purpose on it in the PDND registry. Takes precedence over
+     * {@link #setCatalogoBaseUrl}; null: none.
+     */
+    public void setCatalogo(CatalogoSimulator catalogo) {
+        this.catalogo = catalogo == null ? null : catalogo::descriptor;
     }
 
     /**
@@ -339,40 +358,52 @@ public class EnteSsuSimulator extends SsuPeerSimulator {
 
     /** The proceedings of the descriptor whose competent administration is this ente (empty without a Catalogo). */
     private List<String> ownCodes(String uuid) {
-        String catalogo = catalogoBaseUrl;
-        if (catalogo == null) {
+        Function<String, JsonNode> inProcess = catalogo;
+        String catalogoUrl = catalogoBaseUrl;
+        if (inProcess == null && catalogoUrl == null) {
             return List.of();
         }
         List<String> known = ownCodes.get(uuid);
         if (known != null) {
             return known;
         }
-        try {
-            HttpResponse<String> r = catalogoClient.send(HttpRequest.newBuilder(URI.create(catalogo.replaceAll("/+$", "")
-                    + "/instance_descriptor/" + enc(uuid))).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                LOG.warn("ente {}: Catalogo answered {} for the descriptor of {}", enteCode, r.statusCode(), uuid);
+        JsonNode descriptor;
+        if (inProcess != null) {
+            descriptor = inProcess.apply(uuid);
+            if (descriptor == null) {
+                LOG.warn("ente {}: the Catalogo has no descriptor of {}", enteCode, uuid);
                 return List.of();
             }
-            List<String> out = new ArrayList<>();
-            for (JsonNode up : Json.parse(r.body()).path("usecase_proceedings")) {
-                JsonNode a = up.path("competent_administration");
-                if (administration.path("ipacode").asText().equals(a.path("ipacode").asText())
-                        && administration.path("officecode").asText().equals(a.path("officecode").asText())) {
-                    out.add(up.path("code").asText());
+        } else {
+            try {
+                HttpResponse<String> r = catalogoClient.send(HttpRequest.newBuilder(URI.create(catalogoUrl.replaceAll("/+$", "")
+                        + "/instance_descriptor/" + enc(uuid))).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    LOG.warn("ente {}: Catalogo answered {} for the descriptor of {}{}", enteCode, r.statusCode(), uuid,
+                            r.statusCode() == 401 ? " (a Catalogo with ModI admits only the gateway: use setCatalogo)" : "");
+                    return List.of();
                 }
+                descriptor = Json.parse(r.body());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("ente {}: cannot read the descriptor of {} from the Catalogo: {}", enteCode, uuid, e.toString());
+                return List.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
             }
-            if (!out.isEmpty()) {
-                ownCodes.put(uuid, List.copyOf(out));
-            }
-            return out;
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("ente {}: cannot read the descriptor of {} from the Catalogo: {}", enteCode, uuid, e.toString());
-            return List.of();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
         }
+        List<String> out = new ArrayList<>();
+        for (JsonNode up : descriptor.path("usecase_proceedings")) {
+            JsonNode a = up.path("competent_administration");
+            if (administration.path("ipacode").asText().equals(a.path("ipacode").asText())
+                    && administration.path("officecode").asText().equals(a.path("officecode").asText())) {
+                out.add(up.path("code").asText());
+            }
+        }
+        if (!out.isEmpty()) {
+            ownCodes.put(uuid, List.copyOf(out));
+        }
+        return out;
     }
 
     /** The first rule matching one of {@code codes} (in rule order), or null. */

@@ -167,6 +167,8 @@ public class GeoworkSimulator {
     private final ScheduledExecutorService scheduler;
     private EndpointImpl endpoint;
     private GeoworkCallbackPortType callbackPort;
+    /** signs each callback as Geowork (null: unsigned) */
+    private volatile it.comune.milano.suapgw.simulators.support.SystemSigner signer;
     private volatile boolean available = true;
     private volatile boolean started;
     private volatile boolean autoValidate = true;
@@ -187,6 +189,8 @@ public class GeoworkSimulator {
     private final AtomicInteger protocolSeq = new AtomicInteger();
     private final AtomicInteger registrationCalls = new AtomicInteger();
     private final Map<String, String> proposalsByKey = new ConcurrentHashMap<>();
+    /** the latest proposal (its idempotencyKey) of each pratica: what a manual validation validates */
+    private final Map<String, String> latestProposal = new ConcurrentHashMap<>();
     private final Map<String, String> proposedOutcomes = new ConcurrentHashMap<>();
     private final Map<String, List<ParereSintesi>> pareri = new ConcurrentHashMap<>();
     private final AtomicInteger proposalCalls = new AtomicInteger();
@@ -229,6 +233,11 @@ public class GeoworkSimulator {
 
     public int port() {
         return port;
+    }
+
+    /** Signs each callback to the gateway as Geowork (null: unsigned, as an impostor would send). */
+    public void setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner signer) {
+        this.signer = signer;
     }
 
     public String callbackUrl() {
@@ -474,7 +483,7 @@ public class GeoworkSimulator {
 
     /** Sends a validation callback now (with the usual retries), e.g. for a funzionario overriding the proposal. */
     public void sendValidation(String idPratica, Esito esito) {
-        scheduler.execute(() -> attemptValidation(idPratica, esito, null, 0));
+        scheduler.execute(() -> attemptValidation(idPratica, esito, latestProposal.get(idPratica), 0));
     }
 
     /**
@@ -534,6 +543,7 @@ public class GeoworkSimulator {
                 policy.setConnectionTimeout(5_000);
                 policy.setReceiveTimeout(20_000);
                 ((HTTPConduit) client.getConduit()).setClient(policy);
+                client.getOutInterceptors().add(new SigningOutInterceptor(() -> signer));
                 callbackPort = p;
             } finally {
                 BusFactory.setThreadDefaultBus(previous);
@@ -886,6 +896,7 @@ public class GeoworkSimulator {
                 return accepted();
             }
             proposedOutcomes.put(idPratica, esitoProposto.name());
+            latestProposal.put(idPratica, idempotencyKey);
             pareri.put(idPratica, parere == null ? List.of() : List.copyOf(parere));
             LOG.info("proponiEsito {} {} (key {}) accepted", idPratica, esitoProposto, idempotencyKey);
             if (autoValidate) {

@@ -109,6 +109,7 @@ public class GeopostSimulator extends OspSimulator {
 
     private final String gatewayUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile it.comune.milano.suapgw.simulators.support.SystemSigner signer;
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final Map<String, JsonNode> istanze = new ConcurrentHashMap<>();
     private final Map<String, List<JsonNode>> comunicazioni = new ConcurrentHashMap<>();
@@ -272,14 +273,28 @@ public class GeopostSimulator extends OspSimulator {
 
     /** Pushes an event (again) to {@code {gateway}/geopost/eventi}, whatever {@link #isPushEnabled}; recorded in {@link #pushResults()}. */
     public PushResult push(Event e) {
+        return push(e, signer);
+    }
+
+    /** Signs each push as GEOPOST (null: pushes go unsigned, and the gateway refuses them). */
+    public void setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner signer) {
+        this.signer = signer;
+    }
+
+    /** Pushes {@code e} signed by {@code by} (null: unsigned): what an impostor can try. */
+    public PushResult push(Event e, it.comune.milano.suapgw.simulators.support.SystemSigner by) {
         PushResult r;
         try {
-            HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(pushUrl()))
+            byte[] body = Json.write(e.json()).getBytes(StandardCharsets.UTF_8);
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pushUrl()))
                     .timeout(pushTimeout)
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(e.json()), StandardCharsets.UTF_8))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (by != null) {
+                by.headers(body, "application/json").forEach(b::header);
+            }
+            HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             r = new PushResult(e.seq(), e.tipo(), e.idIstanza(), resp.statusCode(), resp.body(), null, Instant.now());
         } catch (IOException | IllegalArgumentException ex) {
             r = new PushResult(e.seq(), e.tipo(), e.idIstanza(), 0, null, ex.toString(), Instant.now());

@@ -34,6 +34,8 @@ final class ScrivaniaClient {
 
     private final String endpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** signs each message as the scrivania (null: sent unsigned) */
+    private volatile it.comune.milano.suapgw.simulators.support.SystemSigner signer;
 
     ScrivaniaClient(String gatewayUrl) {
         this.endpoint = FrontOfficeSimulator.stripSlash(gatewayUrl) + PATH;
@@ -41,6 +43,10 @@ final class ScrivaniaClient {
 
     String endpoint() {
         return endpoint;
+    }
+
+    void setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner signer) {
+        this.signer = signer;
     }
 
     /** Posts {@code caseDir/envelope.xml} with the files of {@code caseDir/attachments/} (sorted by name) if any. */
@@ -79,12 +85,20 @@ final class ScrivaniaClient {
                 .timeout(Duration.ofSeconds(60))
                 .header("SOAPAction", "\"" + SOAP_ACTION + "\"")
                 .header("Accept", "text/xml, multipart/related");
+        String contentType;
+        byte[] body;
         if (attachments == null || attachments.isEmpty()) {
-            b.header("Content-Type", "text/xml; charset=UTF-8").POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
+            contentType = "text/xml; charset=UTF-8";
+            body = envelope;
         } else {
             String boundary = "suapgw-" + UUID.randomUUID();
-            b.header("Content-Type", multipartContentType(boundary))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(envelope, attachments, boundary)));
+            contentType = multipartContentType(boundary);
+            body = multipart(envelope, attachments, boundary);
+        }
+        b.header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        var s = signer;
+        if (s != null) {
+            s.headers(body, contentType).forEach(b::header);
         }
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());

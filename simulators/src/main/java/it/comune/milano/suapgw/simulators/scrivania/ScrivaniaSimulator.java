@@ -164,6 +164,11 @@ public class ScrivaniaSimulator extends HttpSimulator {
 
     // ------------------------------------------------------------------ client side (scrivania → gateway)
 
+    /** Signs each message to the gateway as the scrivania (null: unsigned, as an impostor would send). */
+    public void setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner signer) {
+        client.setSigner(signer);
+    }
+
     /** Posts a case folder ({@code envelope.xml} + optional {@code attachments/}) to the gateway's inviaSUAPEnte. */
     public Result post(Path caseDir) {
         return client.post(caseDir);

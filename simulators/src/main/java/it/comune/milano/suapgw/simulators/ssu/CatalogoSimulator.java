@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import it.comune.milano.suapgw.simulators.support.HttpSimulator;
 import it.comune.milano.suapgw.simulators.support.Json;
+import it.comune.milano.suapgw.simulators.support.modi.ModiPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * It serves the latest registered version of each descriptor ({@link #register}, also fed by the front office's
  * {@code onNewVersion} with the corrected and integrated instances); times set by {@code update_times} belong to the
  * instance and are kept in the later versions. Audits and time updates are recorded per CUI, in order.
+ * With ModI ({@link #setModi}; off by default, on in the demo) the API admits the gateway only (docs/modi-pdnd.md).
  */
 public class CatalogoSimulator extends HttpSimulator {
 
@@ -44,7 +46,13 @@ public class CatalogoSimulator extends HttpSimulator {
     private volatile boolean available = true;
 
     public CatalogoSimulator(int port) {
+        this(port, null);
+    }
+
+    /** With ModI on its API ({@code ModiDemo.catalogo()}: audience {@code catalogo/catalogo-ssu_to_bo}, caller the gateway); null: without. */
+    public CatalogoSimulator(int port, ModiPeer modi) {
         super("catalogo-ssu", port);
+        setModi(modi);
     }
 
     /**

@@ -3,18 +3,18 @@ package it.comune.milano.suapgw.simulators.ssu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import it.comune.milano.suapgw.simulators.support.GatewayClient;
+import it.comune.milano.suapgw.simulators.support.GatewayResponse;
 import it.comune.milano.suapgw.simulators.support.HttpSimulator;
 import it.comune.milano.suapgw.simulators.support.Json;
+import it.comune.milano.suapgw.simulators.support.modi.ModiException;
+import it.comune.milano.suapgw.simulators.support.modi.ModiPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,6 +58,12 @@ import java.util.regex.Pattern;
  * {@link #setCancelDelay} after the gateway acknowledged send_instance. After a notify carrying the act
  * ({@code resource_id}, {@code hash}, {@code alg_hash}) the FO downloads it from the gateway and verifies its hash
  * ({@link #actFetch}); so it does with the documents of a request_integration's {@code integration_document_list}.
+ * <p>
+ * ModI ({@link #setModi}, off by default; on in the demo, docs/modi-pdnd.md): the calls to {@code {gateway}/ssu/fo}
+ * carry a PDND voucher and an Agid-JWT-Signature as client {@code frontoffice}, and the gateway's responses must be
+ * signed by {@code suapgw-milano}: one that is not counts as a failed call ({@link #modiFailures()}; recorded with
+ * status 0). The server side checks the gateway's voucher and signature (401 {@code ERROR_401_00x}) and signs every
+ * response.
  */
 public class FrontOfficeSimulator extends HttpSimulator {
 
@@ -125,8 +131,33 @@ public class FrontOfficeSimulator extends HttpSimulator {
     private ScheduledExecutorService scheduler;
 
     public FrontOfficeSimulator(int port, String gatewayBaseUrl) {
+        this(port, gatewayBaseUrl, null);
+    }
+
+    /** With ModI ({@code ModiDemo.frontOffice()}); null: without. */
+    public FrontOfficeSimulator(int port, String gatewayBaseUrl, ModiPeer modi) {
         super("front-office", port);
         this.gatewayBaseUrl = stripSlash(gatewayBaseUrl);
+        setModi(modi);
+    }
+
+    /**
+     * A client of the gateway's {@code bo_to_fo} ({@code {gateway}/ssu/fo}) as this FO calls it: with ModI when on, its
+     * {@code with...} variants forging defective requests (see {@link GatewayClient}). Nothing is recorded.
+     */
+    public GatewayClient client() {
+        return apiClient(gatewayBaseUrl + "/ssu/fo");
+    }
+
+    private GatewayClient apiClient(String url) {
+        ModiPeer m = modi();
+        return new GatewayClient(client, url, m == null ? null : m.client(), m == null ? null : m.gatewayAudience(),
+                m == null ? null : m.gatewayClientId(), null, null, this::untrusted);
+    }
+
+    /** The body recorded for a response: as received, or why it is not trusted. */
+    private static String recorded(GatewayResponse r) {
+        return r.trusted() ? r.body() : "ModI: response not trusted (HTTP " + r.statusCode() + "): " + r.signatureError() + "; " + r.body();
     }
 
     @Override
@@ -328,17 +359,17 @@ public class FrontOfficeSimulator extends HttpSimulator {
      * from now on (see {@link #register}); in scenario {@code cancel} the first acknowledged send_instance of a CUI
      * schedules its cancel_instance.
      */
-    public HttpResponse<String> sendInstance(SampleInstances.Sample sample) {
+    public GatewayResponse sendInstance(SampleInstances.Sample sample) {
         register(sample);
-        HttpResponse<String> r;
+        GatewayResponse r;
         try {
             r = postRaw("/ssu/fo/send_instance", Json.write(sample.sendInstanceBody()));
         } catch (RuntimeException e) {
             call(sample.cuiUuid(), "send_instance", sample.instanceDescriptorVersion(), 0, e.getMessage());
             throw e;
         }
-        call(sample.cuiUuid(), "send_instance", sample.instanceDescriptorVersion(), r.statusCode(), r.body());
-        if (r.statusCode() / 100 == 2 && SampleInstances.CANCEL.equals(scenario(sample.cuiUuid())) && cancelScheduled.add(sample.cuiUuid())) {
+        call(sample.cuiUuid(), "send_instance", sample.instanceDescriptorVersion(), r.effectiveStatus(), recorded(r));
+        if (r.effectiveStatus() / 100 == 2 && SampleInstances.CANCEL.equals(scenario(sample.cuiUuid())) && cancelScheduled.add(sample.cuiUuid())) {
             LOG.info("scenario cancel: the applicant of {} cancels in {} ms", sample.cuiUuid(), cancelDelay.toMillis());
             schedule(() -> cancelWithRetries(sample, 1), cancelDelay);
         }
@@ -346,44 +377,35 @@ public class FrontOfficeSimulator extends HttpSimulator {
     }
 
     /** {@code POST {gateway}/ssu/fo/notify_receipt} with {@code {cui, date}}. */
-    public HttpResponse<String> notifyReceipt(SampleInstances.Sample sample, LocalDate date) {
+    public GatewayResponse notifyReceipt(SampleInstances.Sample sample, LocalDate date) {
         ObjectNode body = Json.object();
         body.set("cui", sample.cui());
         body.put("date", date.toString());
-        HttpResponse<String> r = postRaw("/ssu/fo/notify_receipt", Json.write(body));
-        call(sample.cuiUuid(), "notify_receipt", null, r.statusCode(), r.body());
+        GatewayResponse r = postRaw("/ssu/fo/notify_receipt", Json.write(body));
+        call(sample.cuiUuid(), "notify_receipt", null, r.effectiveStatus(), recorded(r));
         return r;
     }
 
     /** {@code POST {gateway}/ssu/fo/cancel_instance}, the body being the sample's cui. */
-    public HttpResponse<String> cancelInstance(SampleInstances.Sample sample) {
-        HttpResponse<String> r;
+    public GatewayResponse cancelInstance(SampleInstances.Sample sample) {
+        GatewayResponse r;
         try {
             r = postRaw("/ssu/fo/cancel_instance", Json.write(sample.cui()));
         } catch (RuntimeException e) {
             call(sample.cuiUuid(), "cancel_instance", null, 0, e.getMessage());
             throw e;
         }
-        call(sample.cuiUuid(), "cancel_instance", null, r.statusCode(), r.body());
+        call(sample.cuiUuid(), "cancel_instance", null, r.effectiveStatus(), recorded(r));
         return r;
     }
 
-    /** POST {@code json} to {@code {gateway} + path} (Content-Type application/json). */
-    public HttpResponse<String> postRaw(String path, String json) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayBaseUrl + (path.startsWith("/") ? path : "/" + path)))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                .build();
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("POST " + request.uri() + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    /**
+     * POST {@code json} to {@code {gateway} + path} (Content-Type application/json; with ModI, as a bo_to_fo call:
+     * voucher and signature, the response's signature checked, an untrusted one counted in {@link #modiFailures()}).
+     * Not recorded.
+     */
+    public GatewayResponse postRaw(String path, String json) {
+        return apiClient(gatewayBaseUrl).post(path, json);
     }
 
     private void call(String cuiUuid, String operation, String version, int status, String body) {
@@ -438,7 +460,7 @@ public class FrontOfficeSimulator extends HttpSimulator {
     private void sendWithRetries(SampleInstances.Sample sample, int attempt) {
         int status;
         try {
-            status = sendInstance(sample).statusCode();
+            status = sendInstance(sample).effectiveStatus();
         } catch (RuntimeException e) {
             status = 0;
         }
@@ -452,7 +474,7 @@ public class FrontOfficeSimulator extends HttpSimulator {
     private void cancelWithRetries(SampleInstances.Sample sample, int attempt) {
         int status;
         try {
-            status = cancelInstance(sample).statusCode();
+            status = cancelInstance(sample).effectiveStatus();
         } catch (RuntimeException e) {
             status = 0;
         }
@@ -483,20 +505,17 @@ public class FrontOfficeSimulator extends HttpSimulator {
                     "no hash: cannot send If-Match", Instant.now()));
             return;
         }
-        URI uri = URI.create(gatewayBaseUrl + "/ssu/fo/instance/" + enc(cuiUuid) + "/document/" + enc(resourceId));
         int status = 0;
         String detail;
         byte[] body = null;
         try {
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("If-Match", hash)
-                    .header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            status = r.statusCode();
-            body = r.body();
-            detail = "HTTP " + status;
-        } catch (IOException e) {
-            detail = e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            GatewayResponse r = client().getDocument(cuiUuid, resourceId, "If-Match", hash, "Accept", "text/plain");
+            status = r.effectiveStatus();
+            body = r.bytes();
+            detail = r.trusted() ? "HTTP " + status : "ModI: response not trusted (HTTP " + r.statusCode() + "): " + r.signatureError();
+        } catch (UncheckedIOException | ModiException e) {
+            detail = e.getMessage();
+        } catch (IllegalStateException interrupted) {
             return;
         }
         if ((status == 0 || status == 404 || status >= 500) && attempt < FETCH_BACKOFF_MILLIS.length) {
@@ -516,7 +535,7 @@ public class FrontOfficeSimulator extends HttpSimulator {
             } catch (IllegalArgumentException e) {
                 detail = "body is not base64: " + e.getMessage();
             }
-        } else if (body != null && body.length > 0) {
+        } else if (body != null && body.length > 0 && status != 0) {
             detail += ": " + abbreviate(new String(body, StandardCharsets.UTF_8));
         }
         recordFetch(new DocumentFetch(cuiUuid, kind, event, resourceId, hash, algHash, status, verified, size, attempt, detail, Instant.now()));
@@ -789,10 +808,6 @@ public class FrontOfficeSimulator extends HttpSimulator {
 
     private static String key(String cuiUuid, String resourceId) {
         return cuiUuid + "/" + resourceId;
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String abbreviate(String s) {

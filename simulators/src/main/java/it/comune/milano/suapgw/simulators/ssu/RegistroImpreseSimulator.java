@@ -3,6 +3,7 @@ package it.comune.milano.suapgw.simulators.ssu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import it.comune.milano.suapgw.simulators.support.Json;
+import it.comune.milano.suapgw.simulators.support.modi.ModiPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,7 @@ import java.util.List;
  * <ul>
  * <li>{@code POST /send_instance}: recorded ({@code send_instance:v<N>}), answered 200, then every document of the
  * instance_index and the general_index (where the {@code SUAP_REA_*_XML} is) is downloaded from
- * {@code {gateway}/ssu/ri/instance/{cui}/document/{rid}} with If-Match and the RI's Basic credentials, and
+ * {@code {gateway}/ssu/ri/instance/{cui}/document/{rid}} with If-Match and the RI's credentials (ModI, or Basic), and
  * verified;</li>
  * <li>{@code POST /notify}: recorded ({@code notify:<event>}); with a {@code resource_id} the act is downloaded the
  * same way and verified ({@link #actVerified}).</li>
@@ -37,6 +38,12 @@ public class RegistroImpreseSimulator extends SsuPeerSimulator {
     /** With {@link #DEFAULT_CLIENT_ID} and {@link #defaultPassword()}. */
     public RegistroImpreseSimulator(int port, String gatewayBaseUrl) {
         this(port, gatewayBaseUrl, DEFAULT_CLIENT_ID, defaultPassword());
+    }
+
+    /** With {@link #DEFAULT_CLIENT_ID} and ModI ({@code ModiDemo.registroImprese()}; null: without, Basic credentials). */
+    public RegistroImpreseSimulator(int port, String gatewayBaseUrl, ModiPeer modi) {
+        this(port, gatewayBaseUrl);
+        setModi(modi);
     }
 
     /** {@code registro-imprese-secret}, overridable by env/system property {@code SUAPGW_RI_PASSWORD}. */

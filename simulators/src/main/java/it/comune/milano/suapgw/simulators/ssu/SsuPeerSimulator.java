@@ -3,18 +3,19 @@ package it.comune.milano.suapgw.simulators.ssu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import it.comune.milano.suapgw.simulators.support.GatewayClient;
+import it.comune.milano.suapgw.simulators.support.GatewayResponse;
 import it.comune.milano.suapgw.simulators.support.HttpSimulator;
 import it.comune.milano.suapgw.simulators.support.Json;
+import it.comune.milano.suapgw.simulators.support.modi.ModiException;
+import it.comune.milano.suapgw.simulators.support.modi.ModiPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +40,8 @@ import java.util.function.Function;
  * What the SSU peers with an API of their own have in common (an ente terzo, {@code et_to_bo}; the Registro Imprese,
  * {@code ri_to_bo}): they receive {@code send_instance} and {@code notify} from the gateway, download the documents
  * listed from the gateway's document API under {@code apiPrefix} ({@code /ssu/et}, {@code /ssu/ri}) with If-Match
- * and HTTP Basic credentials (the interim authentication: client id and secret), verify each hash, and call the
- * gateway's API with the same credentials.
+ * and their credentials (ModI, see below; without it HTTP Basic, the interim authentication: client id and secret),
+ * verify each hash, and call the gateway's API with the same credentials.
  * <p>
  * Every call of the peer to the gateway is recorded per attempt ({@link #calls()}), and retried for
  * {@link #setCallRetryWindow} (default 15 s) with backoff on I/O errors, 502/503/504 and 500 {@code ERROR_500_007}
@@ -53,6 +54,12 @@ import java.util.function.Function;
  * Its own documents (an ente terzo's parere, its integration request) are served on
  * {@code GET /instance/{cui_uuid}/document/{resource_id}}: If-Match required (428), unknown resource 404, If-Match not
  * the resource's hash (hex, base64 or base64url) 412, single-part {@code Range} 206 / 416, body base64 text/plain.
+ * <p>
+ * ModI ({@link #setModi}; off by default, on in the demo, docs/modi-pdnd.md) replaces HTTP Basic: every call to the
+ * gateway (and every download) carries a PDND voucher and an Agid-JWT-Signature as the peer's client, the gateway's
+ * responses must be signed by {@code suapgw-milano} (one that is not counts as a failed call: status 0,
+ * {@link #modiFailures()}); the server side checks the gateway's voucher and signature (401 {@code ERROR_401_00x}) and
+ * signs every response.
  */
 public abstract class SsuPeerSimulator extends HttpSimulator {
 
@@ -298,85 +305,44 @@ public abstract class SsuPeerSimulator extends HttpSimulator {
 
     // ------------------------------------------------------------------ conformance helpers (peer → gateway)
 
-    /** A client of the gateway's API for this peer with other credentials (null user: no Authorization header). */
+    /**
+     * A client of the gateway's API for this peer with HTTP Basic credentials and no ModI (null user: no Authorization
+     * header): the interim authentication, which a gateway with ModI refuses ({@code ERROR_401_001}).
+     */
     public GatewayClient withCredentials(String user, String password) {
-        return new GatewayClient(user, password);
+        return new GatewayClient(http, gatewayApiUrl(), null, null, null, user, password, this::untrusted);
     }
 
-    /** A client of the gateway's API for this peer without credentials. */
+    /** A client of the gateway's API for this peer without any credentials (no Basic, no voucher, no signature). */
     public GatewayClient withoutCredentials() {
-        return new GatewayClient(null, null);
+        return withCredentials(null, null);
     }
 
-    /** A client of the gateway's API with the peer's own credentials. */
+    /**
+     * A client of the gateway's API as the peer calls it: with ModI when on (its {@code with...} variants forge the
+     * defective requests, see {@link GatewayClient}), otherwise with the peer's Basic credentials. Nothing is recorded.
+     */
     public GatewayClient client() {
-        return new GatewayClient(clientId, password);
+        ModiPeer m = modi();
+        if (m == null || m.client() == null) {
+            return withCredentials(clientId, password);
+        }
+        return new GatewayClient(http, gatewayApiUrl(), m.client(), m.gatewayAudience(), m.gatewayClientId(), null, null, this::untrusted);
     }
 
     /** {@code POST {gateway}{apiPrefix}{path}} with the peer's credentials, once, not recorded. */
-    public HttpResponse<String> post(String path, String json) {
+    public GatewayResponse post(String path, String json) {
         return client().post(path, json);
     }
 
     /** {@code GET {gateway}{apiPrefix}/instance/{cui}/document/{rid}} with the peer's credentials and these headers (name, value...). */
-    public HttpResponse<String> getDocument(String cuiUuid, String resourceId, String... headers) {
+    public GatewayResponse getDocument(String cuiUuid, String resourceId, String... headers) {
         return client().getDocument(cuiUuid, resourceId, headers);
-    }
-
-    /** Calls of the gateway's API for this peer with given credentials; nothing is recorded. */
-    public final class GatewayClient {
-        private final String user;
-        private final String pass;
-
-        private GatewayClient(String user, String pass) {
-            this.user = user;
-            this.pass = pass;
-        }
-
-        public HttpResponse<String> post(String path, String json) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gatewayApiUrl() + (path.startsWith("/") ? path : "/" + path)))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-            return send(authorize(b, user, pass).build());
-        }
-
-        public HttpResponse<String> post(String path, JsonNode json) {
-            return post(path, Json.write(json));
-        }
-
-        public HttpResponse<String> getDocument(String cuiUuid, String resourceId, String... headers) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(documentUri(cuiUuid, resourceId)).timeout(Duration.ofSeconds(30)).GET();
-            if (headers.length > 0) {
-                b.headers(headers);
-            }
-            return send(authorize(b, user, pass).build());
-        }
-
-        private HttpResponse<String> send(HttpRequest request) {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
     }
 
     /** {@code Basic base64(user:password)}. */
     public static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static HttpRequest.Builder authorize(HttpRequest.Builder b, String user, String password) {
-        return user == null ? b : b.header("Authorization", basic(user, password));
-    }
-
-    private URI documentUri(String cuiUuid, String resourceId) {
-        return URI.create(gatewayApiUrl() + "/instance/" + enc(cuiUuid) + "/document/" + enc(resourceId));
+        return GatewayClient.basic(user, password);
     }
 
     // ------------------------------------------------------------------ server side (gateway → peer)
@@ -531,16 +497,13 @@ public abstract class SsuPeerSimulator extends HttpSimulator {
         String detail;
         byte[] body = null;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(documentUri(cuiUuid, d.resourceId())).timeout(Duration.ofSeconds(30))
-                    .header("If-Match", d.hash()).header("Accept", "text/plain").GET();
-            HttpResponse<byte[]> r = http.send(authorize(b, clientId, password).build(), HttpResponse.BodyHandlers.ofByteArray());
-            status = r.statusCode();
-            body = r.body();
-            detail = "HTTP " + status;
-        } catch (IOException e) {
-            detail = e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            GatewayResponse r = client().getDocument(cuiUuid, d.resourceId(), "If-Match", d.hash(), "Accept", "text/plain");
+            status = r.effectiveStatus();
+            body = r.bytes();
+            detail = r.trusted() ? "HTTP " + status : "ModI: response not trusted (HTTP " + r.statusCode() + "): " + r.signatureError();
+        } catch (UncheckedIOException | ModiException e) {
+            detail = e.getMessage();
+        } catch (IllegalStateException interrupted) {
             return;
         }
         if ((status == 0 || status == 404 || status >= 500) && attempt < FETCH_BACKOFF_MILLIS.length) {
@@ -560,7 +523,7 @@ public abstract class SsuPeerSimulator extends HttpSimulator {
             } catch (IllegalArgumentException e) {
                 detail = "body is not base64: " + e.getMessage();
             }
-        } else if (body != null && body.length > 0) {
+        } else if (body != null && body.length > 0 && status != 0) {
             detail += ": " + abbreviate(new String(body, StandardCharsets.UTF_8));
         }
         results.add(recordFetch(new DocumentFetch(cuiUuid, d.kind(), context, d.resourceId(), d.hash(), d.algHash(), status, verified,
@@ -642,10 +605,10 @@ public abstract class SsuPeerSimulator extends HttpSimulator {
         int status = 0;
         String response;
         try {
-            HttpResponse<String> r = client().post("/" + operation, json);
-            status = r.statusCode();
-            response = r.body() == null ? "" : r.body();
-        } catch (UncheckedIOException e) {
+            GatewayResponse r = client().post("/" + operation, json);
+            status = r.effectiveStatus();
+            response = r.trusted() ? r.body() : "ModI: response not trusted (HTTP " + r.statusCode() + "): " + r.signatureError() + "; " + r.body();
+        } catch (UncheckedIOException | ModiException e) {
             response = e.getMessage();
         } catch (IllegalStateException interrupted) {
             return;

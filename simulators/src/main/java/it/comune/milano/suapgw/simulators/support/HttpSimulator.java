@@ -3,9 +3,12 @@ package it.comune.milano.suapgw.simulators.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import it.comune.milano.suapgw.simulators.support.modi.ModiPeer;
+import it.comune.milano.suapgw.simulators.support.modi.ModiServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +16,10 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,10 +29,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Base of the REST simulators: a JDK {@link HttpServer} bound to 127.0.0.1 with JSON helpers.
  * Port 0 picks a free port; {@link #baseUrl()} reports the actual one after {@link #start()}.
+ * <p>
+ * With a {@link ModiServer} ({@link #setModiServer}) every request is first checked as docs/modi-pdnd.md says
+ * (voucher and Agid-JWT-Signature: 401 with the {@code ERROR_401_00x} of the first failure, counted in
+ * {@link #modiRefusals()}) and every response, errors included, is signed ({@code Digest}, {@code Agid-JWT-Signature}).
  */
 public abstract class HttpSimulator {
 
+    /** The signer of each exchange being answered (JDK 17's exchange attributes are shared by the whole context). */
+    private static final Map<HttpExchange, ResponseSigner> SIGNERS = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    private record ResponseSigner(ModiServer server, String caller) {
+    }
+
     private final Logger log = LoggerFactory.getLogger(getClass());
+    private volatile ModiServer modiServer;
+    private volatile ModiPeer modi;
+    private final java.util.concurrent.atomic.AtomicInteger modiFailures = new java.util.concurrent.atomic.AtomicInteger();
+    private final List<String> modiFailureDetails = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final int requestedPort;
     private final String name;
     private HttpServer server;
@@ -81,9 +101,72 @@ public abstract class HttpSimulator {
         return port;
     }
 
+    /** ModI on the server side: null turns it off. */
+    protected void setModiServer(ModiServer modiServer) {
+        this.modiServer = modiServer;
+    }
+
+    /**
+     * ModI on both sides (null: off): the client for this simulator's calls to the gateway (null for one that calls no
+     * one, as the Catalogo), the server for the gateway's calls to it (docs/modi-pdnd.md).
+     */
+    public void setModi(ModiPeer modi) {
+        this.modi = modi;
+        setModiServer(modi == null ? null : modi.server());
+    }
+
+    public ModiPeer modi() {
+        return modi;
+    }
+
+    /** Gateway responses whose ModI signature was missing or wrong (each such call counts as failed). */
+    public int modiFailures() {
+        return modiFailures.get();
+    }
+
+    /** Why each untrusted gateway response was not trusted, in order. */
+    public List<String> modiFailureDetails() {
+        return List.copyOf(modiFailureDetails);
+    }
+
+    /** Records a gateway response that was not trusted (GatewayClient's callback). */
+    protected void untrusted(GatewayResponse r) {
+        modiFailures.incrementAndGet();
+        modiFailureDetails.add(r.request().method() + " " + r.uri().getPath() + " -> " + r.statusCode() + ": " + r.signatureError());
+        log.warn("{}: gateway response to {} {} not trusted: {}", name, r.request().method(), r.uri().getPath(), r.signatureError());
+    }
+
+    /** The ModI verification of this simulator's requests (null: none). */
+    public ModiServer modiServer() {
+        return modiServer;
+    }
+
+    /** Requests refused by the ModI checks (0 without ModI). */
+    public int modiRefusals() {
+        ModiServer m = modiServer;
+        return m == null ? 0 : m.refusals();
+    }
+
+    /** Requests refused by the ModI checks with this code ({@code ERROR_401_00x}). */
+    public int modiRefusals(String code) {
+        ModiServer m = modiServer;
+        return m == null ? 0 : m.refusals(code);
+    }
+
     private void dispatch(HttpExchange exchange) {
         try (exchange) {
             try {
+                ModiServer modi = modiServer;
+                if (modi != null) {
+                    byte[] body = readBody(exchange);
+                    ModiServer.Outcome outcome = modi.verify(exchange.getRequestHeaders(), body);
+                    SIGNERS.put(exchange, new ResponseSigner(modi, outcome.clientId()));
+                    if (!outcome.ok()) {
+                        sendError(exchange, 401, outcome.code(), outcome.message());
+                        return;
+                    }
+                    exchange.setStreams(new ByteArrayInputStream(body), null);
+                }
                 handle(exchange, segments(exchange));
             } catch (IllegalArgumentException e) {
                 sendError(exchange, 400, "ERROR_400_001", e.getMessage());
@@ -94,6 +177,8 @@ public abstract class HttpSimulator {
             }
         } catch (IOException e) {
             log.debug("{}: cannot answer {}", name, exchange.getRequestURI(), e);
+        } finally {
+            SIGNERS.remove(exchange);
         }
     }
 
@@ -132,6 +217,10 @@ public abstract class HttpSimulator {
     protected static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         if (contentType != null) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        ResponseSigner signer = SIGNERS.get(exchange);
+        if (signer != null) {
+            signer.server().signResponse(exchange.getResponseHeaders(), body, signer.caller());
         }
         if (body == null || body.length == 0) {
             exchange.sendResponseHeaders(status, -1);

@@ -7,6 +7,8 @@ import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
 import it.comune.milano.suapgw.gateway.common.OutboundHttp;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import it.comune.milano.suapgw.gateway.security.modi.ModiOutbound;
+import it.comune.milano.suapgw.gateway.security.modi.ModiProperties;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -21,7 +23,13 @@ public class SsuAnswerRoute extends GatewayRouteBuilder {
     private final ObjectMapper json;
     private final GatewayProperties props;
 
-    public SsuAnswerRoute(SsuAnswerService answers, ObjectMapper json, GatewayProperties props) {
+    private final ModiOutbound modi;
+    private final ModiProperties modiProps;
+
+    public SsuAnswerRoute(SsuAnswerService answers, ObjectMapper json, GatewayProperties props, ModiOutbound modi,
+                          ModiProperties modiProps) {
+        this.modi = modi;
+        this.modiProps = modiProps;
         this.answers = answers;
         this.json = json;
         this.props = props;
@@ -34,7 +42,10 @@ public class SsuAnswerRoute extends GatewayRouteBuilder {
 
         fromOutbox(OutboxKind.FO_NOTIFY, "frontoffice-notify")
                 .process(e -> OutboundHttp.postJson(e, fo + "/notify", answers.notifyBody(entry(e).praticaId(), entry(e).payload())))
+                .process(e -> modi.sign(e, modiProps.frontofficeClient()))
                 .toD(OutboundHttp.TO_URL)
+                .convertBodyTo(String.class)
+                .process(e -> modi.verifyResponse(e, modiProps.frontofficeClient()))
                 .process(e -> answers.onFrontOfficeCalled(entry(e).praticaId(), "notify",
                         e.getProperty(ExchangeKeys.SENT_HASH, String.class), answers.event(entry(e).payload())));
 
@@ -47,22 +58,29 @@ public class SsuAnswerRoute extends GatewayRouteBuilder {
         fromOutbox(OutboxKind.CATALOGO_AUDIT, "catalogo-audit")
                 .process(e -> OutboundHttp.postJson(e, catalogo + "/audit",
                         answers.auditBody(entry(e).praticaId(), entry(e).payload(), entry(e).createdAt())))
+                .process(e -> modi.sign(e, modiProps.catalogoClient()))
                 .toD(OutboundHttp.TO_URL)
                 .convertBodyTo(String.class)
+                .process(e -> modi.verifyResponse(e, modiProps.catalogoClient()))
                 .process(e -> catalogoCalled(e, "audit " + entry(e).payload()));
 
         fromOutbox(OutboxKind.CATALOGO_UPDATE_TIMES, "catalogo-update-times")
                 .process(e -> OutboundHttp.postJson(e, catalogo + "/update_times",
                         answers.fixedBody(SsuContract.UPDATE_TIMES, entry(e).payload())))
+                .process(e -> modi.sign(e, modiProps.catalogoClient()))
                 .toD(OutboundHttp.TO_URL)
                 .convertBodyTo(String.class)
+                .process(e -> modi.verifyResponse(e, modiProps.catalogoClient()))
                 .process(e -> catalogoCalled(e, "update_times"));
     }
 
     private void toFrontOffice(OutboxKind kind, String routeId, String url, String schema, String operation) {
         fromOutbox(kind, routeId)
                 .process(e -> OutboundHttp.postJson(e, url, answers.fixedBody(schema, entry(e).payload())))
+                .process(e -> modi.sign(e, modiProps.frontofficeClient()))
                 .toD(OutboundHttp.TO_URL)
+                .convertBodyTo(String.class)
+                .process(e -> modi.verifyResponse(e, modiProps.frontofficeClient()))
                 .process(e -> answers.onFrontOfficeCalled(entry(e).praticaId(), operation,
                         e.getProperty(ExchangeKeys.SENT_HASH, String.class), null));
     }

@@ -99,7 +99,7 @@ public class PecChannelRoute extends GatewayRouteBuilder {
                 size += n;
                 names.add((String) d.get("name"));
             } else {
-                names.add(d.get("name") + " (scaricabile da " + links.downloadUrl((String) d.get("sha256")) + ")");
+                names.add(d.get("name") + " (scaricabile da " + links.downloadUrl((String) d.get("sha256"), invio.ente().code()) + ")");
             }
         }
         String body = PecMessages.requestBody(m.suapIdentificativo(), r.codicePratica(), r.codiceFiscale(),

@@ -6,6 +6,7 @@ import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
 import it.comune.milano.suapgw.gateway.common.OutboundHttp;
 import it.comune.milano.suapgw.gateway.documenti.HashMismatchException;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import it.comune.milano.suapgw.gateway.security.modi.ModiOutbound;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -23,9 +24,11 @@ public class EntiSsuChannelRoute extends GatewayRouteBuilder {
     private static final String DOCUMENTO = "etDocumento";
 
     private final EntiSsuService enti;
+    private final ModiOutbound modi;
 
-    public EntiSsuChannelRoute(EntiSsuService enti) {
+    public EntiSsuChannelRoute(EntiSsuService enti, ModiOutbound modi) {
         this.enti = enti;
+        this.modi = modi;
     }
 
     @Override
@@ -33,11 +36,15 @@ public class EntiSsuChannelRoute extends GatewayRouteBuilder {
         fromOutbox(OutboxKind.ET_SEND_INSTANCE, "ente-ssu-send-instance")
                 .process(e -> post(e, enti.sendInstance(UUID.fromString(entry(e).payload())), "/send_instance"))
                 .toD(OutboundHttp.TO_URL)
+                .convertBodyTo(String.class)
+                .process(this::verifyResponse)
                 .process(e -> enti.onInstanceSent(UUID.fromString(entry(e).payload()), e.getProperty(ExchangeKeys.SENT_HASH, String.class)));
 
         fromOutbox(OutboxKind.ET_NOTIFY, "ente-ssu-notify")
                 .process(e -> post(e, enti.notifyBody(entry(e).praticaId(), entry(e).payload()), "/notify"))
                 .toD(OutboundHttp.TO_URL)
+                .convertBodyTo(String.class)
+                .process(this::verifyResponse)
                 .process(e -> {
                     EntiSsuService.Invio i = e.getProperty(INVIO, EntiSsuService.Invio.class);
                     enti.onNotified(i.praticaId(), i.ente().code(), enti.event(entry(e).payload()),
@@ -51,9 +58,11 @@ public class EntiSsuChannelRoute extends GatewayRouteBuilder {
                     OutboundHttp.get(e, base(d.ente()) + "/instance/" + Uris.segment(d.cuiUuid()) + "/document/"
                             + Uris.segment(d.documento().remoteId()), null);
                     e.getMessage().setHeader("If-Match", d.documento().expectedHash());
+                    modi.sign(e, d.ente().ssu().client());
                 })
                 .toD(OutboundHttp.TO_URL)
                 .convertBodyTo(String.class)
+                .process(e -> modi.verifyResponse(e, e.getProperty(DOCUMENTO, EntiSsuService.DaScaricare.class).ente().ssu().client()))
                 .process(e -> {
                     byte[] content;
                     try {
@@ -65,9 +74,14 @@ public class EntiSsuChannelRoute extends GatewayRouteBuilder {
                 });
     }
 
-    private void post(Exchange e, EntiSsuService.Invio invio, String operation) {
+    private void post(Exchange e, EntiSsuService.Invio invio, String operation) throws java.io.IOException {
         e.setProperty(INVIO, invio);
         OutboundHttp.postJson(e, base(invio.ente()) + operation, invio.body());
+        modi.sign(e, invio.ente().ssu().client());
+    }
+
+    private void verifyResponse(Exchange e) {
+        modi.verifyResponse(e, e.getProperty(INVIO, EntiSsuService.Invio.class).ente().ssu().client());
     }
 
     private static String base(it.comune.milano.suapgw.model.Ente ente) {

@@ -1,0 +1,55 @@
+package it.comune.milano.suapgw.gateway.config;
+
+import it.comune.milano.suapgw.gateway.security.modi.ModiProperties;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Outside the demo profile the gateway refuses blank and demo secrets, a demo ModI key, no or the demo identity provider. */
+class SecretsGuardTest {
+    static GatewayProperties props(String brokerPassword) {
+        return new GatewayProperties(null, null, null, null, new GatewayProperties.Db(true, null, 0),
+                new GatewayProperties.Broker(true, null, null, 0, null, "gateway", brokerPassword, Map.of("ente-x", "s3cr3t-x")),
+                null, null, null, null, null, null, null,
+                new GatewayProperties.Mail(false, null, 0, 0, null, "m4il-s3cr3t", 0, null, null, 0, Map.of()), null, null, null);
+    }
+
+    static ModiProperties modi(String key) {
+        return new ModiProperties("c", "k", key, null, null, null, null, null, null, null, 0);
+    }
+
+    @Test
+    void theDemoSecretsAreRefusedOutsideTheDemoProfile() {
+        MockEnvironment env = new MockEnvironment();
+        assertThatThrownBy(() -> new SecretsGuard(env, props("gateway-secret"), modi("config/demo/keys/suapgw.pem")))
+                .hasMessageContaining("suapgw.broker.password is a demo secret")
+                .hasMessageContaining("suapgw.documents.link-secret is blank")
+                .hasMessageContaining("spring.datasource.password is blank")
+                .hasMessageContaining("no identity provider for the operators")
+                .hasMessageContaining("no key for geowork's signatures")
+                .hasMessageContaining("demo key");
+        env.setProperty("spring.security.oauth2.resourceserver.jwt.public-key-location", "file:config/demo/keys/idp.pub.pem");
+        assertThatThrownBy(() -> new SecretsGuard(env, props(""), modi("/etc/suapgw/modi.pem")))
+                .hasMessageContaining("suapgw.broker.password is blank")
+                .hasMessageContaining("the demo identity provider");
+    }
+
+    @Test
+    void realSecretsPassAndTheDemoProfileTakesItsOwn() {
+        MockEnvironment env = new MockEnvironment().withProperty("suapgw.documents.link-secret", "a-real-link-secret-of-ours")
+                .withProperty("spring.datasource.password", "a-real-db-password")
+                .withProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri", "https://idp.comune.milano.it/realms/suap")
+                .withProperty("suapgw.systems.signers.geowork.keys.geowork-7", "/etc/suapgw/keys/geowork.pub.pem")
+                .withProperty("suapgw.systems.signers.scrivania.keys.scrivania-1", "/etc/suapgw/keys/scrivania.pub.pem")
+                .withProperty("suapgw.systems.signers.geopost.keys.geopost-1", "/etc/suapgw/keys/geopost.pub.pem");
+        new SecretsGuard(env, props("a-real-one"), modi("/etc/suapgw/modi.pem"));
+        assertThat(SecretsGuard.problems(env, props("a-real-one"), modi("/etc/suapgw/modi.pem"))).isEmpty();
+        env.setActiveProfiles("demo");
+        new SecretsGuard(env, props("gateway-secret"), modi("config/demo/keys/suapgw.pem"));
+    }
+}

@@ -1,0 +1,75 @@
+package it.comune.milano.suapgw.simulators.support;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import it.comune.milano.suapgw.simulators.support.modi.ModiKeys;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The embedded demo's identity provider, as far as the gateway sees it: access tokens (RS256 JWT, {@code aud}
+ * {@code suapgw}, the roles in {@code roles}) signed with the demo key {@code config/demo/keys/idp.pem}, whose public
+ * half the gateway's demo profile trusts. A real deployment trusts the Comune's OIDC provider instead.
+ */
+public final class DemoIdp {
+    public static final String KEY = "config/demo/keys/idp.pem";
+    public static final String ISSUER = "suapgw-demo-idp";
+    public static final String AUDIENCE = "suapgw";
+    public static final String OPERATORE = "operatore";
+    public static final String FUNZIONARIO = "funzionario";
+    public static final String AMMINISTRATORE = "amministratore";
+
+    private final PrivateKey key;
+
+    public DemoIdp(Path privateKey) {
+        this.key = ModiKeys.readPrivateKey(privateKey);
+    }
+
+    /** The demo key from the working directory or one of its parents (the tests run in a module directory). */
+    public static DemoIdp demo() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve(KEY))) {
+                return new DemoIdp(dir.resolve(KEY));
+            }
+        }
+        throw new IllegalStateException(KEY + " not found from " + Path.of("").toAbsolutePath());
+    }
+
+    /** A token for {@code user} with these roles, valid for an hour. */
+    public String token(String user, String... roles) {
+        return token(user, AUDIENCE, Duration.ofHours(1), roles);
+    }
+
+    /** {@code Bearer <token>}. */
+    public String bearer(String user, String... roles) {
+        return "Bearer " + token(user, roles);
+    }
+
+    public String token(String user, String audience, Duration validity, String... roles) {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER).subject(user).audience(audience).jwtID(UUID.randomUUID().toString())
+                .claim("preferred_username", user).claim("roles", List.of(roles))
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(now.plus(validity)))
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID("demo-idp-1").build(), claims);
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+}
