@@ -96,6 +96,8 @@ public class EmbeddedPostgresConfig {
 
     private static void provision(EmbeddedPostgres pg, Path dir, String superPassword, String appPassword)
             throws SQLException, IOException {
+        boolean database;
+        boolean earlier;
         try (Connection c = connect(pg, "postgres", superPassword); Statement s = c.createStatement()) {
             s.execute("alter role postgres password " + literal(superPassword));
             boolean role;
@@ -104,27 +106,27 @@ public class EmbeddedPostgresConfig {
             }
             s.execute((role ? "alter role " : "create role ") + APP_ROLE
                     + " login nosuperuser nocreatedb nocreaterole noreplication password " + literal(appPassword));
-            boolean database;
             try (ResultSet r = s.executeQuery("select 1 from pg_database where datname = '" + APP_DATABASE + "'")) {
                 database = r.next();
             }
-            if (!database) {
-                boolean earlier;
-                try (ResultSet r = s.executeQuery("select 1 from information_schema.tables where table_schema = 'public'"
-                        + " and table_name = 'flyway_schema_history'")) {
-                    earlier = r.next();
-                }
+            try (ResultSet r = s.executeQuery("select 1 from information_schema.tables where table_schema = 'public'"
+                    + " and table_name = 'flyway_schema_history'")) {
+                earlier = r.next();
+            }
+        }
+        if (!database) {
+            // from template1: a database cannot be copied while anyone (this very bootstrap) is connected to it
+            try (Connection t = connect(pg, "template1", superPassword); Statement ts = t.createStatement()) {
                 if (earlier) {
                     log.warn("Embedded PostgreSQL: copying the data of an earlier version from database postgres into {}", APP_DATABASE);
-                    try (Connection t = connect(pg, "template1", superPassword); Statement ts = t.createStatement()) {
-                        ts.execute("create database " + APP_DATABASE + " template postgres owner " + APP_ROLE);
-                    }
-                    reassignTables(pg, superPassword);
+                    ts.execute("create database " + APP_DATABASE + " template postgres owner " + APP_ROLE);
                 } else {
-                    s.execute("create database " + APP_DATABASE + " owner " + APP_ROLE);
+                    ts.execute("create database " + APP_DATABASE + " owner " + APP_ROLE);
                 }
             }
         }
+        // every start: what a copy (or an interrupted one) left owned by the superuser becomes the gateway's
+        reassignTables(pg, superPassword);
         try (Connection c = connect(pg, APP_DATABASE, superPassword); Statement s = c.createStatement()) {
             s.execute("alter schema public owner to " + APP_ROLE);
             s.execute("revoke all on database " + APP_DATABASE + " from public");
@@ -135,17 +137,20 @@ public class EmbeddedPostgresConfig {
         }
     }
 
-    /** The copied tables, sequences and views become the application role's. */
+    /** The copied tables and views (with their sequences), then any other sequence, become the application role's. */
     private static void reassignTables(EmbeddedPostgres pg, String superPassword) throws SQLException {
         try (Connection c = connect(pg, APP_DATABASE, superPassword); Statement s = c.createStatement()) {
-            List<String> alters = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("""
-                    select case c.relkind when 'S' then 'sequence' when 'v' then 'view' else 'table' end, c.relname
-                      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                     where n.nspname = 'public' and c.relkind in ('r', 'p', 'S', 'v')""")) {
-                while (r.next()) alters.add("alter " + r.getString(1) + " public.\"" + r.getString(2) + "\" owner to " + APP_ROLE);
+            for (String kinds : List.of("'r', 'p', 'v'", "'S'")) {
+                List<String> alters = new ArrayList<>();
+                try (ResultSet r = s.executeQuery("""
+                        select case c.relkind when 'S' then 'sequence' when 'v' then 'view' else 'table' end, c.relname
+                          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                         where n.nspname = 'public' and c.relkind in (%s)
+                           and pg_get_userbyid(c.relowner) <> '%s'""".formatted(kinds, APP_ROLE))) {
+                    while (r.next()) alters.add("alter " + r.getString(1) + " public.\"" + r.getString(2) + "\" owner to " + APP_ROLE);
+                }
+                for (String a : alters) s.execute(a);
             }
-            for (String a : alters) s.execute(a);
         }
     }
 

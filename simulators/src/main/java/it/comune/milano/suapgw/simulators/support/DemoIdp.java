@@ -47,6 +47,15 @@ public final class DemoIdp {
         throw new IllegalStateException(KEY + " not found from " + Path.of("").toAbsolutePath());
     }
 
+    /** Prints a demo token: {@code DemoIdp <user> <role>...} (for scripts, e.g. bin/suapgw-demo reading the metrics). */
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            System.err.println("usage: DemoIdp <user> [role...]");
+            System.exit(2);
+        }
+        System.out.println(demo().token(args[0], java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
+
     /** A token for {@code user} with these roles, valid for an hour. */
     public String token(String user, String... roles) {
         return token(user, AUDIENCE, Duration.ofHours(1), roles);
