@@ -125,9 +125,10 @@ public class PareriMessages {
     public Parere risposta(String body) {
         JsonNode n;
         try {
-            n = json.readTree(body);
+            n = JsonContracts.parse(json, body);
         } catch (Exception e) {
-            throw new InvalidMessageException("reply is not JSON: " + e.getMessage());
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new InvalidMessageException("reply is not JSON: " + (why != null && why.length() > 200 ? why.substring(0, 200) + "..." : why));
         }
         if (n == null || !n.isObject()) throw new InvalidMessageException("reply is not a JSON object");
         check(RISPOSTA, n, "risposta-parere");

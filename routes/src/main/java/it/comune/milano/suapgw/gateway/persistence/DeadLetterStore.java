@@ -1,5 +1,6 @@
 package it.comune.milano.suapgw.gateway.persistence;
 
+import it.comune.milano.suapgw.connectors.contract.JsonContracts;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -28,7 +29,29 @@ public class DeadLetterStore {
         jdbc.update("""
                 insert into dead_letter (category, source, reason, payload, headers, outbox_id, pratica_id, created_at)
                 values (?, ?, ?, ?, cast(? as jsonb), ?, ?, now())""",
-                category, source, reason, payload, headersJson, outboxId, praticaId);
+                category, storable(source), storable(reason), storable(payload), headersJson, outboxId, praticaId);
+    }
+
+    /**
+     * What was set aside is kept whatever it holds: U+0000 (which PostgreSQL text refuses: the message would roll
+     * back and be redelivered for ever) is written as the text backslash-u-0000, an unpaired surrogate as U+FFFD.
+     */
+    static String storable(String s) {
+        if (s == null || JsonContracts.storable(s)) return s;
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                b.append("\\u0000");
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                b.append(c).append(s.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                b.append('\uFFFD');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** A reply on a reply queue that was not taken as a parere: kept with the broker user that sent it. */
