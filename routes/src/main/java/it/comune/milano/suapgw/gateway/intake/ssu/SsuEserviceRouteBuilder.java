@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
     private static final Logger log = LoggerFactory.getLogger(SsuEserviceRouteBuilder.class);
     protected static final int MAX_BODY = 1_048_576;
+    /** the most items an array of a request may hold */
+    protected static final int MAX_ITEMS = 1000;
     protected static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     protected static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern HASH_TEXT = Pattern.compile("\"?[A-Za-z0-9+/=_-]{1,200}\"?");
@@ -143,17 +145,33 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
         return uuid;
     }
 
+    private static String first(String s, int max) {
+        return s == null ? null : s.length() > max ? s.substring(0, max) + "..." : s;
+    }
+
     protected static String abbreviate(String s) {
         return s == null ? null : s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
+    /** The request body as UTF-8 text: bytes that are not UTF-8 are refused, never replaced. */
     protected static String body(Exchange e) {
-        String raw = e.getMessage().getBody(String.class);
+        byte[] bytes = e.getMessage().getBody(byte[].class);
+        if (bytes != null && bytes.length > MAX_BODY) {
+            throw new SsuException(SsuErrorCode.ERROR_400_001, "request body exceeds " + MAX_BODY + " bytes");
+        }
+        String raw;
+        try {
+            raw = bytes == null ? null : JsonContracts.utf8(bytes);
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            throw new SsuException(SsuErrorCode.ERROR_400_001, "request body is not UTF-8");
+        }
         if (raw == null || raw.isBlank()) {
             throw new SsuException(SsuErrorCode.ERROR_400_001, "request body is empty");
         }
-        if (raw.length() > MAX_BODY) {
-            throw new SsuException(SsuErrorCode.ERROR_400_001, "request body exceeds " + MAX_BODY + " characters");
+        // the HTTP binding may have decoded the bytes already, replacing what was not UTF-8 with U+FFFD: a sender
+        // never means the replacement character, so it is taken for what it is, bytes that were not UTF-8
+        if (raw.indexOf('\uFFFD') >= 0) {
+            throw new SsuException(SsuErrorCode.ERROR_400_001, "request body is not UTF-8");
         }
         return raw;
     }
@@ -161,18 +179,39 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
     protected JsonNode validated(String raw, String schema) {
         JsonNode node;
         try {
-            node = json.readTree(raw);
+            node = JsonContracts.parse(json, raw);
         } catch (JsonProcessingException ex) {
-            throw new SsuException(SsuErrorCode.ERROR_400_001, "body is not valid JSON: " + ex.getOriginalMessage());
+            // the parser's own words, not its class names
+            String why = ex instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+                    ? "content after the JSON document" : first(ex.getOriginalMessage(), 200);
+            throw new SsuException(SsuErrorCode.ERROR_400_001, "body is not valid JSON: " + why);
         }
         if (node == null || !node.isObject()) {
             throw new SsuException(SsuErrorCode.ERROR_400_001, "body must be a JSON object");
         }
+        boundedArrays(node);
         List<String> errors = contracts.validate(schema, node);
         if (!errors.isEmpty()) {
-            throw new SsuException(SsuErrorCode.ERROR_400_001, String.join("; ", errors));
+            // a hostile body may break the contract a hundred thousand times: the first few say enough
+            throw new SsuException(SsuErrorCode.ERROR_400_001, first(String.join("; ", errors.subList(0, Math.min(10, errors.size()))), 2000));
         }
         return node;
+    }
+
+    /**
+     * The contracts put no bound on their arrays; an instance has tens of documents, not thousands. A longer array is
+     * refused before the schema is tried (whose checks of each item, anyOf, uniqueItems, would cost seconds).
+     */
+    private static void boundedArrays(JsonNode root) {
+        java.util.Deque<JsonNode> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            JsonNode n = todo.pop();
+            if (n.isArray() && n.size() > MAX_ITEMS) {
+                throw new SsuException(SsuErrorCode.ERROR_400_001, "an array holds " + n.size() + " items, more than " + MAX_ITEMS);
+            }
+            if (n.isContainerNode()) n.forEach(todo::push);
+        }
     }
 
     protected static void safeId(String what, String value) {

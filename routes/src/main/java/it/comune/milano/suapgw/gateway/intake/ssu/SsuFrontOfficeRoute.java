@@ -64,12 +64,16 @@ public class SsuFrontOfficeRoute extends SsuEserviceRouteBuilder {
                     JsonNode body = validated(raw, SsuContract.SEND_INSTANCE);
                     String cui = cuiUuid(body.path("cui"));
                     PraticaMdc.set(e, null, cui);
-                    ssu.documentsOf(body).forEach(d -> safeId("resource_id", d.resourceId()));
+                    bounded(body);
                     SsuIntakeService.Ricezione r;
                     try {
                         r = intake.receiveSendInstance(body, raw);
                     } catch (DuplicateKeyException race) {
-                        r = SsuIntakeService.Ricezione.DUPLICATE; // the same instance arrived twice at once
+                        // the same instance arrived twice at once; another instance with this cui.value is not the same
+                        if (pratiche.lockFreeIdByCui(cui).isEmpty()) {
+                            throw new SsuException(SsuErrorCode.ERROR_500_002, "cui.value belongs to another instance");
+                        }
+                        r = SsuIntakeService.Ricezione.DUPLICATE;
                     }
                     log.info("send_instance {}: {}", cui, r);
                     ok(e);
@@ -112,4 +116,28 @@ public class SsuFrontOfficeRoute extends SsuEserviceRouteBuilder {
                 .process(e -> document(e, FRONT_OFFICE));
     }
 
+    /** What the instance names must fit where it is kept: a longer value is refused, never cut or crashed on. */
+    private void bounded(JsonNode body) {
+        String value = body.path("cui").path("value").asText("");
+        if (value.length() > 100) {
+            throw new SsuException(SsuErrorCode.ERROR_500_002, "cui.value longer than 100 characters");
+        }
+        if (body.path("instance_descriptor_version").asText("").length() > 20) {
+            throw new SsuException(SsuErrorCode.ERROR_400_001, "$.instance_descriptor_version: longer than 20 characters");
+        }
+        ssu.documentsOf(body).forEach(d -> {
+            safeId("resource_id", d.resourceId());
+            within("code", d.code(), 200);
+            within("ref", d.ref(), 300);
+            within("name", d.name(), 300);
+            within("mime_type", d.mimeType(), 100);
+            within("hash", d.hash(), 200);
+        });
+    }
+
+    private static void within(String what, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new SsuException(SsuErrorCode.ERROR_500_003, "$." + what + ": '" + abbreviate(value) + "' longer than " + max + " characters");
+        }
+    }
 }

@@ -87,10 +87,15 @@ public class SsuIntakeService {
             pratiche.setSsuIndex(existing, index(body));
             return Ricezione.NEW_VERSION;
         }
+        String cuiValue = body.path("cui").path("value").asText(null);
+        if (cuiValue != null && pratiche.idByCodice(Canale.SSU, cuiValue).isPresent()) {
+            // the CUI's value names one instance: under another uuid it is not a new one, nor this one again
+            throw new SsuException(SsuErrorCode.ERROR_500_002, "cui.value " + cuiValue + " belongs to another instance");
+        }
         UUID id = UUID.randomUUID();
         PraticaMdc.set(id, cuiUuid);
         pratiche.insert(new PraticaRepository.NuovaPratica(id, Canale.SSU, cuiUuid, body.path("cui"),
-                body.path("cui").path("value").asText(null), version, null, null, null, null));
+                cuiValue, version, null, null, null, null));
         submissions.insert(cuiUuid, version, id, bodyHash);
         pratiche.setSsuIndex(id, index(body));
         documents.forEach(d -> pratiche.insertExpected(id, d));
