@@ -64,7 +64,9 @@ public class GeopostMapper {
     public Evento evento(JsonNode event) {
         if (event == null || !event.isObject()) throw new InvalidEventException("the body is not a JSON object");
         List<String> errors = contracts.validate(EVENTO, event);
-        if (!errors.isEmpty()) throw new InvalidEventException(String.join("; ", errors));
+        if (!errors.isEmpty()) throw new InvalidEventException(String.join("; ", errors.subList(0, Math.min(10, errors.size()))));
+        // the contract's integer has no maximum: a seq beyond a long would be taken as another number
+        if (!event.path("seq").canConvertToLong()) throw new InvalidEventException("$.seq: beyond " + Long.MAX_VALUE);
         String tipo = event.path("tipo").asText();
         long seq = event.path("seq").asLong();
         String sha = ContentHashes.sha256Hex(event.toString());

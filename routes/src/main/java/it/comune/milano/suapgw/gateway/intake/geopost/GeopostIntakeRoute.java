@@ -2,6 +2,7 @@ package it.comune.milano.suapgw.gateway.intake.geopost;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.connectors.contract.JsonContracts;
 import it.comune.milano.suapgw.connectors.geopost.GeopostMapper;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
 import it.comune.milano.suapgw.gateway.common.OutboundHttp;
@@ -46,7 +47,7 @@ public class GeopostIntakeRoute extends GatewayRouteBuilder {
         rest("/geopost").post("/eventi").to("direct:geopost-push");
 
         from("direct:geopost-push").routeId("geopost-event-push")
-                .convertBodyTo(String.class)
+                .convertBodyTo(byte[].class)
                 .process(this::push);
 
         // catch-up: whatever GEOPOST holds after the last event taken, including what was pushed while we were down
@@ -62,14 +63,16 @@ public class GeopostIntakeRoute extends GatewayRouteBuilder {
     }
 
     private void push(Exchange e) {
-        String raw = e.getMessage().getBody(String.class);
+        byte[] bytes = e.getMessage().getBody(byte[].class);
         e.getMessage().getHeaders().clear();
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         GeopostMapper.Evento ev;
         try {
             JsonNode event;
             try {
-                event = json.readTree(raw);
+                event = JsonContracts.parse(json, JsonContracts.utf8(bytes == null ? new byte[0] : bytes));
+            } catch (java.nio.charset.CharacterCodingException notUtf8) {
+                throw new GeopostMapper.InvalidEventException("the body is not UTF-8");
             } catch (Exception bad) {
                 throw new GeopostMapper.InvalidEventException("the body is not JSON");
             }
