@@ -70,7 +70,10 @@ public class GeopostIntakeRoute extends GatewayRouteBuilder {
         try {
             JsonNode event;
             try {
-                event = JsonContracts.parse(json, JsonContracts.utf8(bytes == null ? new byte[0] : bytes));
+                String text = JsonContracts.utf8(bytes == null ? new byte[0] : bytes);
+                // the HTTP binding may have decoded the bytes already, replacing what was not UTF-8 with U+FFFD
+                if (text.indexOf('\uFFFD') >= 0) throw new java.nio.charset.CharacterCodingException();
+                event = JsonContracts.parse(json, text);
             } catch (java.nio.charset.CharacterCodingException notUtf8) {
                 throw new GeopostMapper.InvalidEventException("the body is not UTF-8");
             } catch (Exception bad) {
