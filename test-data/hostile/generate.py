@@ -228,6 +228,8 @@ gp("allegato-nome-traversal", "an allegato named ../../etc/passwd",
 gp("extra-property", "a property the contract does not have", [mut("/istanza/admin", json=True)])
 gp("duplicate-seq", "seq twice", [mut("/zz", raw='0, "seq": 1')])
 gp("trailing-garbage", "an event followed by garbage", [mut("/zz", raw='0} {"x":1')])
+case("geopost", "valid-event-in-latin1", "a valid event sent in ISO-8859-1 ('Ostilit\u00e0' is not UTF-8)",
+     {"method": "POST", "path": "/geopost/eventi", "bodyLatin1": "geopost/_istanza.json"}, GE)
 for slug, desc, r in [("not-json", "not JSON", {"body": "ciao"}), ("empty-object", "{}", {"body": "{}"}),
                       ("array", "an array", {"body": "[]"}), ("bom", "a UTF-8 BOM before the JSON", {"bodyBase64": "77u/eyJzZXEiOjF9"}),
                       ("latin1", "ISO-8859-1 bytes in a string", {"bodyBase64": "eyJzZXEiOjEsInRpcG8iOiLpIn0="}),

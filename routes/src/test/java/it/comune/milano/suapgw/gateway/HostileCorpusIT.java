@@ -282,6 +282,11 @@ class HostileCorpusIT extends AbstractGatewayIT {
 
     private byte[] body(JsonNode req, String template, SampleInstances.Sample fresh, Map<String, String> local) throws Exception {
         if (req.has("bodyBase64")) return Base64.getDecoder().decode(req.path("bodyBase64").asText());
+        if (req.has("bodyLatin1")) {
+            // a template's text (placeholders substituted) sent as ISO-8859-1: not UTF-8 wherever it is not ASCII
+            return subst(Files.readString(CORPUS.resolve(req.path("bodyLatin1").asText())), local).replace("Ostile", "Ostilit\u00e0")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+        }
         if (req.has("generate")) return generate(req.path("generate"), local).getBytes(StandardCharsets.UTF_8);
         if (req.has("body")) {
             JsonNode b = req.path("body");
