@@ -167,6 +167,8 @@ class SsuModiSecurityIT extends AbstractGatewayIT {
     @Test
     void ourCallsCarryVoucherAndSignatureAndAnUnsignedAnswerIsNotTrusted() throws Exception {
         SampleInstances.Sample s = newSample(AbstractGatewayIT::standardAutorizzazione);
+        // (Tomcat's own 400 for a request line it cannot parse, e.g. a raw space, is signed by nobody: count from here)
+        int untrustedBefore = FO.modiFailures();
         var trustedCatalogo = CATALOGO.modiServer();
         int catalogoAccepted = trustedCatalogo.accepted();
         // the Catalogo's answers signed by someone else (the front-office's key): the descriptor is not trusted
@@ -186,7 +188,7 @@ class SsuModiSecurityIT extends AbstractGatewayIT {
         assertThat(CATALOGO.modiRefusals()).isZero();
         assertThat(FO.modiRefusals()).isZero();
         assertThat(ARPA.modiRefusals() + CITTA_METROPOLITANA.modiRefusals() + REGISTRO_IMPRESE.modiRefusals()).isZero();
-        assertThat(FO.modiFailures()).as(FO.modiFailureDetails().toString()).isZero();
+        assertThat(FO.modiFailures() - untrustedBefore).as("every answer of ours is signed: " + FO.modiFailureDetails()).isZero();
     }
 
     // ---

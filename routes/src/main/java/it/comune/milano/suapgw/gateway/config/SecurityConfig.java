@@ -101,6 +101,39 @@ public class SecurityConfig {
         return http.build();
     }
 
+    /**
+     * A request the HTTP firewall refuses (encoded slashes, dots, NUL, ';' in the path...) is answered in its
+     * surface's format, never echoing the path: on /ssu the SSU error, signed like every answer of our e-services;
+     * elsewhere a problem detail.
+     */
+    @Bean
+    public org.springframework.security.web.firewall.RequestRejectedHandler requestRejectedHandler(
+            org.springframework.beans.factory.ObjectProvider<it.comune.milano.suapgw.gateway.security.modi.ModiService> modiService,
+            it.comune.milano.suapgw.gateway.security.modi.ModiProperties modiProps) {
+        return (request, response, e) -> {
+            response.setStatus(400);
+            String uri = request.getRequestURI();
+            if (uri.startsWith("/ssu/")) {
+                byte[] body = ("{\"code\":\"ERROR_400_001\",\"message\":\"incorrect request input\","
+                        + "\"detail\":\"request path refused\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String eservice = uri.startsWith("/ssu/et/") ? "bo_to_et" : uri.startsWith("/ssu/ri/") ? "bo_to_ri" : "bo_to_fo";
+                String audience = modiProps.audiences() == null ? null : modiProps.audiences().get(eservice);
+                var modi = modiService.getIfAvailable();
+                response.setContentType("application/json");
+                if (audience != null && modi != null) {
+                    String digest = it.comune.milano.suapgw.gateway.security.modi.ModiService.digest(body);
+                    response.setHeader("Digest", digest);
+                    response.setHeader("Agid-JWT-Signature", modi.sign(audience, digest, "application/json"));
+                }
+                response.getOutputStream().write(body);
+            } else {
+                response.setContentType("application/problem+json");
+                response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
+                        + "\"detail\":\"request path refused\"}");
+            }
+        };
+    }
+
     private static HttpSecurity stateless(HttpSecurity http) throws Exception {
         return http.csrf(c -> c.disable()).sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable()).formLogin(f -> f.disable());

@@ -141,7 +141,9 @@ public class SignedMessagesFilter extends OncePerRequestFilter {
                     + "<faultcode>soap:Client</faultcode><faultstring>" + xml(reason) + "</faultstring></soap:Fault></soap:Body></soap:Envelope>";
         } else {
             response.setContentType("application/problem+json");
-            body = "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":" + status + ",\"detail\":\""
+            org.springframework.http.HttpStatus hs = org.springframework.http.HttpStatus.resolve(status);
+            body = "{\"type\":\"about:blank\",\"title\":\"" + (hs == null ? "Error" : hs.getReasonPhrase()) + "\",\"status\":" + status
+                    + ",\"detail\":\""
                     + reason.replace("\\", "\\\\").replace("\"", "'") + "\"}";
         }
         response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
