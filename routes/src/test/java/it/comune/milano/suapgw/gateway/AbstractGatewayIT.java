@@ -95,6 +95,8 @@ abstract class AbstractGatewayIT {
         MODI.configure(CATALOGO, FO, ARPA, CITTA_METROPOLITANA, REGISTRO_IMPRESE);
         // config imports are resolved before @DynamicPropertySource: the enti registry location must be a system property
         System.setProperty("suapgw.config-dir", "../config");
+        // the enti reach the broker over TLS (demo profile: the acceptor's keystore config/demo/keys/broker.p12)
+        EnteSimulator.useTrustStore(Path.of("../config/demo/keys/broker-trust.p12"), "demo-broker-truststore");
         GEOWORK.setSigner(SystemSigner.demo("geowork"));
         SCRIVANIA.setSigner(SystemSigner.demo("scrivania"));
         GEOPOST.setSigner(SystemSigner.demo("geopost"));

@@ -249,6 +249,20 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
         assertThat(ats.tryConsume(ats.replyQueue())).isFalse();
     }
 
+    /** The enti's acceptor speaks TLS only: a plain-TCP client, even with an ente's credentials, gets no connection. */
+    @Test
+    void anEnteWithoutTlsGetsNoConnection() {
+        enti();
+        var plain = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("tcp://127.0.0.1:" + BROKER_PORT
+                + "?callTimeout=3000&initialConnectAttempts=1&reconnectAttempts=0");
+        assertThatThrownBy(() -> {
+            try (var c = plain.createConnection("ente-polizia-locale", "polizia-locale-secret")) {
+                c.start();
+            }
+        }).isInstanceOf(jakarta.jms.JMSException.class);
+        plain.close();
+    }
+
     /**
      * ATS (an AMQP 1.0 client, which may put any {@code user-id} on its messages) answers a Polizia Locale request
      * claiming to be {@code ente-polizia-locale}: the broker refuses it on Polizia's reply queue, and on its own queue

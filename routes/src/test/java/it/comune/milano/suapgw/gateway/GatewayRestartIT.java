@@ -142,6 +142,8 @@ class GatewayRestartIT {
         try {
             gw = start(jar, args, data.resolve("first.log"));
             awaitUp(gateway);
+            // the demo profile's acceptor speaks TLS
+            EnteSimulator.useTrustStore(Path.of("../config/demo/keys/broker-trust.p12"), "demo-broker-truststore");
             for (String code : List.of("ats-milano", "polizia-locale", "soprintendenza")) {
                 EnteSimulator ente = new EnteSimulator(code, EnteSimulator.Protocol.CORE, "127.0.0.1", brokerPort, "ente-" + code,
                         code + "-secret", EnteSimulator.defaultRules(code));

@@ -53,7 +53,13 @@ public class BrokerConfig {
         cfg.setSecurityEnabled(true);
         cfg.setPopulateValidatedUser(true);
         cfg.addAcceptorConfiguration("in-vm", "vm://0");
-        cfg.addAcceptorConfiguration("tcp", "tcp://" + b.tcpHost() + ":" + b.tcpPort() + "?protocols=CORE,AMQP");
+        String acceptor = "tcp://" + b.tcpHost() + ":" + b.tcpPort() + "?protocols=CORE,AMQP";
+        if (b.tlsOn()) {
+            // the enti's connections are encrypted and authenticate the broker; the gateway's own stays in-VM
+            acceptor += ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + Path.of(b.tls().keystore()).toAbsolutePath()
+                    + ";keyStorePassword=" + b.tls().keystorePassword() + ";enabledProtocols=TLSv1.2,TLSv1.3";
+        }
+        cfg.addAcceptorConfiguration("tcp", acceptor);
 
         SecurityConfiguration users = new SecurityConfiguration();
         users.addUser(b.user(), b.password());
@@ -99,7 +105,8 @@ public class BrokerConfig {
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(cfg);
         server.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
-        log.info("Embedded Artemis: in-VM and tcp://{}:{} (CORE, AMQP), data in {}", b.tcpHost(), b.tcpPort(), data);
+        log.info("Embedded Artemis: in-VM and tcp://{}:{} (CORE, AMQP{}), data in {}", b.tcpHost(), b.tcpPort(),
+                b.tlsOn() ? ", TLS only" : ", plain TCP", data);
         return server;
     }
 

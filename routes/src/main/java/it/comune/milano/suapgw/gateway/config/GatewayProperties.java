@@ -71,8 +71,15 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
     public record Db(boolean embedded, String embeddedDataDir, int embeddedPort) {
     }
 
+    /** {@code tls}: the embedded broker's TCP acceptor speaks TLS only, with this PKCS#12 keystore (null: plain TCP). */
     public record Broker(boolean embedded, String dataDir, String tcpHost, int tcpPort, String url, String user,
-                         String password, Map<String, String> entePasswords) {
+                         String password, Map<String, String> entePasswords, Tls tls) {
+        public boolean tlsOn() {
+            return tls != null && tls.keystore() != null && !tls.keystore().isBlank();
+        }
+    }
+
+    public record Tls(String keystore, String keystorePassword) {
     }
 
     public record Endpoint(String baseUrl) {

@@ -20,7 +20,7 @@ public class SecretsGuard {
     /** the secrets of application-demo.yaml */
     static final Set<String> DEMO_SECRETS = Set.of("suapgw", "gateway-secret", "polizia-locale-secret", "ats-milano-secret",
             "soprintendenza-secret", "mercati-secret", "arredo-urbano-secret", "mobilita-secret", "suap-secret",
-            "vigili-del-fuoco-secret", "demo-document-link-secret");
+            "vigili-del-fuoco-secret", "demo-document-link-secret", "demo-broker-keystore");
 
     public SecretsGuard(Environment env, GatewayProperties props, ModiProperties modi) {
         if (env.acceptsProfiles(Profiles.of(DEMO))) return;
@@ -36,7 +36,12 @@ public class SecretsGuard {
         check(p, "spring.datasource.password", env.getProperty("spring.datasource.password"));
         if (props.broker() != null) {
             check(p, "suapgw.broker.password", props.broker().password());
-            if (props.broker().embedded()) each(p, "suapgw.broker.ente-passwords", props.broker().entePasswords());
+            if (props.broker().embedded()) {
+                each(p, "suapgw.broker.ente-passwords", props.broker().entePasswords());
+                if (!props.broker().tlsOn()) p.add("the embedded broker has no TLS keystore (suapgw.broker.tls.keystore)");
+                else if (props.broker().tls().keystore().replace('\\', '/').contains("/demo/keys/")) p.add("the broker's TLS keystore is the demo's");
+                else check(p, "suapgw.broker.tls.keystore-password", props.broker().tls().keystorePassword());
+            }
         }
         if (props.mail() != null) {
             check(p, "suapgw.mail.password", props.mail().password());

@@ -13,8 +13,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Outside the demo profile the gateway refuses blank and demo secrets, a demo ModI key, no or the demo identity provider. */
 class SecretsGuardTest {
     static GatewayProperties props(String brokerPassword) {
+        return props(brokerPassword, new GatewayProperties.Tls("/etc/suapgw/broker.p12", "a-keystore-password"));
+    }
+
+    static GatewayProperties props(String brokerPassword, GatewayProperties.Tls tls) {
         return new GatewayProperties(null, null, null, null, new GatewayProperties.Db(true, null, 0),
-                new GatewayProperties.Broker(true, null, null, 0, null, "gateway", brokerPassword, Map.of("ente-x", "s3cr3t-x")),
+                new GatewayProperties.Broker(true, null, null, 0, null, "gateway", brokerPassword, Map.of("ente-x", "s3cr3t-x"),
+                        tls),
                 null, null, null, null, null, null, null,
                 new GatewayProperties.Mail(false, null, 0, 0, null, "m4il-s3cr3t", 0, null, null, 0, Map.of()), null, null, null);
     }
@@ -26,12 +31,14 @@ class SecretsGuardTest {
     @Test
     void theDemoSecretsAreRefusedOutsideTheDemoProfile() {
         MockEnvironment env = new MockEnvironment();
-        assertThatThrownBy(() -> new SecretsGuard(env, props("gateway-secret"), modi("config/demo/keys/suapgw.pem")))
+        assertThatThrownBy(() -> new SecretsGuard(env, props("gateway-secret", new GatewayProperties.Tls("config/demo/keys/broker.p12",
+                "demo-broker-keystore")), modi("config/demo/keys/suapgw.pem")))
                 .hasMessageContaining("suapgw.broker.password is a demo secret")
                 .hasMessageContaining("suapgw.documents.link-secret is blank")
                 .hasMessageContaining("spring.datasource.password is blank")
                 .hasMessageContaining("no identity provider for the operators")
                 .hasMessageContaining("no key for geowork's signatures")
+                .hasMessageContaining("the broker's TLS keystore is the demo's")
                 .hasMessageContaining("demo key");
         env.setProperty("spring.security.oauth2.resourceserver.jwt.public-key-location", "file:config/demo/keys/idp.pub.pem");
         assertThatThrownBy(() -> new SecretsGuard(env, props(""), modi("/etc/suapgw/modi.pem")))

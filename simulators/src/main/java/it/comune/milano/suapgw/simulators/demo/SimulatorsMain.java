@@ -43,6 +43,8 @@ public final class SimulatorsMain {
 
     /**
      * Settings: SUAPGW_URL (http://127.0.0.1:8080), SUAPGW_BROKER_HOST (127.0.0.1), SUAPGW_BROKER_PORT (61616),
+     * SUAPGW_BROKER_TRUSTSTORE (config/demo/keys/broker-trust.p12: the enti connect over TLS; none: plain TCP) and
+     * SUAPGW_BROKER_TRUSTSTORE_PASSWORD,
      * SUAPGW_SIM_CATALOGO_PORT (8181), SUAPGW_SIM_FO_PORT (8182), SUAPGW_SIM_GEOWORK_PORT (8183),
      * SUAPGW_SIM_SCRIVANIA_PORT (8184: the scrivania's PddServiceSUAP), SUAPGW_SIM_GEOPOST_PORT (8185),
      * SUAPGW_SIM_OSAPI_PORT (8186), SUAPGW_SIM_ERMES_PORT (8187), SUAPGW_SIM_GERI_PORT (8188),
@@ -75,6 +77,13 @@ public final class SimulatorsMain {
         String gatewayUrl = FrontOfficeSimulator.stripSlash(setting("SUAPGW_URL", "http://127.0.0.1:8080"));
         String brokerHost = setting("SUAPGW_BROKER_HOST", "127.0.0.1");
         int brokerPort = Integer.parseInt(setting("SUAPGW_BROKER_PORT", "61616"));
+        // the broker's acceptor speaks TLS (the demo's certificate); "none": plain TCP
+        String brokerTrust = setting("SUAPGW_BROKER_TRUSTSTORE", "config/demo/keys/broker-trust.p12");
+        if (!"none".equals(brokerTrust)) {
+            Path trust = Path.of(brokerTrust);
+            if (!Files.exists(trust) && !trust.isAbsolute() && Files.exists(Path.of("..").resolve(trust))) trust = Path.of("..").resolve(trust);
+            EnteSimulator.useTrustStore(trust, setting("SUAPGW_BROKER_TRUSTSTORE_PASSWORD", "demo-broker-truststore"));
+        }
         int catalogoPort = Integer.parseInt(setting("SUAPGW_SIM_CATALOGO_PORT", "8181"));
         int foPort = Integer.parseInt(setting("SUAPGW_SIM_FO_PORT", "8182"));
         int geoworkPort = Integer.parseInt(setting("SUAPGW_SIM_GEOWORK_PORT", "8183"));

@@ -306,12 +306,29 @@ public class EnteSimulator extends ReconnectingClient {
         return connectionFactory(protocol, brokerHost, brokerPort);
     }
 
+    private static volatile java.nio.file.Path trustStore;
+    private static volatile String trustStorePassword;
+
+    /**
+     * The enti of this process connect over TLS and trust the broker whose certificate is in this PKCS#12 truststore
+     * (null: plain TCP, for a broker without TLS).
+     */
+    public static void useTrustStore(java.nio.file.Path pkcs12, String password) {
+        trustStore = pkcs12 == null ? null : pkcs12.toAbsolutePath();
+        trustStorePassword = password;
+    }
+
     static ConnectionFactory connectionFactory(Protocol protocol, String host, int port) {
+        java.nio.file.Path ts = trustStore;
         return switch (protocol) {
-            case CORE -> new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("tcp://" + host + ":" + port);
+            case CORE -> new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("tcp://" + host + ":" + port
+                    + (ts == null ? "" : "?sslEnabled=true&verifyHost=true&trustStoreType=PKCS12&trustStorePath=" + ts
+                    + "&trustStorePassword=" + trustStorePassword));
             // populateJMSXUserID: the AMQP user-id carries the authenticated user name (Artemis does not stamp
             // _AMQ_VALIDATED_USER on AMQP messages)
-            case AMQP -> new org.apache.qpid.jms.JmsConnectionFactory("amqp://" + host + ":" + port + "?jms.populateJMSXUserID=true");
+            case AMQP -> new org.apache.qpid.jms.JmsConnectionFactory((ts == null ? "amqp://" : "amqps://") + host + ":" + port
+                    + "?jms.populateJMSXUserID=true" + (ts == null ? "" : "&transport.verifyHost=true&transport.trustStoreType=PKCS12"
+                    + "&transport.trustStoreLocation=" + ts + "&transport.trustStorePassword=" + trustStorePassword));
         };
     }
 
