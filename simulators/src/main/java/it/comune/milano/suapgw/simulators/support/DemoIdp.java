@@ -9,7 +9,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import it.comune.milano.suapgw.simulators.support.modi.ModiKeys;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
@@ -39,12 +38,7 @@ public final class DemoIdp {
 
     /** The demo key from the working directory or one of its parents (the tests run in a module directory). */
     public static DemoIdp demo() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(KEY))) {
-                return new DemoIdp(dir.resolve(KEY));
-            }
-        }
-        throw new IllegalStateException(KEY + " not found from " + Path.of("").toAbsolutePath());
+        return new DemoIdp(DemoFiles.require(KEY));
     }
 
     /** Prints a demo token: {@code DemoIdp <user> <role>...} (for scripts, e.g. bin/suapgw-demo reading the metrics). */

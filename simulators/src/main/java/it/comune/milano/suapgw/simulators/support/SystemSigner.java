@@ -9,8 +9,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import it.comune.milano.suapgw.simulators.support.modi.ModiKeys;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,13 +38,7 @@ public final class SystemSigner {
 
     /** The demo key of {@code system} (geowork, geopost, scrivania), from the working directory or a parent. */
     public static SystemSigner demo(String system) {
-        String file = "config/demo/keys/" + system + ".pem";
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(file))) {
-                return new SystemSigner(system, system + "-1", ModiKeys.readPrivateKey(dir.resolve(file)));
-            }
-        }
-        throw new IllegalStateException(file + " not found from " + Path.of("").toAbsolutePath());
+        return new SystemSigner(system, system + "-1", ModiKeys.readPrivateKey(DemoFiles.require("config/demo/keys/" + system + ".pem")));
     }
 
     public String system() {

@@ -56,25 +56,8 @@ public class EntiTerziEserviceRoute extends SsuEserviceRouteBuilder {
                 .post("/retry").to("direct:et-retry")
                 .get("/instance/{cui_uuid}/document/{resource_id}").to("direct:et-get-document");
 
-        from("direct:et-send-conclusions").routeId("et-send-conclusions")
-                .process(this::caller)
-                .process(e -> {
-                    String raw = body(e);
-                    JsonNode body = validated(raw, SsuContract.SEND_CONCLUSIONS);
-                    cuiUuid(body.path("cui"));
-                    enti.conclusions(ente(e), body, raw);
-                    ok(e);
-                });
-
-        from("direct:et-request-integration").routeId("et-request-integration")
-                .process(this::caller)
-                .process(e -> {
-                    String raw = body(e);
-                    JsonNode body = validated(raw, SsuContract.ET_REQUEST_INTEGRATION);
-                    cuiUuid(body.path("cui"));
-                    enti.integrationRequest(ente(e), body, raw);
-                    ok(e);
-                });
+        fromEnte("et-send-conclusions", SsuContract.SEND_CONCLUSIONS, enti::conclusions);
+        fromEnte("et-request-integration", SsuContract.ET_REQUEST_INTEGRATION, enti::integrationRequest);
 
         from("direct:et-request-cdss").routeId("et-request-cdss")
                 .process(this::caller)
@@ -117,6 +100,25 @@ public class EntiTerziEserviceRoute extends SsuEserviceRouteBuilder {
     }
 
     /** The ente calling: its client authenticated, and an ente terzo of the registry. */
+
+    /** An ente's message about one of its instances: validated, its CUI checked, handed to the service with its raw text. */
+    private void fromEnte(String routeId, String schema, EnteMessage service) {
+        from("direct:" + routeId).routeId(routeId)
+                .process(this::caller)
+                .process(e -> {
+                    String raw = body(e);
+                    JsonNode body = validated(raw, schema);
+                    cuiUuid(body.path("cui"));
+                    service.take(ente(e), body, raw);
+                    ok(e);
+                });
+    }
+
+    @FunctionalInterface
+    private interface EnteMessage {
+        void take(Ente ente, JsonNode body, String raw) throws Exception;
+    }
+
     private void caller(Exchange e) {
         String client = auth.authenticate(e);
         Ente ente = props.enteBySsuClient(client)

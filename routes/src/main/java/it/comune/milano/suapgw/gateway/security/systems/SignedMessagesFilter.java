@@ -3,6 +3,7 @@ package it.comune.milano.suapgw.gateway.security.systems;
 import com.nimbusds.jose.jwk.RSAKey;
 import it.comune.milano.suapgw.gateway.security.BodyStreams;
 import it.comune.milano.suapgw.gateway.security.modi.ModiException;
+import it.comune.milano.suapgw.gateway.security.modi.ModiKeys;
 import it.comune.milano.suapgw.gateway.security.modi.ModiService;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,7 +53,7 @@ public class SignedMessagesFilter extends OncePerRequestFilter {
         props.signers().forEach((name, s) -> {
             Map<String, RSAKey> keys = new LinkedHashMap<>();
             if (s.keys() != null) s.keys().forEach((kid, file) -> {
-                if (file != null && !file.isBlank()) keys.put(kid, new RSAKey.Builder(readPublicKey(Path.of(file))).keyID(kid).build());
+                if (file != null && !file.isBlank()) keys.put(kid, readPublicKey(Path.of(file), kid));
             });
             systems.put(name, new System(name, s, keys));
         });
@@ -153,12 +153,10 @@ public class SignedMessagesFilter extends OncePerRequestFilter {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    static RSAPublicKey readPublicKey(Path pem) {
+    static RSAKey readPublicKey(Path pem, String kid) {
         try {
-            String text = Files.readString(pem).replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-            return (RSAPublicKey) java.security.KeyFactory.getInstance("RSA")
-                    .generatePublic(new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(text)));
-        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return ModiKeys.publicKey(Files.readString(pem), kid);
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot read the public key " + pem + ": " + e.getMessage(), e);
         }
     }

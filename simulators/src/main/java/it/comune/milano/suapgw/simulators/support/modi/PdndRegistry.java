@@ -103,14 +103,7 @@ public final class PdndRegistry {
         if (v != null && !v.isBlank()) {
             return Path.of(v.trim());
         }
-        Path dir = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-            Path candidate = dir.resolve(DEMO_REGISTRY);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of(DEMO_REGISTRY);
+        return it.comune.milano.suapgw.simulators.support.DemoFiles.find(DEMO_REGISTRY).orElse(Path.of(DEMO_REGISTRY));
     }
 
     /** {@link #load} of {@link #demoFile()}. */
