@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the hostile-input corpus (one JSON manifest per case, one directory per channel). Run from this directory;
 the manifests are committed, this script only keeps them consistent. See README.md for the format."""
-import json, os, shutil
+import json, os, shutil, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = {}
@@ -47,6 +47,13 @@ si("uuid-empty", "cui.uuid empty", [mut("/cui/uuid", json="")], E_CUI)
 si("uuid-sql", "cui.uuid SQL text", [mut("/cui/uuid", json="' or '1'='1")], E_CUI)
 si("uuid-huge", "cui.uuid of 500 000 characters", [mut("/cui/uuid", generate={"prefix": '"', "repeat": "a", "times": 500000, "suffix": '"'})], E_CUI)
 si("uuid-number", "cui.uuid a number", [mut("/cui/uuid", raw="12345")])
+si("context-huge", "cui.context of 900 000 characters (the contract sets no maxLength)",
+   [mut("/cui/context", generate={"prefix": '"', "repeat": "c", "times": 900000, "suffix": '"'})], E_CUI)
+si("progressive-101", "cui.progressive of 101 characters", [mut("/cui/progressive", json="1" * 101)], E_CUI)
+si("extra-cui-part-huge", "an extra CUI property of 200 000 characters",
+   [mut("/cui/note", generate={"prefix": '"', "repeat": "n", "times": 200000, "suffix": '"'})], E_CUI)
+si("text-5000", "a top-level text of 5 000 characters", [mut("/note", json="n" * 5000)])
+si("key-huge", "a property name of 50 000 characters", [mut("/k" + "k" * 50000, json=1)])
 si("cui-string", "cui a string", [mut("/cui", json="cui")])
 si("cui-array", "cui an array", [mut("/cui", json=[1, 2])])
 si("cui-null", "cui null", [mut("/cui", raw="null")])
@@ -268,7 +275,7 @@ U401 = {"status": 401}
 F403 = {"status": 403}
 for auth in ["none", "alg-none", "hs256-public-key", "expired", "wrong-audience", "tampered", "raw:Bearer garbage",
              "raw:Bearer a.b.c", "raw:Basic YWRtaW46YWRtaW4=", "raw:Bearer " + "A" * 4000]:
-    slug = "token-" + auth.split(":")[0] + ("-" + str(abs(hash(auth)) % 1000) if auth.startswith("raw") else "")
+    slug = "token-" + auth.split(":")[0] + ("-" + str(zlib.crc32(auth.encode()) % 1000) if auth.startswith("raw") else "")
     api(slug, "a forged or invalid token: " + auth[:60], "/api/pratiche", auth=auth, expected=U401)
 api("token-no-roles", "a genuine token without roles", "/api/pratiche", auth="no-roles", expected=F403)
 api("token-unknown-role", "a genuine token with an unknown role", "/api/pratiche", auth="roles:root", expected=F403)
@@ -339,6 +346,10 @@ sc("doctype-entity", "a DOCTYPE with an external entity", {"body": '<?xml versio
                                                            + SOAP.format("<a>&e;</a>").split("?>", 1)[1]})
 sc("deep-nesting", "10 000 nested elements", {"generate": {"prefix": SOAP.split("{}")[0] + "<a>" * 10000, "repeat": "", "times": 0,
                                                           "suffix": "</a>" * 10000 + SOAP.split("{}")[1]}})
+SC_OP = '<scr:inviaSUAPEnte xmlns:scr="http://www.impresainungiorno.gov.it/suap/scrivania"><CooperazioneSUAPEnte><info-schema versione="'
+sc("version-facet-backtracking", "info-schema versione of 40 000 digits and an 'x': the XSD facet (\\d+.)?\\d+.\\d+ backtracked cubically",
+   {"generate": {"prefix": SOAP.split("{}")[0] + SC_OP, "repeat": "1", "times": 40000,
+                 "suffix": 'x" data="2026-05-04"/></CooperazioneSUAPEnte></scr:inviaSUAPEnte>' + SOAP.split("{}")[1]}})
 
 # ------------------------------------------------------------------ write
 for ch in CASES:

@@ -34,6 +34,10 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
     protected static final int MAX_BODY = 1_048_576;
     /** the most items an array of a request may hold */
     protected static final int MAX_ITEMS = 1000;
+    /** No text of an SSU request (identifiers, dates, notes; documents are fetched, never inline) comes near this. */
+    protected static final int MAX_TEXT = 4096;
+    /** The parts of a CUI are identifiers: they end up in keys, paths and every message about the pratica (ERROR_500_002). */
+    protected static final int MAX_CUI_PART = 100;
     protected static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     protected static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern HASH_TEXT = Pattern.compile("\"?[A-Za-z0-9+/=_-]{1,200}\"?");
@@ -138,6 +142,12 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
 
     /** The CUI's uuid, which names the instance (and a path of the Catalogo): a UUID, else the CUI is invalid. */
     protected static String cuiUuid(JsonNode cui) {
+        cui.fields().forEachRemaining(part -> {
+            if (part.getValue().isTextual() && part.getValue().textValue().length() > MAX_CUI_PART) {
+                throw new SsuException(SsuErrorCode.ERROR_500_002,
+                        "cui." + part.getKey() + " longer than " + MAX_CUI_PART + " characters");
+            }
+        });
         String uuid = cui.path("uuid").asText();
         if (!UUID_TEXT.matcher(uuid).matches()) {
             throw new SsuException(SsuErrorCode.ERROR_500_002, "cui.uuid '" + abbreviate(uuid) + "' is not a UUID");
@@ -189,7 +199,7 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
         if (node == null || !node.isObject()) {
             throw new SsuException(SsuErrorCode.ERROR_400_001, "body must be a JSON object");
         }
-        boundedArrays(node);
+        bounded(node);
         List<String> errors = contracts.validate(schema, node);
         if (!errors.isEmpty()) {
             // a hostile body may break the contract a hundred thousand times: the first few say enough
@@ -199,18 +209,36 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
     }
 
     /**
-     * The contracts put no bound on their arrays; an instance has tens of documents, not thousands. A longer array is
-     * refused before the schema is tried (whose checks of each item, anyOf, uniqueItems, would cost seconds).
+     * The contracts put no bound on their arrays nor on their strings; an instance has tens of documents, not
+     * thousands, and identifiers, not essays. A longer array or string is refused before the schema is tried (whose
+     * checks of each item, anyOf, uniqueItems, would cost seconds) and long before anything is stored.
      */
-    private static void boundedArrays(JsonNode root) {
-        java.util.Deque<JsonNode> todo = new java.util.ArrayDeque<>();
-        todo.push(root);
+    private static void bounded(JsonNode root) {
+        java.util.Deque<java.util.Map.Entry<String, JsonNode>> todo = new java.util.ArrayDeque<>();
+        todo.push(java.util.Map.entry("$", root));
         while (!todo.isEmpty()) {
-            JsonNode n = todo.pop();
+            var entry = todo.pop();
+            String path = entry.getKey();
+            JsonNode n = entry.getValue();
             if (n.isArray() && n.size() > MAX_ITEMS) {
-                throw new SsuException(SsuErrorCode.ERROR_400_001, "an array holds " + n.size() + " items, more than " + MAX_ITEMS);
+                throw new SsuException(SsuErrorCode.ERROR_400_001, path + ": an array holds " + n.size() + " items, more than " + MAX_ITEMS);
             }
-            if (n.isContainerNode()) n.forEach(todo::push);
+            // the CUI's parts and the index's entries have checks of their own, with their own codes (cuiUuid, within)
+            if (n.isTextual() && n.textValue().length() > MAX_TEXT && !path.startsWith("$.cui.") && !path.startsWith("$.instance_index[")) {
+                throw new SsuException(SsuErrorCode.ERROR_400_001,
+                        path + ": a text of " + n.textValue().length() + " characters, more than " + MAX_TEXT);
+            }
+            if (n.isArray()) {
+                for (int i = 0; i < n.size(); i++) todo.push(java.util.Map.entry(path + "[" + i + "]", n.get(i)));
+            } else if (n.isObject()) {
+                n.fields().forEachRemaining(f -> {
+                    if (f.getKey().length() > MAX_CUI_PART) {
+                        throw new SsuException(SsuErrorCode.ERROR_400_001, path + ": a property name of " + f.getKey().length()
+                                + " characters, more than " + MAX_CUI_PART);
+                    }
+                    todo.push(java.util.Map.entry(path + "." + f.getKey(), f.getValue()));
+                });
+            }
         }
     }
 
