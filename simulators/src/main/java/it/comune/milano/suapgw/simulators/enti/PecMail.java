@@ -4,6 +4,7 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,42 @@ final class PecMail {
     private static final Pattern LINE = Pattern.compile("^\\s*([A-Za-z][A-Za-z ]*?)\\s*:\\s*(.*?)\\s*$");
 
     private PecMail() {
+    }
+
+    /**
+     * The message inside a PEC transport envelope ({@code X-Trasporto: posta-certificata}: its {@code postacert.eml}),
+     * else the message itself. The envelope's signature is not checked: the gateway's gestore is trusted here.
+     *
+     * @throws MessagingException an envelope without a readable {@code postacert.eml}
+     */
+    static MimeMessage unwrap(MimeMessage message) throws MessagingException, IOException {
+        String trasporto = message.getHeader("X-Trasporto", null);
+        if (trasporto == null || !PecProvider.TRASPORTO_POSTA_CERTIFICATA.equalsIgnoreCase(trasporto.trim())) {
+            return message;
+        }
+        MimeMessage inner = postacert(message);
+        if (inner == null) {
+            throw new MessagingException("transport envelope without " + PecProvider.POSTACERT);
+        }
+        return inner;
+    }
+
+    private static MimeMessage postacert(Part p) throws MessagingException, IOException {
+        if (p.isMimeType("multipart/*")) {
+            Multipart mp = (Multipart) p.getContent();
+            for (int i = 0; i < mp.getCount(); i++) {
+                MimeMessage found = postacert(mp.getBodyPart(i));
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        if (p.isMimeType("message/rfc822") && PecProvider.POSTACERT.equalsIgnoreCase(p.getFileName())
+                && p.getContent() instanceof MimeMessage inner) {
+            return inner;
+        }
+        return null;
     }
 
     /** The text/plain bodies and the attachments (file name → decoded bytes) of a message, depth first. */
