@@ -23,8 +23,16 @@ import jakarta.mail.util.ByteArrayDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,8 +59,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted, logged and never answered. A mail with {@code Tipo messaggio: annullamento} (the applicant cancelled: its
  * {@code Protocollo Ente:} lines name the requests that need no answer any more) is recorded ({@link #annullamenti()})
  * and never answered. Rule outcomes {@code integrazione} (round 1: {@code Esito: CONFORMAZIONE} with an
- * {@code Integrazione:} line) and {@code silenzio} (never answers) work as for the broker enti. Plain SMTP/IMAP (no TLS), AUTH with the full address as login, like the
- * GreenMail server embedded in the gateway.
+ * {@code Integrazione:} line) and {@code silenzio} (never answers) work as for the broker enti.
+ * <p>
+ * Every reply leaves wrapped in the certified-mail transport envelope of the ente's {@link PecProvider} (by default the
+ * demo gestore), as a real PEC provider does: the gateway accepts a reply only from a gestore it trusts. A request that
+ * arrives inside an envelope ({@code X-Trasporto: posta-certificata}) is read from its {@code postacert.eml}.
+ * <p>
+ * Implicit TLS (IMAPS, SMTPS, server certificate and host name checked) once {@link #useTrustStore} is set, else plain
+ * SMTP/IMAP; AUTH with the full address as login, like the mail server of the gateway.
  */
 public class PecEnteSimulator extends ReconnectingClient {
 
@@ -68,9 +82,12 @@ public class PecEnteSimulator extends ReconnectingClient {
                                Instant receivedAt) {
     }
 
-    /** A reply sent by SMTP. */
+    /**
+     * A reply sent by SMTP, as the ente wrote it (the inner message); {@code envelopeMessageId} is the Message-ID of
+     * the transport envelope it travelled in (null when sent without a {@link PecProvider}).
+     */
     public record Reply(String codicePratica, String to, String subject, String protocolloEnte, String esito,
-                        List<String> prescrizioni, String inReplyTo, String attachmentName, Instant sentAt) {
+                        List<String> prescrizioni, String inReplyTo, String attachmentName, Instant sentAt, String envelopeMessageId) {
     }
 
     public static final String VIGILI_DEL_FUOCO = "vigili-del-fuoco";
@@ -90,7 +107,6 @@ public class PecEnteSimulator extends ReconnectingClient {
     private final String imapHost;
     private final int imapPort;
     private final List<EnteSimulator.Rule> rules;
-    private final Session mail;
 
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Reply> replies = new CopyOnWriteArrayList<>();
@@ -105,6 +121,7 @@ public class PecEnteSimulator extends ReconnectingClient {
     private volatile String displayName;
     private volatile String protocolPrefix;
     private volatile Duration pollInterval = Duration.ofMillis(250);
+    private volatile PecProvider provider = PecProvider.demoIfPresent().orElse(null);
 
     public PecEnteSimulator(String enteCode, String address, String password, String smtpHost, int smtpPort, String imapHost,
                             int imapPort, List<EnteSimulator.Rule> rules) {
@@ -119,7 +136,6 @@ public class PecEnteSimulator extends ReconnectingClient {
         this.rules = List.copyOf(rules == null ? List.of() : rules);
         this.displayName = defaultDisplayName(enteCode);
         this.protocolPrefix = defaultProtocolPrefix(enteCode);
-        this.mail = Session.getInstance(mailProperties(smtpHost, smtpPort, imapHost, imapPort));
     }
 
     /**
@@ -153,7 +169,66 @@ public class PecEnteSimulator extends ReconnectingClient {
         return VIGILI_DEL_FUOCO.equals(enteCode) ? "VVF" : EnteSimulator.envName(enteCode);
     }
 
-    private static Properties mailProperties(String smtpHost, int smtpPort, String imapHost, int imapPort) {
+    // ------------------------------------------------------------------ TLS
+
+    /** The truststore in use and the socket factory built from it; null: plain SMTP/IMAP. */
+    private record Tls(Path trustStore, SSLSocketFactory socketFactory) {
+    }
+
+    private static volatile Tls tls;
+
+    /**
+     * Every PecEnteSimulator of this process, and the static send helpers, connect with implicit TLS (IMAPS, SMTPS)
+     * and trust the mail server whose certificate is in this PKCS#12 truststore, checking its host name; null: plain
+     * SMTP/IMAP, for a mail server without TLS. Takes effect at the next connection.
+     *
+     * @throws IllegalArgumentException when the truststore cannot be read
+     */
+    public static void useTrustStore(Path pkcs12, String password) {
+        tls = pkcs12 == null ? null : new Tls(pkcs12.toAbsolutePath(), socketFactory(pkcs12, password));
+    }
+
+    private static SSLSocketFactory socketFactory(Path pkcs12, String password) {
+        char[] pw = password == null ? null : password.toCharArray();
+        try (InputStream in = Files.newInputStream(pkcs12)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, pw);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use truststore " + pkcs12 + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One look at {@link #tls} per connection, so that protocol and properties agree when it changes meanwhile. */
+    private static Properties mailProperties(Tls t, String smtpHost, int smtpPort, String imapHost, int imapPort) {
+        return t == null ? plainProperties(smtpHost, smtpPort, imapHost, imapPort) : tlsProperties(t, smtpHost, smtpPort, imapHost, imapPort);
+    }
+
+    /** Implicit TLS only (no STARTTLS upgrade of a plain connection), TLS 1.2/1.3, the server's name checked. */
+    private static Properties tlsProperties(Tls t, String smtpHost, int smtpPort, String imapHost, int imapPort) {
+        Properties p = new Properties();
+        for (String proto : List.of("smtps", "imaps")) {
+            boolean smtp = "smtps".equals(proto);
+            p.put("mail." + proto + ".host", smtp ? smtpHost : imapHost);
+            p.put("mail." + proto + ".port", String.valueOf(smtp ? smtpPort : imapPort));
+            p.put("mail." + proto + ".connectiontimeout", "5000");
+            p.put("mail." + proto + ".timeout", "10000");
+            p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+            // the key Angus Mail reads is camel case: a "socketfactory" entry would silently fall back to the JVM's trust
+            p.put("mail." + proto + ".ssl.socketFactory", t.socketFactory());
+            p.put("mail." + proto + ".ssl.protocols", "TLSv1.3 TLSv1.2");
+        }
+        p.put("mail.smtps.auth", "true");
+        p.put("mail.smtps.writetimeout", "10000");
+        p.put("mail.imaps.peek", "true");
+        return p;
+    }
+
+    private static Properties plainProperties(String smtpHost, int smtpPort, String imapHost, int imapPort) {
         Properties p = new Properties();
         p.put("mail.smtp.host", smtpHost);
         p.put("mail.smtp.port", String.valueOf(smtpPort));
@@ -169,6 +244,14 @@ public class PecEnteSimulator extends ReconnectingClient {
         // fetching a body must not set \Seen: the simulator marks a message SEEN only after handling it
         p.put("mail.imap.peek", "true");
         return p;
+    }
+
+    private static String storeProtocol(Tls t) {
+        return t == null ? "imap" : "imaps";
+    }
+
+    private static String transportProtocol(Tls t) {
+        return t == null ? "smtp" : "smtps";
     }
 
     // ------------------------------------------------------------------ settings and accessors
@@ -189,6 +272,18 @@ public class PecEnteSimulator extends ReconnectingClient {
     /** The next reply gets {@code <prefix>-<start>} as Protocollo Ente (default 1); e.g. time based, to stay unique across runs. */
     public void setProtocolNumberStart(long start) {
         protocolSeq.set(start - 1);
+    }
+
+    /**
+     * The PEC provider that wraps and signs every reply (default {@link PecProvider#demo()} when its files are found,
+     * else none); null sends the bare message, which a gateway that requires certified mail refuses.
+     */
+    public void setProvider(PecProvider provider) {
+        this.provider = provider;
+    }
+
+    public PecProvider provider() {
+        return provider;
     }
 
     /** Interval between two INBOX polls (default 250 ms). */
@@ -234,16 +329,20 @@ public class PecEnteSimulator extends ReconnectingClient {
 
     @Override
     protected String target() {
-        return "mail server imap://" + imapHost + ":" + imapPort + " smtp://" + smtpHost + ":" + smtpPort;
+        Tls t = tls;
+        return "mail server " + storeProtocol(t) + "://" + imapHost + ":" + imapPort + " " + transportProtocol(t) + "://" + smtpHost + ":" + smtpPort
+                + (t == null ? "" : " (trusting " + t.trustStore().getFileName() + ")");
     }
 
     @Override
     protected void session() throws MessagingException, InterruptedException {
-        Store store = mail.getStore("imap");
+        Tls t = tls;
+        String protocol = storeProtocol(t);
+        Store store = Session.getInstance(mailProperties(t, smtpHost, smtpPort, imapHost, imapPort)).getStore(protocol);
         try {
             store.connect(imapHost, imapPort, address, password);
             connected();
-            LOG.info("PEC ente {} polling imap://{}:{} INBOX of {}", enteCode, imapHost, imapPort, address);
+            LOG.info("PEC ente {} polling {}://{}:{} INBOX of {}", enteCode, protocol, imapHost, imapPort, address);
             while (running()) {
                 pollOnce(store);
                 if (awaitStop(pollInterval.toMillis())) {
@@ -286,7 +385,18 @@ public class PecEnteSimulator extends ReconnectingClient {
 
     // ------------------------------------------------------------------ one request
 
-    private void handle(MimeMessage m) throws MessagingException {
+    private void handle(MimeMessage received) throws MessagingException {
+        MimeMessage m;
+        try {
+            // read from a local copy of the whole message: GreenMail's IMAP cannot serve a section below a
+            // message/rfc822 part (FETCH BODY[1.2.1] inside postacert.eml)
+            m = PecMail.unwrap(new MimeMessage(received));
+        } catch (FolderClosedException | StoreClosedException e) {
+            throw e; // the connection, not the message: retried after reconnecting
+        } catch (IOException | MessagingException e) {
+            malformed(received.getMessageID(), received.getSubject(), "unreadable message or transport envelope: " + e.getMessage());
+            return;
+        }
         String messageId = m.getMessageID();
         String subject = m.getSubject();
         PecMail.Content content;
@@ -418,7 +528,8 @@ public class PecEnteSimulator extends ReconnectingClient {
         String subject = displayName + " - " + impresaFromSubject(requestSubject, fields.get("impresa"));
         String attachmentName = "parere-" + protocollo + ".pdf";
 
-        MimeMessage reply = new MimeMessage(mail);
+        Session session = Session.getInstance(new Properties()); // composing only: send() has its own
+        MimeMessage reply = new MimeMessage(session);
         reply.setFrom(new InternetAddress(address));
         reply.setRecipient(Message.RecipientType.TO, new InternetAddress(to.getAddress()));
         reply.setSubject(subject, "UTF-8");
@@ -439,8 +550,11 @@ public class PecEnteSimulator extends ReconnectingClient {
         mixed.addBodyPart(pdf);
         reply.setContent(mixed);
         reply.saveChanges();
-        send(reply, smtpHost, smtpPort, address, password);
-        return new Reply(codicePratica, to.getAddress(), subject, protocollo, esito, prescrizioni, inReplyTo, attachmentName, Instant.now());
+        PecProvider gestore = provider;
+        MimeMessage envelope = gestore == null ? null : gestore.envelope(session, reply);
+        send(envelope == null ? reply : envelope, smtpHost, smtpPort, address, password);
+        return new Reply(codicePratica, to.getAddress(), subject, protocollo, esito, prescrizioni, inReplyTo, attachmentName, Instant.now(),
+                envelope == null ? null : envelope.getMessageID());
     }
 
     /** "cf - denominazione" from "SUAP Comune di Milano - cf - denominazione"; else the Impresa line. */
@@ -493,23 +607,44 @@ public class PecEnteSimulator extends ReconnectingClient {
 
     // ------------------------------------------------------------------ SMTP
 
+    /** SMTP AUTH as {@code user}, who is also the SMTP envelope sender (MAIL FROM), whatever the From of the message. */
     private static void send(MimeMessage message, String host, int port, String user, String password) throws MessagingException {
-        Session s = Session.getInstance(mailProperties(host, port, host, port));
-        try (Transport t = s.getTransport("smtp")) {
-            t.connect(host, port, user, password);
-            t.sendMessage(message, message.getAllRecipients());
+        Tls t = tls;
+        Properties p = mailProperties(t, host, port, host, port);
+        if (user != null && user.contains("@")) {
+            p.put("mail." + transportProtocol(t) + ".from", user);
+        }
+        try (Transport transport = Session.getInstance(p).getTransport(transportProtocol(t))) {
+            transport.connect(host, port, user, password);
+            transport.sendMessage(message, message.getAllRecipients());
         }
     }
 
     /**
-     * Sends a plain text/plain mail (e.g. an unreadable "reply" for a test) with SMTP AUTH as {@code from}.
+     * Sends a message built by hand (a forged or tampered envelope, a reply with no envelope, a message wrapped by
+     * another {@link PecProvider}) to its recipients, with SMTP AUTH as {@code user}; TLS per {@link #useTrustStore}.
+     * A message not saved yet gets {@code saveChanges()} while it is written; one already saved is sent as it is.
+     *
+     * @return the Message-ID of the mail sent
+     */
+    public static String sendMessage(MimeMessage message, String smtpHost, int smtpPort, String user, String password) {
+        try {
+            send(message, smtpHost, smtpPort, user, password);
+            return message.getMessageID();
+        } catch (MessagingException e) {
+            throw new IllegalStateException("cannot send mail as " + user + " via " + smtpHost + ":" + smtpPort + ": " + e, e);
+        }
+    }
+
+    /**
+     * Sends a plain text/plain mail (e.g. an unreadable "reply" for a test) with SMTP AUTH as {@code from}, without
+     * any transport envelope; TLS per {@link #useTrustStore}.
      *
      * @return the Message-ID of the mail sent
      */
     public static String sendRaw(String smtpHost, int smtpPort, String from, String password, String to, String subject, String body) {
         try {
-            Session s = Session.getInstance(mailProperties(smtpHost, smtpPort, smtpHost, smtpPort));
-            MimeMessage m = new MimeMessage(s);
+            MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
             m.setFrom(new InternetAddress(from));
             m.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to));
             m.setSubject(subject, "UTF-8");

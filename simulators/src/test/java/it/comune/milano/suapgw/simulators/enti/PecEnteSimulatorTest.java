@@ -34,7 +34,10 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The PEC ente against an in-process GreenMail (plain SMTP + IMAP with AUTH, like the one embedded in the gateway). */
+/**
+ * The PEC ente against an in-process GreenMail (plain SMTP + IMAP with AUTH; TLS in {@link PecEnteSimulatorTlsTest}); its
+ * replies travel in the demo gestore's envelope (checked in depth in {@link PecProviderTest}).
+ */
 class PecEnteSimulatorTest {
 
     static final String GATEWAY = "suap@pec.comune.milano.it";
@@ -72,7 +75,7 @@ class PecEnteSimulatorTest {
         return greenMail.getImap().getPort();
     }
 
-    private static ObjectNode json(String codicePratica, String procedura, int round) {
+    static ObjectNode json(String codicePratica, String procedura, int round) {
         ObjectNode j = Json.object();
         j.put("schemaVersion", "1.0");
         j.put("idRichiesta", UUID.randomUUID().toString());
@@ -89,7 +92,7 @@ class PecEnteSimulatorTest {
     }
 
     /** The art. 10 body, lines shuffled, CRLF, with an extra line the ente must ignore. */
-    private static String body(String codicePratica, int round, String idRichiesta) {
+    static String body(String codicePratica, int round, String idRichiesta) {
         return String.join("\r\n",
                 "Tipo messaggio: richiesta-parere",
                 "SUAP: 1234",
@@ -104,6 +107,16 @@ class PecEnteSimulatorTest {
 
     /** Sends a request as the gateway does (SMTP AUTH as the SUAP mailbox); returns its Message-ID. */
     private String sendRequest(String text, byte[] jsonBytes) throws Exception {
+        MimeMessage m = request(text, jsonBytes);
+        try (Transport tr = m.getSession().getTransport("smtp")) {
+            tr.connect(HOST, smtpPort(), GATEWAY, GATEWAY_PASSWORD);
+            tr.sendMessage(m, m.getAllRecipients());
+        }
+        return m.getMessageID();
+    }
+
+    /** A richiesta di parere as the gateway writes it (art. 10 text, richiesta-parere.json, a project document). */
+    static MimeMessage request(String text, byte[] jsonBytes) throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.auth", "true");
         Session s = Session.getInstance(p);
@@ -127,11 +140,7 @@ class PecEnteSimulatorTest {
         mixed.addBodyPart(doc);
         m.setContent(mixed);
         m.saveChanges();
-        try (Transport tr = s.getTransport("smtp")) {
-            tr.connect(HOST, smtpPort(), GATEWAY, GATEWAY_PASSWORD);
-            tr.sendMessage(m, m.getAllRecipients());
-        }
-        return m.getMessageID();
+        return m;
     }
 
     private String sendRequest(String codicePratica, String procedura, int round) throws Exception {
@@ -146,10 +155,13 @@ class PecEnteSimulatorTest {
         return greenMail.getReceivedMessagesForDomain("pec.comune.milano.it");
     }
 
+    /** The ente's reply to a request, taken out of its transport envelope. */
     private MimeMessage replyTo(String messageId) throws Exception {
         for (MimeMessage m : gatewayInbox()) {
-            if (messageId.equals(m.getHeader("In-Reply-To", null))) {
-                return m;
+            assertThat(m.getHeader("X-Trasporto", null)).as("every reply travels in the gestore's envelope").isEqualTo("posta-certificata");
+            MimeMessage inner = PecMail.unwrap(m);
+            if (messageId.equals(inner.getHeader("In-Reply-To", null))) {
+                return inner;
             }
         }
         throw new AssertionError("no reply to " + messageId);
@@ -229,6 +241,72 @@ class PecEnteSimulatorTest {
         } finally {
             store.close();
         }
+    }
+
+    @Test
+    void eachReplyTravelsInAnEnvelopeSignedByTheGestore() throws Exception {
+        String request = sendRequest("PRATICA-PEC", "AUTORIMESSA_OLTRE_300MQ", 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ente.replies().size() == 1 && gatewayInbox().length == 1);
+        MimeMessage envelope = gatewayInbox()[0];
+        PecEnteSimulator.Reply reply = ente.replies().get(0);
+
+        assertThat(envelope.getContentType()).startsWith("multipart/signed").contains("application/pkcs7-signature");
+        assertThat(PecEnvelopes.verifies(envelope, PecEnvelopes.demoCertificate())).isTrue();
+        assertThat(((InternetAddress) envelope.getFrom()[0]).getAddress()).isEqualTo("posta-certificata@pec-gestore.example.it");
+        assertThat(envelope.getReplyTo()).extracting(a -> ((InternetAddress) a).getAddress()).containsExactly(ENTE);
+        assertThat(envelope.getSubject()).isEqualTo("POSTA CERTIFICATA: " + reply.subject());
+        assertThat(envelope.getMessageID()).isEqualTo(reply.envelopeMessageId());
+
+        // postacert.eml: the ente's own reply, the art. 10 lines and the PDF parere
+        MimeMessage inner = PecMail.unwrap(envelope);
+        Map<String, String> f = checkReply(inner, "PRATICA-PEC", "CONFORMAZIONE");
+        assertThat(inner.getHeader("In-Reply-To", null)).isEqualTo(request).isEqualTo(reply.inReplyTo());
+        assertThat(inner.getHeader("References", null)).isEqualTo(request);
+        assertThat(f.get("protocollo ente")).isEqualTo(reply.protocolloEnte());
+        assertThat(envelope.getHeader("X-Riferimento-Message-ID", null)).isEqualTo(inner.getMessageID());
+
+        org.w3c.dom.Document d = PecEnvelopes.daticert(envelope);
+        assertThat(d.getDocumentElement().getAttribute("tipo")).isEqualTo("posta-certificata");
+        assertThat(PecEnvelopes.text(d, "mittente")).isEqualTo(ENTE);
+        assertThat(PecEnvelopes.text(d, "destinatari")).isEqualTo(GATEWAY);
+        assertThat(PecEnvelopes.text(d, "msgid")).isEqualTo(inner.getMessageID());
+        assertThat("<" + PecEnvelopes.text(d, "identificativo") + ">").isEqualTo(envelope.getMessageID());
+
+        // one changed byte of the parere and the gestore's signature no longer holds
+        String wire = new String(PecEnvelopes.bytes(envelope), StandardCharsets.ISO_8859_1);
+        assertThat(wire).contains("Esito: CONFORMAZIONE");
+        MimeMessage tampered = PecEnvelopes.parse(wire.replace("Esito: CONFORMAZIONE", "Esito: POSITIVO     ").getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(PecEnvelopes.verifies(tampered, PecEnvelopes.demoCertificate())).isFalse();
+    }
+
+    @Test
+    void withoutAProviderTheReplyLeavesBare() throws Exception {
+        ente.setProvider(null);
+        String request = sendRequest("PRATICA-NUDA", "SOMMINISTRAZIONE_APERTURA", 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ente.replies().size() == 1 && gatewayInbox().length == 1);
+        MimeMessage bare = gatewayInbox()[0];
+        assertThat(bare.getHeader("X-Trasporto", null)).isNull();
+        assertThat(bare.getHeader("In-Reply-To", null)).isEqualTo(request);
+        checkReply(bare, "PRATICA-NUDA", "POSITIVO");
+        assertThat(PecEnvelopes.verifies(bare, PecEnvelopes.demoCertificate())).isFalse();
+        assertThat(ente.replies().get(0).envelopeMessageId()).isNull();
+    }
+
+    @Test
+    void aRequestInsideAnEnvelopeIsReadFromItsPostacert() throws Exception {
+        // the gateway's own gestore (here a foreign one: the ente does not check it) wraps the request
+        ObjectNode j = json("PRATICA-BUSTA", "DEPOSITO_GPL_5MC", 1);
+        MimeMessage request = request(body("PRATICA-BUSTA", 1, j.get("idRichiesta").asText()), Json.bytes(j));
+        MimeMessage envelope = PecEnvelopes.foreignProvider().envelope(request.getSession(), request);
+        PecEnteSimulator.sendMessage(envelope, HOST, smtpPort(), GATEWAY, GATEWAY_PASSWORD);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ente.replies().size() == 1 && gatewayInbox().length == 1);
+        assertThat(ente.malformed()).isZero();
+        assertThat(ente.requests()).extracting(PecEnteSimulator.Request::codicePratica, PecEnteSimulator.Request::esito)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("PRATICA-BUSTA", "NEGATIVO"));
+        // answered to the original sender, not to the gestore's posta-certificata@ address, in reply to the inner message
+        assertThat(ente.replies().get(0).to()).isEqualTo(GATEWAY);
+        assertThat(ente.replies().get(0).inReplyTo()).isEqualTo(request.getMessageID());
+        checkReply(replyTo(request.getMessageID()), "PRATICA-BUSTA", "NEGATIVO");
     }
 
     @Test
