@@ -59,7 +59,10 @@ public final class SimulatorsMain {
      * SUAPGW_DEMO_PRATICHE (20 SSU pratiche; 0 = none), SUAPGW_DEMO_LEGACY (true: also post every valid scrivania case),
      * SUAPGW_DEMO_PEC (true: run the PEC ente vigili-del-fuoco), SUAPGW_DEMO_OSP (true: also file every OSP istanza
      * through GEOPOST), SUAPGW_MAIL_HOST (127.0.0.1),
-     * SUAPGW_MAIL_SMTP_PORT (3025), SUAPGW_MAIL_IMAP_PORT (3143) (the gateway's embedded mail server),
+     * SUAPGW_MAIL_SMTP_PORT (3465: SMTPS), SUAPGW_MAIL_IMAP_PORT (3993: IMAPS) (the gateway's embedded mail server, implicit
+     * TLS only), SUAPGW_MAIL_TRUSTSTORE (config/demo/keys/mail-trust.p12: the PEC ente checks the mail server's certificate
+     * and host name against it; none: plain SMTP/IMAP) and SUAPGW_MAIL_TRUSTSTORE_PASSWORD (demo-mail-truststore); the PEC
+     * ente's replies travel in the transport envelope of the demo gestore (config/demo/keys/pec-gestore.pem),
      * SUAPGW_DEMO_EXIT (false), SUAPGW_DEMO_TIMEOUT_SECONDS (300), SUAPGW_HEALTH_TIMEOUT_SECONDS (180),
      * SUAPGW_DEMO_SEED (time based), SUAPGW_ENTE_&lt;CODE&gt;_PASSWORD (e.g. SUAPGW_ENTE_VIGILI_DEL_FUOCO_PASSWORD).
      */
@@ -105,8 +108,16 @@ public final class SimulatorsMain {
         boolean pecDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_PEC", "true"));
         boolean ospDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_OSP", "true"));
         String mailHost = setting("SUAPGW_MAIL_HOST", "127.0.0.1");
-        int smtpPort = Integer.parseInt(setting("SUAPGW_MAIL_SMTP_PORT", "3025"));
-        int imapPort = Integer.parseInt(setting("SUAPGW_MAIL_IMAP_PORT", "3143"));
+        int smtpPort = Integer.parseInt(setting("SUAPGW_MAIL_SMTP_PORT", "3465"));
+        int imapPort = Integer.parseInt(setting("SUAPGW_MAIL_IMAP_PORT", "3993"));
+        // the gateway's mail server speaks implicit TLS only (SMTPS, IMAPS; the demo's certificate); "none": plain
+        String mailTrust = setting("SUAPGW_MAIL_TRUSTSTORE", "config/demo/keys/mail-trust.p12");
+        if (pecDemo && !"none".equals(mailTrust)) {
+            Path trust = Path.of(mailTrust);
+            if (!Files.exists(trust) && !trust.isAbsolute() && Files.exists(Path.of("..").resolve(trust))) trust = Path.of("..").resolve(trust);
+            PecEnteSimulator.useTrustStore(trust, setting("SUAPGW_MAIL_TRUSTSTORE_PASSWORD", "demo-mail-truststore"));
+        }
+        boolean mailTls = pecDemo && !"none".equals(mailTrust);
         boolean exit = Boolean.parseBoolean(setting("SUAPGW_DEMO_EXIT", "false"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_DEMO_TIMEOUT_SECONDS", "300")));
         Duration healthTimeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_HEALTH_TIMEOUT_SECONDS", "180")));
@@ -240,7 +251,10 @@ public final class SimulatorsMain {
         out.println("  scrivania:     " + scrivania.address() + " (posts to " + scrivania.gatewayEndpoint() + "; " + registered
                 + " cases from " + scrivaniaValid + ")");
         if (pec != null) {
-            out.printf("  ente %-15s PEC %s (imap %s:%d, smtp %s:%d)%n", pec.enteCode(), pec.address(), mailHost, imapPort, mailHost, smtpPort);
+            String imap = mailTls ? "imaps" : "imap";
+            String smtp = mailTls ? "smtps" : "smtp";
+            out.printf("  ente %-15s PEC %s (%s %s:%d, %s %s:%d; gestore %s)%n", pec.enteCode(), pec.address(), imap, mailHost, imapPort, smtp,
+                    mailHost, smtpPort, pec.provider() == null ? "none: bare mail" : pec.provider().gestoreName());
         }
         out.println("  geopost:       " + geopost.baseUrl() + " (pushes to " + geopost.pushUrl() + "; " + ospCases.size()
                 + " istanze from " + ospDir.resolve("istanze") + ")");
@@ -272,7 +286,7 @@ public final class SimulatorsMain {
         out.println("  geri:          " + geri.baseUrl());
         if (pec != null) {
             boolean ok = pec.awaitConnected(Duration.ofSeconds(30));
-            out.printf("  ente %-15s PEC %s%n", pec.enteCode(), ok ? "connected (IMAP)" : "NOT CONNECTED (still retrying)");
+            out.printf("  ente %-15s PEC %s%n", pec.enteCode(), ok ? (mailTls ? "connected (IMAPS)" : "connected (IMAP)") : "NOT CONNECTED (still retrying)");
         }
         out.flush();
 
