@@ -319,7 +319,11 @@ jms("nul-own-request", "U+0000 in motivazione of a reply for a request (PostgreS
     mutations=[mut("/motivazione", raw=NUL)])
 jms("nul-in-key", "U+0000 in a property name", RR, template=PAR, mutations=[mut("/x\u0000y", json=1)])
 jms("lone-surrogate", "a lone surrogate in motivazione", RR, template=PAR, mutations=[mut("/motivazione", raw=HIGH)])
-jms("huge-body", "3 MiB of text", RR, generate={"prefix": '{"motivazione":"', "repeat": "m", "times": 3 * 1024 * 1024, "suffix": '"}'})
+BROKER = {"brokerRefuses": True}
+jms("huge-body", "3 MiB of text: the broker refuses it at the send (replies are at most 1 MiB)", BROKER,
+    generate={"prefix": '{"motivazione":"', "repeat": "m", "times": 3 * 1024 * 1024, "suffix": '"}'})
+jms("body-just-over-limit", "a reply of 1 MiB and a few bytes: refused at the send", BROKER,
+    generate={"prefix": '{"motivazione":"', "repeat": "m", "times": 1024 * 1024, "suffix": '"}'})
 jms("deep-nesting", "10 000 nested arrays", RR, generate=deep(10000))
 jms("esito-unknown", "esito 'forse'", RR, template=PAR, mutations=[mut("/esito", json="forse")])
 jms("missing-richiesta", "no idRichiesta", RR, template=PAR, mutations=[mut("/idRichiesta", remove=True)])
@@ -350,6 +354,51 @@ SC_OP = '<scr:inviaSUAPEnte xmlns:scr="http://www.impresainungiorno.gov.it/suap/
 sc("version-facet-backtracking", "info-schema versione of 40 000 digits and an 'x': the XSD facet (\\d+.)?\\d+.\\d+ backtracked cubically",
    {"generate": {"prefix": SOAP.split("{}")[0] + SC_OP, "repeat": "1", "times": 40000,
                  "suffix": 'x" data="2026-05-04"/></CooperazioneSUAPEnte></scr:inviaSUAPEnte>' + SOAP.split("{}")[1]}})
+
+# ------------------------------------------------------------------ PEC replies (run by PecChannelIT)
+# request: from ("vvf" = the registered address of the Vigili del Fuoco, or an address), envelope (demo = signed by the
+# trusted demo provider; none; unsigned; foreign = signed by an unknown provider; tampered = demo, then one byte of the
+# certified message changed), answers (request = the Message-ID of the open request; none; other-domain; unknown-request),
+# subject, body or generate, html, parts (extra attachments), nesting (multipart levels), receipt (X-Ricevuta),
+# attachmentBytes. ${codice}: a pratica whose request to the Vigili del Fuoco exists (and was answered).
+PARERE = "Pratica: ${codice}\r\nTipo messaggio: parere\r\nEsito: POSITIVO\r\nMotivazione: conforme\r\nFirmatario: Ing. X\r\n"
+def pec(slug, desc, expected, **r):
+    req = {"from": "vvf", "envelope": "demo", "answers": "request", "subject": "Parere", "body": PARERE}
+    req.update(r)
+    case("pec", slug, desc, req, expected)
+def Q(reason): return {"quarantine": reason}
+ANSWERED = Q("was already answered")
+pec("no-envelope", "a well-formed parere from the registered address, without a certified-mail envelope", Q("not a certified-mail transport envelope"), envelope="none")
+pec("self-declared-envelope", "a plain message that declares X-Trasporto: posta-certificata itself", Q("the envelope is not signed"), envelope="self-declared")
+pec("unsigned-envelope", "an envelope with postacert.eml and daticert.xml, unsigned", Q("the envelope is not signed"), envelope="unsigned")
+pec("foreign-provider", "an envelope signed by a provider that is not trusted", Q("not a trusted PEC provider"), envelope="foreign")
+pec("tampered", "an envelope whose certified message was changed after signing (POSITIVO → NEGATIVO)", Q("does not verify"), envelope="tampered")
+pec("stranger-certified", "a genuine envelope certifying an address no ente is registered with", Q("not the registered PEC address"), **{"from": "sconosciuto@pec.example.it"})
+pec("answers-nothing", "a certified parere that answers no message (no In-Reply-To, no References)", Q("answers no request of ours"), answers="none")
+pec("answers-other-domain", "a certified parere answering a Message-ID of our form under another domain", Q("answers no request of ours"), answers="other-domain")
+pec("answers-unknown-request", "a certified parere answering a request that does not exist", Q("not the request"), answers="unknown-request")
+pec("already-answered", "a second certified parere for a request already answered", ANSWERED)
+pec("no-pratica-line", "a certified message without the Pratica: line", Q("Pratica:"), body="Buongiorno, in allegato il parere.\r\n")
+pec("unknown-pratica", "a certified parere naming a pratica that does not exist", Q("no pratica"), body=PARERE.replace("${codice}", "00000000000-01012026-0000"))
+pec("pratica-huge", "a Pratica: line of 100 000 characters", Q("no pratica"),
+    generate={"prefix": "Pratica: ", "repeat": "9", "times": 100000, "suffix": "\r\nTipo messaggio: parere\r\nEsito: POSITIVO\r\n"})
+pec("esito-unknown", "Esito: forse", Q("is none of"), body=PARERE.replace("POSITIVO", "forse"))
+pec("tipo-not-parere", "Tipo messaggio: richiesta-parere (our own request sent back)", Q("is not a parere"), body=PARERE.replace("Tipo messaggio: parere", "Tipo messaggio: richiesta-parere"))
+pec("blank-lines", "lines of 200 000 blanks around the colons (made the line regex backtrack)", ANSWERED,
+    generate={"prefix": "Pratica:" + " " * 200000 + "${codice}" + " " * 200000 + "\r\n" + " " * 200000 + ":" + " " * 200000 + "\r\n",
+              "repeat": "", "times": 0, "suffix": "Tipo messaggio: parere\r\nEsito: POSITIVO\r\n"})
+pec("html-open-tags", "an HTML body of 300 000 '<' (made the tag regex backtrack)", ANSWERED, html=True,
+    generate={"prefix": "<p>Pratica: ${codice}</p><p>Tipo messaggio: parere</p><p>Esito: POSITIVO</p>", "repeat": "<", "times": 300000, "suffix": ""})
+pec("too-many-parts", "150 attachments", Q("more than 100 MIME parts"), parts=150)
+pec("deep-nesting", "multiparts nested 12 levels deep", Q("deeper than 8"), nesting=12)
+pec("nul-in-text", "U+0000 in the Motivazione of a certified parere (PostgreSQL refuses it: one quarantine, no loop)", Q("U+0000"),
+    body=PARERE.replace("conforme", "con\u0000forme"))
+pec("nul-in-subject", "U+0000 in the subject of an uncertified message (kept in the quarantine's headers, no loop)",
+    Q("not a certified-mail transport envelope"), envelope="none", subject="Parere\u0000nullo")
+pec("oversized", "a message of 5 MiB (the IT reads at most 4 MiB): quarantined by its headers, never downloaded", Q("bytes, more than the"),
+    attachmentBytes=5 * 1024 * 1024)
+pec("receipt", "a provider's delivery receipt (X-Ricevuta: avvenuta-consegna)", {"deadLetter": "PEC_RECEIPT"}, envelope="none",
+    receipt="avvenuta-consegna", body="Il messaggio è stato consegnato\r\n")
 
 # ------------------------------------------------------------------ write
 for ch in CASES:

@@ -137,6 +137,8 @@ abstract class AbstractGatewayIT {
         r.add("suapgw.mail.smtp-port", () -> SMTP_PORT);
         r.add("suapgw.mail.imap-port", () -> IMAP_PORT);
         r.add("suapgw.mail.poll-delay-ms", () -> 100);
+        // small enough for a hostile case to exceed it without sending 60 MiB
+        r.add("suapgw.mail.max-message-bytes", () -> 4 * 1024 * 1024);
         r.add("suapgw.osp.geopost-url", GEOPOST::baseUrl);
         r.add("suapgw.osp.osapi-url", OSAPI::baseUrl);
         r.add("suapgw.osp.ermes-url", ERMES::baseUrl);
@@ -168,6 +170,7 @@ abstract class AbstractGatewayIT {
             assertThat(ente.awaitConnected(Duration.ofSeconds(30))).as(code + " connected").isTrue();
             ENTI.add(ente);
         }
+        PecEnteSimulator.useTrustStore(Path.of("../config/demo/keys/mail-trust.p12"), "demo-mail-truststore");
         pecEnte = new PecEnteSimulator("vigili-del-fuoco", "com.milano@cert.vigilfuoco.it", "vigili-del-fuoco-secret",
                 "127.0.0.1", SMTP_PORT, "127.0.0.1", IMAP_PORT, PecEnteSimulator.defaultRules("vigili-del-fuoco"));
         pecEnte.start();

@@ -3,16 +3,24 @@ package it.comune.milano.suapgw.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.icegreen.greenmail.util.GreenMail;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
+import it.comune.milano.suapgw.simulators.enti.PecEnteSimulator;
+import it.comune.milano.suapgw.simulators.enti.PecProvider;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
 import it.comune.milano.suapgw.simulators.support.DemoIdp;
 import it.comune.milano.suapgw.simulators.support.GatewayClient;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -36,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -54,6 +63,8 @@ class HostileCorpusIT extends AbstractGatewayIT {
 
     /** the values the manifests refer to as ${name} */
     final Map<String, String> vars = new HashMap<>();
+    @Autowired
+    GreenMail mailServer;
 
     @Test
     void everyHostileCaseIsRefusedWithItsChannelsErrorAndLeavesNothingStored() throws Exception {
@@ -123,6 +134,16 @@ class HostileCorpusIT extends AbstractGatewayIT {
             }
         }
         assertThat(vars).containsKeys("doc_path", "doc_per", "doc_scade", "doc_firma");
+
+        // the PEC cases answer the Vigili del Fuoco's request of a pratica that ended (its answer already recorded)
+        Path vvfPratica = Path.of("../test-data/scrivania/valid/05-ordinario-deposito-gpl-vvf-negativo");
+        String codice = JSON.readTree(vvfPratica.resolve("expected.json").toFile()).path("codicePratica").asText();
+        if (byCodice(codice) == null) assertThat(SCRIVANIA.post(vvfPratica).returnValue()).isEqualTo("Ok");
+        await().atMost(Duration.ofSeconds(90)).until(() -> byCodice(codice) != null && byCodice(codice).path("final").asBoolean());
+        vars.put("codice", codice);
+        MimeMessage request = java.util.Arrays.stream(mailServer.getReceivedMessagesForDomain("cert.vigilfuoco.it"))
+                .filter(m -> PecChannelIT.body(m).contains("Pratica: " + codice)).reduce((a, b) -> b).orElseThrow();
+        vars.put("vvf_message_id", request.getMessageID());
     }
 
     // ------------------------------------------------------------------ one case
@@ -146,6 +167,10 @@ class HostileCorpusIT extends AbstractGatewayIT {
 
         if (channel.equals("jms")) {
             runJms(req, expected, body, before);
+            return;
+        }
+        if (channel.equals("pec")) {
+            runPec(req, expected, body, before);
             return;
         }
         HttpResponse<String> r = switch (channel) {
@@ -241,6 +266,13 @@ class HostileCorpusIT extends AbstractGatewayIT {
     private void runJms(JsonNode req, JsonNode expected, byte[] body, Map<String, Long> before) throws Exception {
         String from = req.path("ente").asText("polizia-locale");
         EnteSimulator ente = ENTI.stream().filter(x -> x.enteCode().equals(from)).findFirst().orElseThrow();
+        if (expected.path("brokerRefuses").asBoolean()) {
+            // refused where it enters: the ente's send fails and the gateway never sees it
+            assertThatThrownBy(() -> ente.sendRawReply(ente.replyQueue(), new String(body, StandardCharsets.UTF_8), null))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(snapshot()).as("nothing recorded, nothing set aside").isEqualTo(before);
+            return;
+        }
         String category = expected.path("deadLetter").asText();
         String key = "dead_letter." + category;
         ente.sendRawReply(ente.replyQueue(), new String(body, StandardCharsets.UTF_8),
@@ -258,16 +290,159 @@ class HostileCorpusIT extends AbstractGatewayIT {
         }
     }
 
+    // ------------------------------------------------------------------ PEC
+
+    static final String VVF = "com.milano@cert.vigilfuoco.it";
+    static final String GATEWAY_MAILBOX = "suap@pec.comune.milano.it";
+    private PecProvider foreignProvider;
+
+    /**
+     * A reply sent to the gateway's mailbox over SMTPS, built as the manifest says (see test-data/hostile/README.md):
+     * it must end as one quarantine (or receipt) with its reason, nothing recorded; the raw message is kept as the
+     * quarantine's evidence unless it was too large to read.
+     */
+    private void runPec(JsonNode req, JsonNode expected, byte[] body, Map<String, Long> before) throws Exception {
+        String from = req.path("from").asText();
+        String sender = from.equals("vvf") ? VVF : from;
+        String password = from.equals("vvf") ? "vigili-del-fuoco-secret" : "stranger-secret";
+        if (!from.equals("vvf")) mailServer.setUser(sender, sender, password);
+        jakarta.mail.Session session = jakarta.mail.Session.getInstance(new java.util.Properties());
+        MimeMessage inner = new MimeMessage(session);
+        inner.setFrom(new InternetAddress(sender));
+        inner.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(GATEWAY_MAILBOX));
+        inner.setSubject(req.path("subject").asText(), "UTF-8");
+        inner.setSentDate(new java.util.Date());
+        String requestId = vars.get("vvf_message_id");
+        switch (req.path("answers").asText()) {
+            case "request" -> inner.setHeader("In-Reply-To", requestId);
+            case "other-domain" -> inner.setHeader("In-Reply-To", requestId.replace("@pec.comune.milano.it>", "@pec.altro.it>"));
+            case "unknown-request" -> inner.setHeader("In-Reply-To", "<richiesta-parere." + UUID.randomUUID() + ".0@pec.comune.milano.it>");
+            default -> { }
+        }
+        if (req.hasNonNull("receipt")) inner.setHeader("X-Ricevuta", req.path("receipt").asText());
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (req.path("html").asBoolean()) {
+            inner.setContent(text, "text/html; charset=UTF-8");
+        } else if (req.path("parts").asInt() > 0 || req.hasNonNull("attachmentBytes")) {
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            MimeBodyPart t = new MimeBodyPart();
+            t.setText(text, "UTF-8");
+            mixed.addBodyPart(t);
+            for (int i = 0; i < req.path("parts").asInt(); i++) mixed.addBodyPart(attachment("a" + i + ".pdf", new byte[16]));
+            if (req.hasNonNull("attachmentBytes")) mixed.addBodyPart(attachment("grande.pdf", new byte[req.path("attachmentBytes").asInt()]));
+            inner.setContent(mixed);
+        } else if (req.path("nesting").asInt() > 0) {
+            MimeBodyPart t = new MimeBodyPart();
+            t.setText(text, "UTF-8");
+            jakarta.mail.BodyPart current = t;
+            MimeMultipart outerMost = null;
+            for (int i = 0; i < req.path("nesting").asInt(); i++) {
+                outerMost = new MimeMultipart("mixed");
+                outerMost.addBodyPart(current);
+                MimeBodyPart wrapper = new MimeBodyPart();
+                wrapper.setContent(outerMost);
+                current = wrapper;
+            }
+            inner.setContent(outerMost);
+        } else {
+            inner.setText(text, "UTF-8");
+        }
+        inner.saveChanges();
+
+        MimeMessage out = switch (req.path("envelope").asText()) {
+            case "none" -> inner;
+            case "self-declared" -> {
+                inner.setHeader("X-Trasporto", "posta-certificata");
+                yield inner;
+            }
+            case "demo", "tampered" -> PecProvider.demo().envelope(session, inner);
+            case "foreign" -> foreignProvider().envelope(session, inner);
+            case "unsigned" -> unsignedEnvelope(session, inner, sender);
+            default -> throw new IllegalArgumentException("envelope " + req.path("envelope").asText());
+        };
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        out.writeTo(bytes);
+        byte[] raw = bytes.toByteArray();
+        if (req.path("envelope").asText().equals("tampered")) {
+            String s = new String(raw, StandardCharsets.ISO_8859_1);
+            assertThat(s).as("the certified message's esito is there to tamper with").contains("Esito: POSITIVO");
+            raw = s.replace("Esito: POSITIVO", "Esito: NEGATIVO").getBytes(StandardCharsets.ISO_8859_1);
+        }
+        PecEnteSimulator.sendMessage(new MimeMessage(session, new java.io.ByteArrayInputStream(raw)), "127.0.0.1", SMTP_PORT, sender, password);
+
+        String category = expected.has("deadLetter") ? expected.path("deadLetter").asText() : "PEC_QUARANTINE";
+        String key = "dead_letter." + category;
+        await(category).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> snapshot().get(key) > before.get(key));
+        Map<String, Long> expectedAfter = new LinkedHashMap<>(before);
+        expectedAfter.put(key, before.get(key) + 1);
+        if (!req.hasNonNull("attachmentBytes")) expectedAfter.put("documento", before.get("documento") + 1); // the raw message, kept
+        assertThat(snapshot()).as("one " + category + " and nothing recorded").isEqualTo(expectedAfter);
+        if (expected.has("quarantine")) {
+            String reason = jdbc.queryForObject("select reason from dead_letter where category = 'PEC_QUARANTINE' order by id desc limit 1", String.class);
+            assertThat(reason).contains(expected.path("quarantine").asText());
+        }
+    }
+
+    private static MimeBodyPart attachment(String name, byte[] content) throws Exception {
+        MimeBodyPart a = new MimeBodyPart();
+        a.setDataHandler(new jakarta.activation.DataHandler(new jakarta.mail.util.ByteArrayDataSource(content, "application/pdf")));
+        a.setFileName(name);
+        a.setDisposition(jakarta.mail.Part.ATTACHMENT);
+        return a;
+    }
+
+    /** What a careless or hostile sender could build: the envelope's parts, without the provider's signature. */
+    private static MimeMessage unsignedEnvelope(jakarta.mail.Session session, MimeMessage inner, String sender) throws Exception {
+        MimeMessage e = new MimeMessage(session);
+        e.setFrom(new InternetAddress("posta-certificata@pec.example.it"));
+        e.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(GATEWAY_MAILBOX));
+        e.setSubject("POSTA CERTIFICATA: " + inner.getSubject());
+        e.setHeader("X-Trasporto", "posta-certificata");
+        MimeMultipart mixed = new MimeMultipart("mixed");
+        MimeBodyPart notice = new MimeBodyPart();
+        notice.setText("Messaggio di posta certificata", "UTF-8");
+        mixed.addBodyPart(notice);
+        MimeBodyPart postacert = new MimeBodyPart();
+        postacert.setContent(inner, "message/rfc822");
+        postacert.setFileName("postacert.eml");
+        mixed.addBodyPart(postacert);
+        MimeBodyPart daticert = new MimeBodyPart();
+        daticert.setContent("<postacert tipo=\"posta-certificata\" errore=\"nessuno\"><intestazione><mittente>" + sender
+                + "</mittente></intestazione><dati><msgid>" + inner.getMessageID().replace("<", "&lt;").replace(">", "&gt;")
+                + "</msgid></dati></postacert>", "application/xml");
+        daticert.setFileName("daticert.xml");
+        mixed.addBodyPart(daticert);
+        e.setContent(mixed);
+        e.saveChanges();
+        return e;
+    }
+
+    private PecProvider foreignProvider() throws Exception {
+        if (foreignProvider == null) {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            java.security.KeyPair kp = g.generateKeyPair();
+            org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Gestore PEC estraneo, O=Estraneo");
+            java.util.Date now = new java.util.Date();
+            var holder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.valueOf(now.getTime()),
+                    new java.util.Date(now.getTime() - 60_000), new java.util.Date(now.getTime() + 86_400_000L), name, kp.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate()));
+            java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(holder);
+            foreignProvider = new PecProvider("Gestore PEC estraneo", "estraneo.example.it", kp.getPrivate(), cert);
+        }
+        return foreignProvider;
+    }
+
     /** What a refused input must not change. */
     private Map<String, Long> snapshot() {
         Map<String, Long> s = new LinkedHashMap<>();
         s.put("pratica", count("select count(*) from pratica"));
         s.put("ssu_submission", count("select count(*) from ssu_submission"));
-        s.put("timeline.in", count("select count(*) from timeline where direction = 'IN' and outcome <> 'REJECTED'"));
+        s.put("timeline.in", count("select count(*) from timeline where direction = 'IN' and outcome not in ('REJECTED', 'QUARANTINED')"));
         s.put("parere.answered", count("select count(*) from richiesta_parere where answered_at is not null"));
         s.put("geopost_event", count("select count(*) from geopost_event"));
         s.put("documento", count("select count(*) from documento"));
-        for (String c : List.of("REPLY_REJECTED", "SECURITY", "GEOPOST_EVENT_REJECTED")) {
+        for (String c : List.of("REPLY_REJECTED", "SECURITY", "GEOPOST_EVENT_REJECTED", "PEC_QUARANTINE", "PEC_RECEIPT")) {
             s.put("dead_letter." + c, count("select count(*) from dead_letter where category = '" + c + "'"));
         }
         return s;

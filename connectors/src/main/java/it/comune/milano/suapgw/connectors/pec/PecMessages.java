@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * PEC messages in the format of art. 10 of the technical annex to DPR 160/2010: subject
@@ -34,8 +32,11 @@ public class PecMessages {
     public static final String TIPO_CONFERENZA = "convocazione-conferenza";
     public static final String TIPO_RICHIESTA = "richiesta-parere";
     public static final String TIPO_PARERE = "parere";
-    private static final Pattern LINE = Pattern.compile("^\\s*([A-Za-zÀ-ú ]{2,30}?)\\s*:\\s*(.*?)\\s*$");
     private static final long MAX_PART_BYTES = 50L << 20;
+    /** a parere is a text and a few signed files; the counts bound the work a hostile message can ask for */
+    private static final int MAX_PARTS = 100;
+    private static final int MAX_DEPTH = 8;
+    private static final int MAX_TEXT_CHARS = 1 << 20;
 
     /** Why a received message cannot become a parere; it goes to quarantine with this reason. */
     public static class UnreadableMessage extends RuntimeException {
@@ -47,10 +48,29 @@ public class PecMessages {
     public record Allegato(String name, String mimeType, byte[] content) {
     }
 
-    /** A parsed incoming message; {@code receipt} is set for a PEC provider's receipt (X-Ricevuta), not a parere. */
+    /**
+     * A parsed incoming message; {@code receipt} is set for a PEC provider's receipt (X-Ricevuta), not a parere;
+     * {@code answers}: the Message-IDs its In-Reply-To and References name, in that order.
+     */
     public record Ricevuto(String messageId, String from, String subject, String receipt, String codicePratica,
                            String tipoMessaggio, Esito esito, String motivazione, List<String> prescrizioni,
-                           String firmatario, String protocolloEnte, List<Allegato> allegati, List<String> integrazioni) {
+                           String firmatario, String protocolloEnte, List<Allegato> allegati, List<String> integrazioni,
+                           List<String> answers) {
+    }
+
+    /** The Message-ID the gateway gives a request for a parere: a reply names it in In-Reply-To (RFC 5322 §3.6.4). */
+    public static String requestMessageId(String requestId, int sollecito, String domain) {
+        return "<richiesta-parere." + requestId + "." + sollecito + "@" + domain + ">";
+    }
+
+    /** The request a Message-ID of {@link #requestMessageId} names, if it is one of ours for this domain. */
+    public static java.util.Optional<String> requestOf(String messageId, String domain) {
+        String prefix = "<richiesta-parere.";
+        String suffix = "@" + domain + ">";
+        if (messageId == null || !messageId.startsWith(prefix) || !messageId.endsWith(suffix)) return java.util.Optional.empty();
+        String middle = messageId.substring(prefix.length(), messageId.length() - suffix.length());
+        int dot = middle.lastIndexOf('.');
+        return dot <= 0 ? java.util.Optional.empty() : java.util.Optional.of(middle.substring(0, dot));
     }
 
     public static String subject(String ufficioMittente, String codiceFiscale, String denominazione) {
@@ -115,26 +135,41 @@ public class PecMessages {
         return b.toString();
     }
 
-    /** Parses a received message (raw MIME); a PEC transport envelope is opened to its postacert.eml. */
+    /** Who a received message says it is from, its subject and Message-ID; {@code receipt}: a provider's X-Ricevuta. */
+    public record Intestazione(String messageId, String from, String subject, String receipt) {
+    }
+
+    /** The headers of a received message (raw MIME), whatever its content. */
+    public Intestazione headersOf(byte[] raw) {
+        try {
+            MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+            Address[] from = m.getFrom();
+            String sender = from == null || from.length == 0 ? null
+                    : from[0] instanceof InternetAddress ia ? ia.getAddress().toLowerCase(Locale.ROOT) : from[0].toString();
+            return new Intestazione(m.getMessageID(), sender, m.getSubject(), header(m, "X-Ricevuta"));
+        } catch (MessagingException e) {
+            throw new UnreadableMessage("not a readable MIME message: " + e.getMessage());
+        }
+    }
+
+    /** Parses a message of an ente (raw MIME; for a PEC, the postacert.eml its provider certified). */
     public Ricevuto parse(byte[] raw) {
         try {
-            MimeMessage outer = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
-            String messageId = outer.getMessageID();
-            String receipt = header(outer, "X-Ricevuta");
-            MimeMessage m = outer;
-            if ("posta-certificata".equalsIgnoreCase(header(outer, "X-Trasporto"))) {
-                MimeMessage inner = postacert(outer);
-                if (inner != null) m = inner;
-            }
+            MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+            String messageId = m.getMessageID();
+            String receipt = header(m, "X-Ricevuta");
             String from = sender(m);
             List<String> texts = new ArrayList<>();
             List<Allegato> allegati = new ArrayList<>();
-            collect(m, texts, allegati);
+            collect(m, texts, allegati, new int[1], 0);
             if (receipt != null) {
                 return new Ricevuto(messageId, from, m.getSubject(), receipt, null, null, null, null, List.of(), null,
-                        null, allegati, List.of());
+                        null, allegati, List.of(), answers(m));
             }
             if (texts.isEmpty()) throw new UnreadableMessage("the message has no text body");
+            if (texts.stream().anyMatch(t -> t.indexOf('\u0000') >= 0)) {
+                throw new UnreadableMessage("the message's text holds U+0000, which no parere means and PostgreSQL cannot store");
+            }
             Map<String, List<String>> lines = lines(String.join("\n", texts));
             String pratica = first(lines, "pratica");
             if (pratica == null || pratica.isBlank()) throw new UnreadableMessage("no 'Pratica:' line in the body");
@@ -149,7 +184,7 @@ public class PecMessages {
                     .filter(s -> !s.isBlank()).toList();
             return new Ricevuto(messageId, from, m.getSubject(), null, pratica.trim(), TIPO_PARERE, esito,
                     first(lines, "motivazione"), prescrizioni, first(lines, "firmatario"), first(lines, "protocollo ente"),
-                    allegati, lines.getOrDefault("integrazione", List.of()).stream().filter(s -> !s.isBlank()).toList());
+                    allegati, lines.getOrDefault("integrazione", List.of()).stream().filter(s -> !s.isBlank()).toList(), answers(m));
         } catch (MessagingException | IOException e) {
             throw new UnreadableMessage("not a readable MIME message: " + e.getMessage());
         }
@@ -165,15 +200,60 @@ public class PecMessages {
         throw new UnreadableMessage("'Esito: " + s + "' is none of POSITIVO, NEGATIVO, CONFORMAZIONE");
     }
 
-    private static Map<String, List<String>> lines(String text) {
+    /**
+     * {@code Name: value} lines, read by position rather than by a regular expression: a hostile body of long lines
+     * of blanks or colons costs one pass, never a backtracking search.
+     */
+    static Map<String, List<String>> lines(String text) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String line : text.split("\\r?\\n")) {
-            Matcher mt = LINE.matcher(line);
-            if (mt.matches()) {
-                out.computeIfAbsent(mt.group(1).trim().toLowerCase(Locale.ITALIAN), k -> new ArrayList<>()).add(mt.group(2));
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) end = text.length();
+            String line = text.substring(start, end);
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                String name = line.substring(0, colon).strip();
+                if (isFieldName(name)) {
+                    out.computeIfAbsent(name.toLowerCase(Locale.ITALIAN), k -> new ArrayList<>()).add(line.substring(colon + 1).strip());
+                }
             }
+            start = end + 1;
         }
         return out;
+    }
+
+    /** 2-30 letters (accented included) and spaces, as the art. 10 line names are. */
+    private static boolean isFieldName(String name) {
+        if (name.length() < 2 || name.length() > 30) return false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != ' ' && !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && !(c >= '\u00C0' && c <= '\u00FA')) return false;
+        }
+        return true;
+    }
+
+    /** The text of an HTML body: tags dropped, {@code <br>} and {@code </p>} as line ends; one pass, no regular expression. */
+    static String htmlText(String html) {
+        StringBuilder out = new StringBuilder(Math.min(html.length(), 1 << 16));
+        int i = 0;
+        while (i < html.length()) {
+            char c = html.charAt(i);
+            if (c != '<') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int close = html.indexOf('>', i + 1);
+            if (close < 0) {
+                out.append(html, i, html.length()); // an unclosed '<' is text, as a browser would show it
+                break;
+            }
+            String tag = html.substring(i + 1, Math.min(close, i + 8)).strip().toLowerCase(Locale.ROOT);
+            if (tag.startsWith("br") || tag.startsWith("/p")) out.append('\n');
+            i = close + 1;
+        }
+        return out.toString();
     }
 
     private static String first(Map<String, List<String>> lines, String key) {
@@ -181,18 +261,21 @@ public class PecMessages {
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    private static void collect(Part p, List<String> texts, List<Allegato> allegati) throws MessagingException, IOException {
+    private static void collect(Part p, List<String> texts, List<Allegato> allegati, int[] parts, int depth)
+            throws MessagingException, IOException {
+        if (++parts[0] > MAX_PARTS) throw new UnreadableMessage("the message has more than " + MAX_PARTS + " MIME parts");
+        if (depth > MAX_DEPTH) throw new UnreadableMessage("the message nests MIME parts deeper than " + MAX_DEPTH);
         String disposition = p.getDisposition();
         String filename = p.getFileName();
         if (p.isMimeType("multipart/*")) {
             Multipart mp = (Multipart) p.getContent();
             for (int i = 0; i < mp.getCount(); i++) {
-                collect(mp.getBodyPart(i), texts, allegati);
+                collect(mp.getBodyPart(i), texts, allegati, parts, depth + 1);
             }
         } else if (filename == null && !Part.ATTACHMENT.equalsIgnoreCase(disposition) && p.isMimeType("text/plain")) {
-            texts.add(String.valueOf(p.getContent()));
+            texts.add(boundedText(p));
         } else if (filename == null && !Part.ATTACHMENT.equalsIgnoreCase(disposition) && p.isMimeType("text/html")) {
-            texts.add(String.valueOf(p.getContent()).replaceAll("(?i)<br\\s*/?>|</p>", "\n").replaceAll("<[^>]+>", ""));
+            texts.add(htmlText(boundedText(p)));
         } else {
             String name = filename != null ? filename : "allegato-" + (allegati.size() + 1);
             try (InputStream in = p.getInputStream()) {
@@ -204,18 +287,31 @@ public class PecMessages {
         }
     }
 
-    private static MimeMessage postacert(MimeMessage outer) throws MessagingException, IOException {
-        if (!outer.isMimeType("multipart/*")) return null;
-        Multipart mp = (Multipart) outer.getContent();
-        for (int i = 0; i < mp.getCount(); i++) {
-            BodyPart part = mp.getBodyPart(i);
-            if ("postacert.eml".equalsIgnoreCase(part.getFileName()) || part.isMimeType("message/rfc822")) {
-                try (InputStream in = part.getInputStream()) {
-                    return new MimeMessage(Session.getInstance(new Properties()), in);
+    private static String boundedText(Part p) throws MessagingException, IOException {
+        String text = String.valueOf(p.getContent());
+        if (text.length() > MAX_TEXT_CHARS) throw new UnreadableMessage("a text part exceeds " + MAX_TEXT_CHARS + " characters");
+        return text;
+    }
+
+    /** The Message-IDs of In-Reply-To, then References: {@code <...>} tokens, read in one pass. */
+    private static List<String> answers(MimeMessage m) throws MessagingException {
+        List<String> out = new ArrayList<>();
+        for (String name : List.of("In-Reply-To", "References")) {
+            String[] values = m.getHeader(name);
+            if (values == null) continue;
+            for (String v : values) {
+                int i = 0;
+                while (out.size() < 50) {
+                    int open = v.indexOf('<', i);
+                    if (open < 0) break;
+                    int close = v.indexOf('>', open);
+                    if (close < 0) break;
+                    out.add(v.substring(open, close + 1));
+                    i = close + 1;
                 }
             }
         }
-        return null;
+        return out;
     }
 
     private static String sender(MimeMessage m) throws MessagingException {

@@ -53,24 +53,19 @@ class PecMessagesTest {
     }
 
     @Test
-    void opensAPecTransportEnvelopeAndRecognisesReceipts() {
-        byte[] inner = mail("From: com.milano@cert.vigilfuoco.it\r\nSubject: x\r\n", "Pratica: P-1\r\nEsito: NEGATIVO\r\n");
-        byte[] envelope = mail("""
-                From: "Per conto di: com.milano@cert.vigilfuoco.it" <posta-certificata@pec.provider.it>\r
-                Subject: POSTA CERTIFICATA: x\r
-                X-Trasporto: posta-certificata\r
-                MIME-Version: 1.0\r
-                Content-Type: multipart/mixed; boundary="e"\r
-                """, "--e\r\nContent-Type: text/plain\r\n\r\nMessaggio di posta certificata\r\n--e\r\n"
-                + "Content-Type: message/rfc822; name=postacert.eml\r\nContent-Disposition: attachment; filename=postacert.eml\r\n\r\n"
-                + new String(inner, StandardCharsets.UTF_8) + "\r\n--e--\r\n");
-        PecMessages.Ricevuto r = pec.parse(envelope);
-        assertThat(r.from()).isEqualTo("com.milano@cert.vigilfuoco.it");
-        assertThat(r.esito()).isEqualTo(Esito.NEGATIVO);
+    void readsTheRequestsAReplyAnswersAndRecognisesReceipts() {
+        String ours = PecMessages.requestMessageId("7f0c2a1e-0000-4000-8000-000000000001", 2, "pec.comune.milano.it");
+        PecMessages.Ricevuto r = pec.parse(mail("From: com.milano@cert.vigilfuoco.it\r\nSubject: x\r\nIn-Reply-To: " + ours
+                + "\r\nReferences: <a@b> " + ours + "\r\n", "Pratica: P-1\r\nEsito: NEGATIVO\r\n"));
+        assertThat(r.answers()).containsExactly(ours, "<a@b>", ours);
+        assertThat(PecMessages.requestOf(ours, "pec.comune.milano.it")).contains("7f0c2a1e-0000-4000-8000-000000000001");
+        assertThat(PecMessages.requestOf(ours, "pec.altro.it")).isEmpty();
+        assertThat(PecMessages.requestOf("<a@b>", "pec.comune.milano.it")).isEmpty();
 
-        PecMessages.Ricevuto receipt = pec.parse(mail("From: posta-certificata@pec.provider.it\r\nX-Ricevuta: avvenuta-consegna\r\n"
+        PecMessages.Intestazione receipt = pec.headersOf(mail("From: posta-certificata@pec.provider.it\r\nX-Ricevuta: avvenuta-consegna\r\n"
                 + "Subject: CONSEGNA: x\r\n", "Il messaggio è stato consegnato\r\n"));
         assertThat(receipt.receipt()).isEqualTo("avvenuta-consegna");
+        assertThat(receipt.from()).isEqualTo("posta-certificata@pec.provider.it");
     }
 
     @Test
@@ -81,6 +76,20 @@ class PecMessagesTest {
                 .hasMessageContaining("'Esito: forse'");
         assertThatThrownBy(() -> pec.parse(mail("From: a@b.it\r\n", "Pratica: P-1\r\nTipo messaggio: sollecito\r\nEsito: POSITIVO\r\n")))
                 .hasMessageContaining("not a parere");
+    }
+
+    @Test
+    void readsLinesAndHtmlOfHostileShapesInOnePass() {
+        // shapes that made the former regular expressions backtrack: long runs of blanks around a colon, unclosed tags
+        String blanks = " ".repeat(200_000);
+        var lines = PecMessages.lines("Pratica:" + blanks + "P-1" + blanks + "\r\n" + blanks + "x" + blanks + "\r\nEsito :POSITIVO\r\n"
+                + "Questa riga ha un nome troppo lungo per un campo: x\r\n");
+        assertThat(lines.get("pratica")).containsExactly("P-1");
+        assertThat(lines.get("esito")).containsExactly("POSITIVO");
+        assertThat(lines).hasSize(2);
+        assertThat(PecMessages.htmlText("<p>Pratica: P-1</p><br/>Esito: <b>NEGATIVO</b>")).isEqualTo("Pratica: P-1\n\nEsito: NEGATIVO");
+        assertThat(PecMessages.htmlText("<".repeat(300_000) + "x")).hasSize(300_001);
+        assertThat(PecMessages.htmlText("a<" + "b".repeat(300_000))).startsWith("a<b").hasSize(300_002);
     }
 
     @Test

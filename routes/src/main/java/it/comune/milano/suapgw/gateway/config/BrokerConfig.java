@@ -13,7 +13,6 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
-import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -62,7 +61,7 @@ public class BrokerConfig {
         cfg.addAcceptorConfiguration("tcp", acceptor);
 
         SecurityConfiguration users = new SecurityConfiguration();
-        users.addUser(b.user(), b.password());
+        users.addUser(b.user(), BrokerPasswords.stored(b.password())); // the broker keeps hashes only
         users.addRole(b.user(), GATEWAY_ROLE);
         // least privilege: the gateway sends requests and reads replies; nobody manages or creates anything over the wire
         Role gatewaySends = new Role(GATEWAY_ROLE, true, false, false, false, false, false, false, true, false, false);
@@ -79,7 +78,7 @@ public class BrokerConfig {
                 throw new IllegalStateException("no broker password configured for " + ente.brokerUser()
                         + " (suapgw.broker.ente-passwords." + ente.brokerUser() + ")");
             }
-            users.addUser(ente.brokerUser(), password);
+            users.addUser(ente.brokerUser(), BrokerPasswords.stored(password));
             String ownRole = "ente-" + ente.code();
             users.addRole(ente.brokerUser(), ownRole);
             anycastQueue(cfg, ente.queue());
@@ -102,9 +101,11 @@ public class BrokerConfig {
                 .setAutoCreateDeadLetterResources(true)
                 .setAutoCreateExpiryResources(true));
 
+        cfg.registerBrokerPlugin(new ReplySizeLimit(props.pareri().replyQueue() + ".", props.pareri().maxReplyBytes()));
+
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(cfg);
-        server.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
+        server.setSecurityManager(new ActiveMQJAASSecurityManager(HashedPasswordLoginModule.class.getName(), users));
         log.info("Embedded Artemis: in-VM and tcp://{}:{} (CORE, AMQP{}), data in {}", b.tcpHost(), b.tcpPort(),
                 b.tlsOn() ? ", TLS only" : ", plain TCP", data);
         return server;
@@ -128,5 +129,37 @@ public class BrokerConfig {
         caching.setSessionCacheSize(20);
         caching.setCacheConsumers(false);
         return caching;
+    }
+
+    /**
+     * The enti's replies are bounded where they enter: a larger message is refused at its send (its sender gets the
+     * error), before any consumer reads it into memory. Large messages are counted by the body size they declare.
+     */
+    static final class ReplySizeLimit implements org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin {
+        private final String replyPrefix;
+        private final long max;
+
+        ReplySizeLimit(String replyPrefix, long max) {
+            this.replyPrefix = replyPrefix;
+            this.max = max;
+        }
+
+        @Override
+        public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
+                               org.apache.activemq.artemis.core.transaction.Transaction tx,
+                               org.apache.activemq.artemis.api.core.Message message, boolean direct, boolean noAutoCreateQueue)
+                throws org.apache.activemq.artemis.api.core.ActiveMQException {
+            String address = message.getAddress();
+            if (address == null || !address.startsWith(replyPrefix)) return;
+            long size = Math.max(message.getPersistentSize(), message.getWholeMessageSize());
+            Object declared = message.getObjectProperty(org.apache.activemq.artemis.api.core.Message.HDR_LARGE_BODY_SIZE);
+            if (declared instanceof Number n) size = Math.max(size, n.longValue());
+            if (size > max) {
+                log.warn("A reply of {} bytes to {} refused (at most {})", size, address, max);
+                throw new org.apache.activemq.artemis.api.core.ActiveMQException(
+                        org.apache.activemq.artemis.api.core.ActiveMQExceptionType.GENERIC_EXCEPTION,
+                        "a reply of " + size + " bytes, more than " + max);
+            }
+        }
     }
 }

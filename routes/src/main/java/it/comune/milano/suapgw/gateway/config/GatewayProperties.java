@@ -60,9 +60,22 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
      * The PEC channel: the gateway's mailbox on the provider (SMTP out, IMAP in). With {@code embedded} a GreenMail
      * server on 127.0.0.1 plays the provider, with a mailbox for the gateway and one per PEC ente.
      */
+    /**
+     * The PEC channel: SMTPS and IMAPS only (implicit TLS). {@code tls}: the embedded server's keystore and the
+     * truststore for the provider's certificate (blank: the JVM's CAs); {@code pecProviders}: a PEM file of the
+     * certificates of the certified-mail providers whose transport envelopes are trusted; {@code maxMessageBytes}: the
+     * largest message read from the mailbox (a larger one is quarantined by its headers, never downloaded).
+     */
     public record Mail(boolean embedded, String host, int smtpPort, int imapPort, String address, String password,
                        long pollDelayMs, String ufficioMittente, String suapIdentificativo,
-                       long maxAttachmentsBytes, Map<String, String> entePasswords) {
+                       long maxAttachmentsBytes, Map<String, String> entePasswords, MailTls tls, String pecProviders,
+                       long maxMessageBytes) {
+    }
+
+    public record MailTls(String keystore, String keystorePassword, String truststore, String truststorePassword) {
+        public boolean hasTruststore() {
+            return truststore != null && !truststore.isBlank();
+        }
     }
 
     public record Suap(String ipaCode, String officeCode) {
@@ -92,7 +105,8 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
      * {@code replyQueue} is the prefix of the enti's reply queues: each ente on the broker answers on its own
      * {@code <replyQueue>.<code>}, where only its broker user may send, so the queue names the sender.
      */
-    public record Pareri(String replyQueue, int replyConsumers) {
+    /** {@code maxReplyBytes}: the largest reply an ente may send (documents travel by link, never inside a reply). */
+    public record Pareri(String replyQueue, int replyConsumers, int maxReplyBytes) {
         public String replyQueueOf(Ente ente) {
             return replyQueue + "." + ente.code();
         }

@@ -20,7 +20,8 @@ public class SecretsGuard {
     /** the secrets of application-demo.yaml */
     static final Set<String> DEMO_SECRETS = Set.of("suapgw", "gateway-secret", "polizia-locale-secret", "ats-milano-secret",
             "soprintendenza-secret", "mercati-secret", "arredo-urbano-secret", "mobilita-secret", "suap-secret",
-            "vigili-del-fuoco-secret", "demo-document-link-secret", "demo-broker-keystore");
+            "vigili-del-fuoco-secret", "demo-document-link-secret", "demo-broker-keystore", "demo-mail-keystore",
+            "demo-mail-truststore");
 
     public SecretsGuard(Environment env, GatewayProperties props, ModiProperties modi) {
         if (env.acceptsProfiles(Profiles.of(DEMO))) return;
@@ -38,6 +39,14 @@ public class SecretsGuard {
             check(p, "suapgw.broker.password", props.broker().password());
             if (props.broker().embedded()) {
                 each(p, "suapgw.broker.ente-passwords", props.broker().entePasswords());
+                // the gateway never uses an ente's password: outside the demo only its hash is configured
+                if (props.broker().entePasswords() != null) {
+                    props.broker().entePasswords().forEach((user, password) -> {
+                        if (!blank(password) && !BrokerPasswords.isHashed(password)) {
+                            p.add("suapgw.broker.ente-passwords." + user + " is not a hash (ENC(...), see docs/security.md)");
+                        }
+                    });
+                }
                 if (!props.broker().tlsOn()) p.add("the embedded broker has no TLS keystore (suapgw.broker.tls.keystore)");
                 else if (props.broker().tls().keystore().replace('\\', '/').contains("/demo/keys/")) p.add("the broker's TLS keystore is the demo's");
                 else check(p, "suapgw.broker.tls.keystore-password", props.broker().tls().keystorePassword());
@@ -46,6 +55,15 @@ public class SecretsGuard {
         if (props.mail() != null) {
             check(p, "suapgw.mail.password", props.mail().password());
             if (props.mail().embedded()) each(p, "suapgw.mail.ente-passwords", props.mail().entePasswords());
+            GatewayProperties.MailTls tls = props.mail().tls();
+            if (props.mail().embedded()) {
+                if (tls == null || blank(tls.keystore())) p.add("the embedded mail server has no TLS keystore (suapgw.mail.tls.keystore)");
+                else if (isDemoFile(tls.keystore())) p.add("the mail server's TLS keystore is the demo's");
+                else check(p, "suapgw.mail.tls.keystore-password", tls.keystorePassword());
+            }
+            if (tls != null && tls.hasTruststore() && isDemoFile(tls.truststore())) p.add("the mail truststore is the demo's");
+            if (blank(props.mail().pecProviders())) p.add("no PEC provider trusted for the enti's replies (suapgw.mail.pec-providers)");
+            else if (isDemoFile(props.mail().pecProviders())) p.add("suapgw.mail.pec-providers is the demo PEC provider");
         }
         check(p, "suapgw.documents.link-secret", env.getProperty("suapgw.documents.link-secret"));
         String jwt = "spring.security.oauth2.resourceserver.jwt.";
@@ -70,6 +88,10 @@ public class SecretsGuard {
             p.add("suapgw.modi.private-key is a demo key");
         }
         return p;
+    }
+
+    private static boolean isDemoFile(String path) {
+        return path.replace('\\', '/').contains("/demo/keys/");
     }
 
     private static boolean blank(String s) {

@@ -54,6 +54,13 @@ public class PareriCollectionRoute extends GatewayRouteBuilder {
         if (claimed != null && !claimed.equals(from.brokerUser())) {
             log.warn("Reply on {} claims user {}: the queue's ente {} is the sender", queue, claimed, from.code());
         }
+        if (body != null && body.length() > props.pareri().maxReplyBytes()) {
+            // the embedded broker refuses these at the send; an external one may not
+            String reason = "a reply of " + body.length() + " characters, more than " + props.pareri().maxReplyBytes();
+            log.warn("Reply from {} set aside: {}", from.code(), reason);
+            deadLetters.addRejectedReply(queue, reason, body.substring(0, 4096), from.brokerUser(), null);
+            return;
+        }
         Parere parere;
         try {
             parere = messages.risposta(body);

@@ -36,7 +36,7 @@ public class DeadLetterStore {
      * What was set aside is kept whatever it holds: U+0000 (which PostgreSQL text refuses: the message would roll
      * back and be redelivered for ever) is written as the text backslash-u-0000, an unpaired surrogate as U+FFFD.
      */
-    static String storable(String s) {
+    public static String storable(String s) {
         if (s == null || JsonContracts.storable(s)) return s;
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {

@@ -17,11 +17,18 @@ class SecretsGuardTest {
     }
 
     static GatewayProperties props(String brokerPassword, GatewayProperties.Tls tls) {
+        return props(brokerPassword, tls, BrokerPasswords.stored("s3cr3t-x"),
+                new GatewayProperties.MailTls("/etc/suapgw/mail.p12", "a-mail-keystore-password", null, null), "/etc/suapgw/gestori-pec.pem");
+    }
+
+    static GatewayProperties props(String brokerPassword, GatewayProperties.Tls tls, String entePassword, GatewayProperties.MailTls mailTls,
+                                   String pecProviders) {
         return new GatewayProperties(null, null, null, null, new GatewayProperties.Db(true, null, 0),
-                new GatewayProperties.Broker(true, null, null, 0, null, "gateway", brokerPassword, Map.of("ente-x", "s3cr3t-x"),
+                new GatewayProperties.Broker(true, null, null, 0, null, "gateway", brokerPassword, Map.of("ente-x", entePassword),
                         tls),
                 null, null, null, null, null, null, null,
-                new GatewayProperties.Mail(false, null, 0, 0, null, "m4il-s3cr3t", 0, null, null, 0, Map.of()), null, null, null);
+                new GatewayProperties.Mail(true, null, 0, 0, null, "m4il-s3cr3t", 0, null, null, 0, Map.of(), mailTls, pecProviders, 1000),
+                null, null, null);
     }
 
     static ModiProperties modi(String key) {
@@ -44,6 +51,34 @@ class SecretsGuardTest {
         assertThatThrownBy(() -> new SecretsGuard(env, props(""), modi("/etc/suapgw/modi.pem")))
                 .hasMessageContaining("suapgw.broker.password is blank")
                 .hasMessageContaining("the demo identity provider");
+    }
+
+    @Test
+    void enteBrokerPasswordsAreHashesAndTheMailChannelHasItsOwnKeysOutsideTheDemo() {
+        MockEnvironment env = new MockEnvironment();
+        var demoMail = new GatewayProperties.MailTls("config/demo/keys/mail.p12", "demo-mail-keystore", "config/demo/keys/mail-trust.p12",
+                "demo-mail-truststore");
+        assertThat(SecretsGuard.problems(env, props("a-real-one", new GatewayProperties.Tls("/etc/suapgw/broker.p12", "k"), "s3cr3t-x",
+                demoMail, "config/demo/keys/pec-gestore.crt"), modi("/etc/suapgw/modi.pem")))
+                .contains("suapgw.broker.ente-passwords.ente-x is not a hash (ENC(...), see docs/security.md)",
+                        "the mail server's TLS keystore is the demo's", "the mail truststore is the demo's",
+                        "suapgw.mail.pec-providers is the demo PEC provider");
+        assertThat(SecretsGuard.problems(env, props("a-real-one", new GatewayProperties.Tls("/etc/suapgw/broker.p12", "k"),
+                BrokerPasswords.stored("s3cr3t-x"), null, ""), modi("/etc/suapgw/modi.pem")))
+                .contains("the embedded mail server has no TLS keystore (suapgw.mail.tls.keystore)",
+                        "no PEC provider trusted for the enti's replies (suapgw.mail.pec-providers)")
+                .noneMatch(problem -> problem.contains("ente-passwords"));
+    }
+
+    @Test
+    void aBrokerPasswordIsStoredAsASaltedHashThatTheBrokerChecks() {
+        String stored = BrokerPasswords.stored("s3cr3t-x");
+        assertThat(stored).startsWith("ENC(").doesNotContain("s3cr3t-x").isNotEqualTo(BrokerPasswords.stored("s3cr3t-x"));
+        assertThat(BrokerPasswords.stored(stored)).isEqualTo(stored);
+        var user = new org.apache.activemq.artemis.core.security.User("ente-x", stored);
+        assertThat(user.isValid("ente-x", "s3cr3t-x")).isTrue();
+        assertThat(user.isValid("ente-x", "s3cr3t-y")).isFalse();
+        assertThat(user.isValid("ente-x", stored)).as("the hash is no password").isFalse();
     }
 
     @Test

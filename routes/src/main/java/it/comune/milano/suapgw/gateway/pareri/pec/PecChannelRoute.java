@@ -50,12 +50,13 @@ public class PecChannelRoute extends GatewayRouteBuilder {
     @Override
     public void configure() {
         GatewayProperties.Mail m = props.mail();
-        String credentials = "username=" + enc(m.address()) + "&password=RAW(" + m.password() + ")";
+        String credentials = "username=" + enc(m.address()) + "&password=RAW(" + m.password() + ")"
+                + "&sslContextParameters=#" + PecMailConfig.SSL + "&additionalJavaMailProperties=#" + PecMailConfig.PROPERTIES;
 
         from(PareriDispatchRoute.PEC).routeId("pareri-dispatch-pec")
                 .routeConfigurationId(RouteConfigurations.OUTBOX_CALL)
                 .process(this::composeRequest)
-                .toD("smtp://" + m.host() + ":" + m.smtpPort() + "?" + credentials + "&contentType=text/plain; charset=UTF-8")
+                .toD("smtps://" + m.host() + ":" + m.smtpPort() + "?" + credentials + "&contentType=text/plain; charset=UTF-8")
                 .process(e -> {
                     PareriService.Invio invio = e.getProperty(PareriDispatchRoute.INVIO, PareriService.Invio.class);
                     pareri.onRequestSent(invio.richiesta().id(), invio.ente().code(),
@@ -65,20 +66,34 @@ public class PecChannelRoute extends GatewayRouteBuilder {
         from(PareriDispatchRoute.PEC_NOTICE).routeId("pareri-notice-pec")
                 .routeConfigurationId(RouteConfigurations.OUTBOX_CALL)
                 .process(this::composeNotice)
-                .toD("smtp://" + m.host() + ":" + m.smtpPort() + "?" + credentials + "&contentType=text/plain; charset=UTF-8")
+                .toD("smtps://" + m.host() + ":" + m.smtpPort() + "?" + credentials + "&contentType=text/plain; charset=UTF-8")
                 .process(e -> {
                     PareriService.Notifica n = e.getProperty(PareriDispatchRoute.NOTIFICA, PareriService.Notifica.class);
                     pareri.onNoticeSent(n.pratica().id(), n.ente().code(), n.evento(), e.getProperty(ExchangeKeys.SENT_HASH, String.class));
                 });
 
-        from("imap://" + m.host() + ":" + m.imapPort() + "?" + credentials
+        from("imaps://" + m.host() + ":" + m.imapPort() + "?" + credentials
                 + "&unseen=true&delete=false&mapMailMessage=false&delay=" + m.pollDelayMs())
                 .routeId("pareri-collection-pec")
                 .process(e -> {
                     Message mail = e.getMessage().getBody(Message.class);
-                    ByteArrayOutputStream raw = new ByteArrayOutputStream();
-                    mail.writeTo(raw);
-                    PecReplyService.Esito outcome = replies.onMail(raw.toByteArray());
+                    long max = m.maxMessageBytes();
+                    // the size the provider states (IMAP RFC822.SIZE) decides before anything is downloaded; the
+                    // download itself is bounded too
+                    PecReplyService.Esito outcome;
+                    if (mail.getSize() > max) {
+                        outcome = replies.onOversized(first(mail.getFrom()), mail.getSubject(), first(mail.getHeader("Message-ID")), mail.getSize());
+                    } else {
+                        BoundedBuffer raw = new BoundedBuffer(max);
+                        try {
+                            mail.writeTo(raw);
+                            outcome = record(raw.toByteArray());
+                        } catch (java.io.UncheckedIOException tooLarge) {
+                            if (!(tooLarge.getCause() instanceof BoundedBuffer.Exceeded)) throw tooLarge;
+                            outcome = replies.onOversized(first(mail.getFrom()), mail.getSubject(),
+                                    first(mail.getHeader("Message-ID")), raw.size());
+                        }
+                    }
                     log.debug("PEC message {} -> {}", mail.getSubject(), outcome);
                 });
     }
@@ -110,6 +125,9 @@ public class PecChannelRoute extends GatewayRouteBuilder {
         e.getMessage().setHeader("From", m.address());
         e.getMessage().setHeader("To", invio.ente().pec());
         e.getMessage().setHeader("X-SUAPGW-Richiesta", r.id().toString());
+        // the reply names it in In-Reply-To: that, not what the reply's text says, tells which request it answers
+        e.getMessage().setHeader("Message-ID", PecMessages.requestMessageId(r.id().toString(), invio.richiesta().sollecito(),
+                PecReplyService.requestDomain(m.address())));
         e.getMessage().setBody(body);
         AttachmentMessage am = e.getMessage(AttachmentMessage.class);
         am.addAttachment("richiesta-parere.json",
@@ -140,6 +158,48 @@ public class PecChannelRoute extends GatewayRouteBuilder {
         e.getMessage(AttachmentMessage.class).addAttachment("notifica.json",
                 new DataHandler(new ByteArrayDataSource(noticeJson.getBytes(StandardCharsets.UTF_8), "application/json")));
         e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body + noticeJson));
+    }
+
+    private PecReplyService.Esito record(byte[] raw) {
+        try {
+            return replies.onMail(raw);
+        } catch (org.springframework.dao.TransientDataAccessException | org.springframework.transaction.CannotCreateTransactionException
+                 | org.springframework.dao.DataAccessResourceFailureException transientFailure) {
+            throw transientFailure; // the database, not the message: read again at the next poll
+        } catch (RuntimeException failure) {
+            return replies.onFailure(raw, failure);
+        }
+    }
+
+    private static String first(Object[] values) {
+        return values == null || values.length == 0 ? null : String.valueOf(values[0]);
+    }
+
+    /** A byte buffer that refuses to grow beyond its bound. */
+    static final class BoundedBuffer extends ByteArrayOutputStream {
+        static final class Exceeded extends java.io.IOException {
+            Exceeded() {
+                super("bound exceeded");
+            }
+        }
+
+        private final long max;
+
+        BoundedBuffer(long max) {
+            this.max = max;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (count + 1 > max) throw new java.io.UncheckedIOException(new Exceeded());
+            super.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            if (count + (long) len > max) throw new java.io.UncheckedIOException(new Exceeded());
+            super.write(b, off, len);
+        }
     }
 
     private static String enc(String s) {
