@@ -11,16 +11,19 @@ import it.comune.milano.suapgw.simulators.support.modi.ModiKeys;
 
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * The embedded demo's identity provider, as far as the gateway sees it: access tokens (RS256 JWT, {@code aud}
  * {@code suapgw}, the roles in {@code roles}) signed with the demo key {@code config/demo/keys/idp.pem}, whose public
  * half the gateway's demo profile trusts. A real deployment trusts the Comune's OIDC provider instead.
+ * {@link DemoOidcProvider} signs its ID and access tokens with the same key, so the gateway trusts both alike.
  */
 public final class DemoIdp {
     public static final String KEY = "config/demo/keys/idp.pem";
@@ -29,11 +32,34 @@ public final class DemoIdp {
     public static final String OPERATORE = "operatore";
     public static final String FUNZIONARIO = "funzionario";
     public static final String AMMINISTRATORE = "amministratore";
+    /** The {@code kid} of every token's header (and of the key {@link DemoOidcProvider} publishes). */
+    public static final String KID = "demo-idp-1";
 
     private final PrivateKey key;
+    private final String issuer;
 
     public DemoIdp(Path privateKey) {
-        this.key = ModiKeys.readPrivateKey(privateKey);
+        this(ModiKeys.readPrivateKey(privateKey), ISSUER);
+    }
+
+    private DemoIdp(PrivateKey key, String issuer) {
+        this.key = key;
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+    }
+
+    /** The same key with another {@code iss} (the OIDC provider's URL instead of {@link #ISSUER}). */
+    public DemoIdp withIssuer(String issuer) {
+        return new DemoIdp(key, issuer);
+    }
+
+    /** The {@code iss} of the tokens ({@link #ISSUER} unless {@link #withIssuer}). */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** The public half of the signing key (for a JWKS). */
+    public RSAPublicKey publicKey() {
+        return ModiKeys.publicKey(key);
     }
 
     /** The demo key from the working directory or one of its parents (the tests run in a module directory). */
@@ -63,11 +89,16 @@ public final class DemoIdp {
     public String token(String user, String audience, Duration validity, String... roles) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER).subject(user).audience(audience).jwtID(UUID.randomUUID().toString())
+                .issuer(issuer).subject(user).audience(audience).jwtID(UUID.randomUUID().toString())
                 .claim("preferred_username", user).claim("roles", List.of(roles))
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(now.plus(validity)))
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID("demo-idp-1").build(), claims);
+        return sign(claims);
+    }
+
+    /** Any claims as an RS256 JWT by the demo key ({@code typ} JWT, {@code kid} {@link #KID}). */
+    public String sign(JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(KID).build(), claims);
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {
