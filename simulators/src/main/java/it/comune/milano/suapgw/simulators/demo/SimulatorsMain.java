@@ -15,6 +15,7 @@ import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
 import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
 import it.comune.milano.suapgw.simulators.ssu.RegistroImpreseSimulator;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
+import it.comune.milano.suapgw.simulators.support.DemoOidcProvider;
 import it.comune.milano.suapgw.simulators.support.HttpSimulator;
 import it.comune.milano.suapgw.simulators.support.modi.ModiDemo;
 import it.comune.milano.suapgw.simulators.support.modi.PdndRegistry;
@@ -51,8 +52,11 @@ public final class SimulatorsMain {
      * SUAPGW_SIM_ET_ARPA_LOMBARDIA_PORT (8191) and SUAPGW_SIM_ET_CITTA_METROPOLITANA_PORT (8192): the enti terzi on the SSU
      * channel, SUAPGW_SIM_RI_PORT (8193): the Registro Imprese (their Basic credentials, without ModI:
      * SUAPGW_ET_&lt;CODE&gt;_PASSWORD, SUAPGW_RI_PASSWORD), SUAPGW_SIM_PDND_PORT (8190): the PDND simulator,
-     * SUAPGW_PDND_REGISTRY (config/demo/pdnd-registry.json: its clients, purposes and keys), SUAPGW_SIM_MODI (true: the
-     * SSU simulators speak ModI, docs/modi-pdnd.md, on every call and every response; false: HTTP Basic as before),
+     * SUAPGW_PDND_REGISTRY (config/demo/pdnd-registry.json: its clients, purposes and keys), SUAPGW_SIM_IDP_PORT (8194):
+     * the Comune's OpenID Connect provider for the gateway's console ({@link DemoOidcProvider}: client suapgw-console, the
+     * demo users), SUAPGW_SIM_IDP_HOST (127.0.0.1: the host name in its issuer URL, the one the browser uses),
+     * SUAPGW_SIM_MODI (true: the SSU simulators speak ModI, docs/modi-pdnd.md, on every call and every response; false:
+     * HTTP Basic as before),
      * SUAPGW_TEST_DATA (test-data; the legacy cases are {@code <test data>/scrivania/valid/NN-slug/}, the OSP istanze
      * {@code <test data>/osp/istanze/}, the fixtures of OSAPI, ERMES, GERI and of the enti's pareri
      * {@code <test data>/osp/fixtures/}),
@@ -97,6 +101,8 @@ public final class SimulatorsMain {
         int geriPort = Integer.parseInt(setting(GeriSimulator.PORT_SETTING, String.valueOf(GeriSimulator.DEFAULT_PORT)));
         int riPort = Integer.parseInt(setting("SUAPGW_SIM_RI_PORT", String.valueOf(RegistroImpreseSimulator.DEFAULT_PORT)));
         int pdndPort = Integer.parseInt(setting(PdndSimulator.PORT_SETTING, String.valueOf(PdndSimulator.DEFAULT_PORT)));
+        int idpPort = Integer.parseInt(setting(DemoOidcProvider.PORT_SETTING, String.valueOf(DemoOidcProvider.DEFAULT_PORT)));
+        String idpHost = setting(DemoOidcProvider.HOST_SETTING, "127.0.0.1");
         Path pdndRegistry = Path.of(setting(PdndRegistry.REGISTRY_SETTING, PdndRegistry.DEMO_REGISTRY));
         if (!Files.exists(pdndRegistry) && !pdndRegistry.isAbsolute() && Files.exists(Path.of("..").resolve(pdndRegistry))) {
             pdndRegistry = Path.of("..").resolve(pdndRegistry); // started from a module directory
@@ -142,6 +148,7 @@ public final class SimulatorsMain {
         List<OspCase> ospCases = OspCase.loadAll(ospDir);
 
         PdndSimulator pdnd = new PdndSimulator(pdndPort, pdndRegistry);
+        DemoOidcProvider idp = DemoOidcProvider.demo(idpPort).setHost(idpHost);
         CatalogoSimulator catalogo = new CatalogoSimulator(catalogoPort);
         FrontOfficeSimulator fo = new FrontOfficeSimulator(foPort, gatewayUrl);
         // a corrected or integrated instance: the Catalogo serves its new descriptor before the gateway asks for it
@@ -196,10 +203,12 @@ public final class SimulatorsMain {
             fo.stop();
             catalogo.stop();
             pdnd.stop();
+            idp.stop();
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "simulators-shutdown"));
 
         pdnd.start();
+        idp.start();
         // the Comune's systems and the scrivania sign what they send the gateway, with the demo keys
         geowork.setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner.demo("geowork"));
         scrivania.setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner.demo("scrivania"));
@@ -237,6 +246,11 @@ public final class SimulatorsMain {
         out.println("simulators started:");
         out.println("  pdnd:          " + pdnd.baseUrl() + " (issuer " + pdnd.issuer() + ", registry " + pdndRegistry + "; ModI "
                 + (modiOn ? "on" : "OFF: HTTP Basic") + ")");
+        out.println("  oidc-idp:      " + idp.issuer() + " (issuer; client " + DemoOidcProvider.DEMO_CLIENT_ID + " / "
+                + DemoOidcProvider.DEMO_CLIENT_SECRET + ", redirect " + String.join(" or ", DemoOidcProvider.DEMO_REDIRECT_PATTERNS) + ")");
+        for (DemoOidcProvider.User u : idp.users()) {
+            out.printf("    user %-15s password %-20s roles %s%n", u.username(), u.password(), String.join(", ", u.roles()));
+        }
         out.println("  catalogo-ssu:  " + catalogo.baseUrl());
         out.println("  front-office:  " + fo.baseUrl());
         out.println("  geowork:       " + geowork.address() + " (callback " + geowork.callbackUrl() + ")");
@@ -272,6 +286,7 @@ public final class SimulatorsMain {
             new CountDownLatch(1).await();
         }
         out.println("suap-gateway: " + gatewayUrl);
+        out.println("  oidc-idp:      " + idp.issuer() + " (console login: " + gatewayUrl + "/console)");
         out.println("  catalogo-ssu:  " + catalogo.baseUrl());
         out.println("  front-office:  " + fo.baseUrl());
         out.println("  geowork:       " + geowork.address());
