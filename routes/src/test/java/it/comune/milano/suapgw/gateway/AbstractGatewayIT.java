@@ -87,10 +87,14 @@ abstract class AbstractGatewayIT {
     static final RegistroImpreseSimulator REGISTRO_IMPRESE = new RegistroImpreseSimulator(freePort(), GATEWAY);
     /** the PDND (authorization server and key sets) of the demo registry: ModI on every SSU call, both ways */
     static final PdndSimulator PDND = PdndSimulator.demo(freePort());
+    /** the Comune's identity provider for the console's login (OIDC, authorization code + PKCE) */
+    static final it.comune.milano.suapgw.simulators.support.DemoOidcProvider OIDC =
+            it.comune.milano.suapgw.simulators.support.DemoOidcProvider.demo(freePort());
     static final ModiDemo MODI;
 
     static {
         PDND.start();
+        OIDC.start();
         MODI = ModiDemo.of(PDND);
         MODI.configure(CATALOGO, FO, ARPA, CITTA_METROPOLITANA, REGISTRO_IMPRESE);
         // config imports are resolved before @DynamicPropertySource: the enti registry location must be a system property
@@ -120,6 +124,7 @@ abstract class AbstractGatewayIT {
     static void properties(DynamicPropertyRegistry r) {
         r.add("server.port", () -> GATEWAY_PORT);
         r.add("SUAPGW_PDND_URL", PDND::baseUrl);
+        r.add("SUAPGW_IDP_URL", OIDC::issuer);
         r.add("suapgw.public-base-url", () -> GATEWAY);
         r.add("suapgw.db.embedded-data-dir", () -> DATA.resolve("postgres").toString());
         r.add("suapgw.db.embedded-port", AbstractGatewayIT::freePort);
@@ -177,6 +182,7 @@ abstract class AbstractGatewayIT {
     }
 
     static void stopSimulators() {
+        OIDC.stop();
         ARPA.stop();
         CITTA_METROPOLITANA.stop();
         REGISTRO_IMPRESE.stop();

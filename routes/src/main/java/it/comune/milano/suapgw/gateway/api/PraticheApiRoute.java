@@ -41,6 +41,7 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
                 .get("/pratiche").to("direct:api-list-pratiche")
                 .get("/pratiche/{id}").to("direct:api-get-pratica")
                 .get("/pratiche/{id}/timeline").to("direct:api-get-timeline")
+                .get("/pratiche/{id}/verifica").to("direct:api-verify-timeline")
                 .get("/stats").to("direct:api-stats");
 
         fromApi("direct:api-list-pratiche", "api-list-pratiche")
@@ -55,7 +56,7 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
                         }
                     }
                     ApiResponses.json(e, json, read.pratiche(stateName, e.getMessage().getHeader("cui", String.class),
-                            e.getMessage().getHeader("codice", String.class)).stream().map(p -> summary(p, wholeView(e))).toList());
+                            e.getMessage().getHeader("codice", String.class), e.getMessage().getHeader("cf", String.class)).stream().map(p -> summary(p, wholeView(e))).toList());
                 });
 
         fromApi("direct:api-get-pratica", "api-get-pratica")
@@ -93,6 +94,13 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
                     ApiResponses.json(e, json, timeline.of(id));
                 });
 
+        fromApi("direct:api-verify-timeline", "api-verify-timeline")
+                .process(e -> {
+                    UUID id = id(e);
+                    if (read.pratica(id).isEmpty()) throw ApiProblem.notFound("no pratica " + id);
+                    ApiResponses.json(e, json, timeline.verify(id));
+                });
+
         fromApi("direct:api-stats", "api-stats")
                 .process(e -> ApiResponses.json(e, json, read.stats()));
     }
@@ -121,6 +129,7 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
         out.put("anomaly", p.get("anomaly"));
         out.put("presentedAt", p.get("presented_at"));
         out.put("updatedAt", p.get("updated_at"));
+        out.put("concludedAt", p.get("concluded_at"));
         return out;
     }
 

@@ -21,7 +21,7 @@ public class SecretsGuard {
     static final Set<String> DEMO_SECRETS = Set.of("suapgw", "gateway-secret", "polizia-locale-secret", "ats-milano-secret",
             "soprintendenza-secret", "mercati-secret", "arredo-urbano-secret", "mobilita-secret", "suap-secret",
             "vigili-del-fuoco-secret", "demo-document-link-secret", "demo-broker-keystore", "demo-mail-keystore",
-            "demo-mail-truststore");
+            "demo-mail-truststore", "suapgw-console-demo-secret");
 
     public SecretsGuard(Environment env, GatewayProperties props, ModiProperties modi) {
         if (env.acceptsProfiles(Profiles.of(DEMO))) return;
@@ -66,6 +66,9 @@ public class SecretsGuard {
             else if (isDemoFile(props.mail().pecProviders())) p.add("suapgw.mail.pec-providers is the demo PEC provider");
         }
         check(p, "suapgw.documents.link-secret", env.getProperty("suapgw.documents.link-secret"));
+        // the console is optional: configured, its client secret must be a real one
+        String consoleSecret = env.getProperty("spring.security.oauth2.client.registration.comune.client-secret");
+        if (consoleSecret != null) check(p, "spring.security.oauth2.client.registration.comune.client-secret", consoleSecret);
         String jwt = "spring.security.oauth2.resourceserver.jwt.";
         String key = env.getProperty(jwt + "public-key-location");
         if (blank(env.getProperty(jwt + "issuer-uri")) && blank(env.getProperty(jwt + "jwk-set-uri")) && blank(key)) {

@@ -77,6 +77,8 @@ public class SecurityConfig {
                         .requestMatchers("/actuator/**").hasRole(AMMINISTRATORE)
                         .requestMatchers("/api/funzionario/**").hasRole(FUNZIONARIO)
                         .requestMatchers("/api/dead-letters/**", "/api/quarantine/**").hasRole(AMMINISTRATORE)
+                        // the contact centre records contacts: any operator role
+                        .requestMatchers("/api/contatti", "/api/contatti/**").hasAnyRole(OPERATORE, FUNZIONARIO, AMMINISTRATORE)
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(OPERATORE, FUNZIONARIO, AMMINISTRATORE)
                         .anyRequest().hasRole(AMMINISTRATORE))
                 .oauth2ResourceServer(o -> o.jwt(j -> j.jwtAuthenticationConverter(operator(rolesClaim))))

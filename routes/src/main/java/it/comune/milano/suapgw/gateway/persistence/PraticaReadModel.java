@@ -24,6 +24,11 @@ public class PraticaReadModel {
 
     /** Newest first; each filter optional (state by its enum name). */
     public List<Map<String, Object>> pratiche(String state, String cuiUuid, String codicePratica) {
+        return pratiche(state, cuiUuid, codicePratica, null);
+    }
+
+    /** Newest first; each filter optional (state by its enum name, the applicant by codice fiscale). */
+    public List<Map<String, Object>> pratiche(String state, String cuiUuid, String codicePratica, String applicantCf) {
         StringBuilder sql = new StringBuilder("select * from pratica where 1=1");
         List<Object> args = new ArrayList<>();
         if (state != null) {
@@ -37,6 +42,10 @@ public class PraticaReadModel {
         if (codicePratica != null) {
             sql.append(" and codice_pratica = ?");
             args.add(codicePratica);
+        }
+        if (applicantCf != null) {
+            sql.append(" and upper(applicant_cf) = upper(?)");
+            args.add(applicantCf);
         }
         sql.append(" order by presented_at desc limit 1000");
         return jdbc.queryForList(sql.toString(), args.toArray());

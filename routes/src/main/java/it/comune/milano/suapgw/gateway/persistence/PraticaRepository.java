@@ -91,6 +91,10 @@ public class PraticaRepository {
         return first(jdbc.queryForList("select id from pratica where codice_pratica = ?", UUID.class, codicePratica));
     }
 
+    public Optional<UUID> idByCui(String cuiUuid) {
+        return first(jdbc.queryForList("select id from pratica where cui_uuid = ?", UUID.class, cuiUuid));
+    }
+
     public boolean exists(UUID id) {
         return !jdbc.queryForList("select id from pratica where id = ?", UUID.class, id).isEmpty();
     }
@@ -149,7 +153,9 @@ public class PraticaRepository {
     }
 
     public void updateState(UUID id, StatoPratica from, StatoPratica to) {
-        jdbc.update("update pratica set state = ?, updated_at = now() where id = ? and state = ?", to.name(), id, from.name());
+        jdbc.update("update pratica set state = ?, updated_at = now(),"
+                + " concluded_at = case when ? then coalesce(concluded_at, now()) else concluded_at end"
+                + " where id = ? and state = ?", to.name(), to.isFinal(), id, from.name());
     }
 
     public void setReceiptDate(UUID id, LocalDate date) {
