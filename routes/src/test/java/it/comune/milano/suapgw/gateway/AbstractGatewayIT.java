@@ -53,6 +53,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = SuapGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @ActiveProfiles("demo")
+// metrics and traces as in production (Spring Boot's tests turn their export off by default)
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability
 abstract class AbstractGatewayIT {
     static final int GATEWAY_PORT = freePort();
     static final int BROKER_PORT = freePort();
@@ -158,6 +160,7 @@ abstract class AbstractGatewayIT {
         r.add("SUAPGW_ET_CITTA_METROPOLITANA_URL", CITTA_METROPOLITANA::baseUrl);
         r.add("suapgw.ssu.registro-imprese.base-url", REGISTRO_IMPRESE::baseUrl);
         r.add("suapgw.osp.deadline-check-ms", () -> 500);
+        r.add("suapgw.metrics.refresh-ms", () -> 500);
     }
 
     @Autowired

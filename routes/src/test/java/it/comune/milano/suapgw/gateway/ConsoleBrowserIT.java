@@ -118,7 +118,7 @@ class ConsoleBrowserIT extends AbstractGatewayIT {
         browser.findElement(By.id("interlocutore")).sendKeys("Mario Rossi");
         browser.findElement(By.id("oggetto")).sendKeys("Chiede lo stato della pratica");
         browser.findElement(By.id("risposta")).sendKeys("Pratica conclusa con esito positivo, il provvedimento è sul fascicolo.");
-        browser.findElement(By.id("registra")).click();
+        click(browser.findElement(By.id("registra")));
         waitFor(d -> !d.findElements(By.id("messaggio")).isEmpty());
         assertThat(browser.findElement(By.id("messaggio")).getText()).startsWith("Contatto registrato");
         assertThat(browser.findElement(By.id("contatti-pratica")).getText()).contains("TELEFONO", "Chiede lo stato della pratica", "operatore");
@@ -162,7 +162,7 @@ class ConsoleBrowserIT extends AbstractGatewayIT {
             shot("06-funzionario-coda");
             WebElement testo = browser.findElement(By.id("testo-" + idIstanza));
             testo.sendKeys("\nNota del funzionario: esporre la concessione.");
-            browser.findElement(By.id("valida-" + idIstanza)).click();
+            click(browser.findElement(By.id("valida-" + idIstanza)));
             waitFor(d -> !d.findElements(By.id("messaggio")).isEmpty());
             assertThat(browser.findElement(By.id("messaggio")).getText()).contains("validata", idIstanza);
             shot("07-funzionario-validata");
@@ -194,7 +194,7 @@ class ConsoleBrowserIT extends AbstractGatewayIT {
         loginAs("amministratore", "amministratore-demo");
         browser.get(GATEWAY + "/console/operazioni");
         shot("08-operazioni");
-        browser.findElement(By.id("replay-" + deadId)).click();
+        click(browser.findElement(By.id("replay-" + deadId)));
         waitFor(d -> !d.findElements(By.id("messaggio")).isEmpty());
         assertThat(browser.findElement(By.id("messaggio")).getText()).contains("rimesso in coda");
         shot("09-operazioni-replay");
@@ -230,6 +230,12 @@ class ConsoleBrowserIT extends AbstractGatewayIT {
             }
         }
         return null;
+    }
+
+    /** As a person does: the control is scrolled into view first. */
+    private void click(WebElement e) {
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'})", e);
+        e.click();
     }
 
     private void waitFor(java.util.function.Function<WebDriver, Boolean> condition) {

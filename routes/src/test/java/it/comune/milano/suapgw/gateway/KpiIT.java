@@ -52,6 +52,19 @@ class KpiIT extends AbstractGatewayIT {
         assertThat(perMonth).isEqualTo(perProcedure).isGreaterThanOrEqualTo(3);
         assertThat(JSON.readTree(get("/api/kpi?per=ente&" + period).body()).path("righe")).isNotEmpty();
 
+        // the same pratiche as Prometheus gauges (per state and channel), for Grafana
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            long gauges = 0;
+            for (String line : get("/actuator/prometheus").body().lines().toList()) {
+                if (line.startsWith("suapgw_pratiche{") && line.contains("canale=\"ssu\"")) {
+                    gauges += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            assertThat(gauges).isEqualTo(Long.parseLong(recomputed().get("SSU.ricevute")));
+        });
+        String metrics = get("/actuator/prometheus").body();
+        assertThat(metrics).contains("suapgw_outbox_pending", "suapgw_outbox_lag_seconds", "suapgw_contatti_seguiti_scaduti");
+
         assertThat(get("/api/kpi?per=anno").statusCode()).isEqualTo(400);
         assertThat(get("/api/kpi?dal=ieri").statusCode()).isEqualTo(400);
         assertThat(HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(GATEWAY + "/api/kpi")).GET().build(),

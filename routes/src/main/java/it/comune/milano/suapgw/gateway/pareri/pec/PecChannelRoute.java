@@ -117,7 +117,9 @@ public class PecChannelRoute extends GatewayRouteBuilder {
                 names.add(d.get("name") + " (scaricabile da " + links.downloadUrl((String) d.get("sha256"), invio.ente().code()) + ")");
             }
         }
-        String body = PecMessages.requestBody(m.suapIdentificativo(), r.codicePratica(), r.codiceFiscale(),
+        // an SSU pratica has no codice pratica: its CUI names it on the art. 10 'Pratica:' line
+        String riferimento = r.codicePratica() != null ? r.codicePratica() : invio.pratica().cuiUuid();
+        String body = PecMessages.requestBody(m.suapIdentificativo(), riferimento, r.codiceFiscale(),
                 r.denominazione(), r.protocolloRi(), r.id().toString(), r.round(), r.deadline(),
                 invio.pratica().procedureCode(), names, invio.richiesta().sollecito());
         e.getMessage().getHeaders().clear();
@@ -145,10 +147,10 @@ public class PecChannelRoute extends GatewayRouteBuilder {
         GatewayProperties.Mail m = props.mail();
         List<String> richieste = n.richieste().stream().map(Object::toString).toList();
         String body = n.conferenza() != null
-                ? PecMessages.conferenzaBody(m.suapIdentificativo(), n.pratica().codicePratica(), n.codiceFiscale(), n.denominazione(),
+                ? PecMessages.conferenzaBody(m.suapIdentificativo(), riferimento(n.pratica()), n.codiceFiscale(), n.denominazione(),
                         n.conferenza().path("modalita").asText(), n.conferenza().path("data").asText(),
                         n.conferenza().path("canale").asText(), richieste)
-                : PecMessages.annullamentoBody(m.suapIdentificativo(), n.pratica().codicePratica(), n.codiceFiscale(),
+                : PecMessages.annullamentoBody(m.suapIdentificativo(), riferimento(n.pratica()), n.codiceFiscale(),
                         n.denominazione(), n.evento(), richieste);
         e.getMessage().getHeaders().clear();
         e.getMessage().setHeader("Subject", PecMessages.subject(m.ufficioMittente(), n.codiceFiscale(), n.denominazione()));
@@ -169,6 +171,10 @@ public class PecChannelRoute extends GatewayRouteBuilder {
         } catch (RuntimeException failure) {
             return replies.onFailure(raw, failure);
         }
+    }
+
+    private static String riferimento(it.comune.milano.suapgw.gateway.persistence.PraticaRepository.Testata p) {
+        return p.codicePratica() != null ? p.codicePratica() : p.cuiUuid();
     }
 
     private static String first(Object[] values) {

@@ -114,7 +114,9 @@ public class PecReplyService {
         if (ente == null) {
             return quarantine("sender " + certified.mittente() + " is not the registered PEC address of any ente", raw, inner, null);
         }
-        UUID id = m.codicePratica().length() > 100 ? null : pratiche.idByCodice(m.codicePratica()).orElse(null);
+        // the codice pratica, or the CUI of an SSU pratica
+        UUID id = m.codicePratica().length() > 100 ? null
+                : pratiche.idByCodice(m.codicePratica()).or(() -> pratiche.idByCui(m.codicePratica())).orElse(null);
         if (id == null) {
             return quarantine("no pratica " + abbreviate(m.codicePratica()) + " (line 'Pratica:')", raw, inner, null);
         }
