@@ -103,9 +103,13 @@ class ConsoleBrowserIT extends AbstractGatewayIT {
         awaitFinal(s);
         String id = pratica(s.cuiUuid()).path("id").asText();
         loginAs("operatore", "operatore-demo");
-        browser.get(GATEWAY + "/console/pratiche?q=" + s.cuiUuid());
+        browser.get(GATEWAY + "/console/pratiche");
+        // the results follow the typing (htmx), no submit needed
+        browser.findElement(By.id("q")).sendKeys(s.cuiUuid());
+        waitFor(d -> d.findElements(By.cssSelector("#tabella-pratiche tbody tr")).size() == 1
+                && d.findElement(By.cssSelector("#tabella-pratiche caption")).getText().contains(s.cuiUuid()));
         shot("02-pratiche-ricerca");
-        browser.findElement(By.cssSelector("#tabella-pratiche a")).click();
+        click(browser.findElement(By.cssSelector("#tabella-pratiche a")));
         waitFor(d -> d.getCurrentUrl().endsWith("/console/pratiche/" + id));
         assertThat(browser.findElement(By.id("verifica")).getText()).startsWith("Catena integra");
         int rows = browser.findElements(By.cssSelector("#tabella-timeline tbody tr")).size();

@@ -55,6 +55,13 @@ class PecChannelIT extends AbstractGatewayIT {
         assertThat(jdbc.queryForObject("select count(*) from documento where sha256 = ?", Integer.class, sha)).isOne();
         assertThat(get("/api/documenti/" + sha).statusCode()).isEqualTo(403);
         assertThat(d.path("state").asText()).isEqualTo("ended_by_negative_outcome");
+
+        // found by part of the applicant's name, whatever the case; LIKE's wildcards are taken literally
+        String denominazione = expected.path("denominazione").asText();
+        String part = java.net.URLEncoder.encode(denominazione.substring(2, Math.min(denominazione.length(), 12)).toUpperCase(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(JSON.readTree(get("/api/pratiche?richiedente=" + part).body()).findValuesAsText("codicePratica")).contains(codice);
+        assertThat(JSON.readTree(get("/api/pratiche?richiedente=%25").body())).isEmpty();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package it.comune.milano.suapgw.gateway.api;
 
-import it.comune.milano.suapgw.gateway.security.TrustedHeaders;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,7 +65,7 @@ public class FunzionarioApiRoute extends GatewayRouteBuilder {
 
     private void decide(Exchange e) throws Exception {
         UUID id = pratica(e);
-        String user = user(e);
+        String user = ApiParameters.operator(e);
         JsonNode body;
         try {
             body = json.readTree(e.getMessage().getBody(String.class));
@@ -112,12 +111,6 @@ public class FunzionarioApiRoute extends GatewayRouteBuilder {
         throw ApiProblem.notFound("no istanza " + ref);
     }
 
-    /** The authenticated funzionario (Spring Security has checked the token and the role before the route runs). */
-    private static String user(Exchange e) {
-        String user = e.getMessage().getHeader(TrustedHeaders.OPERATOR, String.class);
-        if (user == null || user.isBlank()) throw new ApiProblem(401, "authentication required");
-        return user;
-    }
 
     private static Map<String, Object> view(Map<String, Object> c) {
         Map<String, Object> out = new LinkedHashMap<>();

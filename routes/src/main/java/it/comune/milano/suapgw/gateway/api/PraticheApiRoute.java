@@ -56,7 +56,8 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
                         }
                     }
                     ApiResponses.json(e, json, read.pratiche(stateName, e.getMessage().getHeader("cui", String.class),
-                            e.getMessage().getHeader("codice", String.class), e.getMessage().getHeader("cf", String.class)).stream().map(p -> summary(p, wholeView(e))).toList());
+                            e.getMessage().getHeader("codice", String.class), e.getMessage().getHeader("cf", String.class),
+                            bounded(e.getMessage().getHeader("richiedente", String.class))).stream().map(p -> summary(p, wholeView(e))).toList());
                 });
 
         fromApi("direct:api-get-pratica", "api-get-pratica")
@@ -103,6 +104,11 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
 
         fromApi("direct:api-stats", "api-stats")
                 .process(e -> ApiResponses.json(e, json, read.stats()));
+    }
+
+    private static String bounded(String search) {
+        if (search != null && search.length() > 200) throw ApiProblem.badRequest("richiedente: at most 200 characters");
+        return search;
     }
 
     /** Whether the caller's role needs the applicant's identity and declarations. */

@@ -93,9 +93,9 @@ public class ConsoleController {
             return "console/pratiche";
         }
         String term = q.strip();
-        // a codice pratica, a CUI (uuid) or a codice fiscale: whichever finds it
+        // a codice pratica, a CUI (uuid), a codice fiscale or part of the applicant's name: whichever finds it
         Object found = null;
-        for (String param : List.of("codice", "cui", "cf")) {
+        for (String param : List.of("codice", "cui", "cf", "richiedente")) {
             ConsoleApi.Answer a = api.get("api-list-pratiche", who, Map.of(param, term));
             if (a.ok() && a.body() instanceof List<?> l && !l.isEmpty()) {
                 found = l;

@@ -2,15 +2,14 @@ package it.comune.milano.suapgw.gateway.contatti;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.gateway.api.ApiParameters;
 import it.comune.milano.suapgw.gateway.api.ApiProblem;
 import it.comune.milano.suapgw.gateway.api.ApiResponses;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
-import it.comune.milano.suapgw.gateway.security.TrustedHeaders;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -47,7 +46,7 @@ public class ContattiApiRoute extends GatewayRouteBuilder {
                     } catch (Exception bad) {
                         throw ApiProblem.badRequest("the body is not JSON");
                     }
-                    long id = contatti.create(user(e), body);
+                    long id = contatti.create(ApiParameters.operator(e), body);
                     ApiResponses.json(e, json, Map.of("id", id));
                     e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
                 });
@@ -65,13 +64,13 @@ public class ContattiApiRoute extends GatewayRouteBuilder {
                     }
                     boolean open = "true".equals(e.getMessage().getHeader("seguitiAperti", String.class));
                     boolean pastDue = "true".equals(e.getMessage().getHeader("scaduti", String.class));
-                    ApiResponses.json(e, json, contatti.list(user(e), id, open || pastDue, pastDue));
+                    ApiResponses.json(e, json, contatti.list(ApiParameters.operator(e), id, open || pastDue, pastDue));
                 });
 
         fromApi("direct:api-contatti-get", "api-contatti-get")
                 .process(e -> {
                     long id = id(e);
-                    Map<String, Object> out = new LinkedHashMap<>(contatti.get(user(e), id)
+                    Map<String, Object> out = new LinkedHashMap<>(contatti.get(ApiParameters.operator(e), id)
                             .orElseThrow(() -> ApiProblem.notFound("no contact " + id)));
                     out.put("accessi", contatti.accessi(id));
                     ApiResponses.json(e, json, out);
@@ -89,14 +88,14 @@ public class ContattiApiRoute extends GatewayRouteBuilder {
                             throw ApiProblem.badRequest("the body is not JSON");
                         }
                     }
-                    contatti.closeFollowUp(user(e), id(e), note);
+                    contatti.closeFollowUp(ApiParameters.operator(e), id(e), note);
                     ApiResponses.json(e, json, Map.of("chiuso", true));
                 });
 
         fromApi("direct:api-contatti-kpi", "api-contatti-kpi")
                 .process(e -> {
-                    LocalDate al = date(e, "al", LocalDate.now());
-                    LocalDate dal = date(e, "dal", al.withDayOfYear(1));
+                    LocalDate al = ApiParameters.date(e, "al", LocalDate.now());
+                    LocalDate dal = ApiParameters.date(e, "dal", al.withDayOfYear(1));
                     ApiResponses.json(e, json, contatti.kpi(dal, al));
                 });
     }
@@ -107,21 +106,5 @@ public class ContattiApiRoute extends GatewayRouteBuilder {
         } catch (NumberFormatException | NullPointerException bad) {
             throw ApiProblem.notFound("no such contact");
         }
-    }
-
-    private static LocalDate date(Exchange e, String name, LocalDate otherwise) {
-        String v = e.getMessage().getHeader(name, String.class);
-        if (v == null || v.isBlank()) return otherwise;
-        try {
-            return LocalDate.parse(v);
-        } catch (DateTimeParseException bad) {
-            throw ApiProblem.badRequest(name + " must be a date (YYYY-MM-DD)");
-        }
-    }
-
-    private static String user(Exchange e) {
-        String user = e.getMessage().getHeader(TrustedHeaders.OPERATOR, String.class);
-        if (user == null || user.isBlank()) throw new ApiProblem(401, "authentication required");
-        return user;
     }
 }

@@ -1,6 +1,7 @@
 package it.comune.milano.suapgw.gateway.kpi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.comune.milano.suapgw.gateway.api.ApiParameters;
 import it.comune.milano.suapgw.gateway.api.ApiProblem;
 import it.comune.milano.suapgw.gateway.api.ApiResponses;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
@@ -8,7 +9,6 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +35,8 @@ public class KpiApiRoute extends GatewayRouteBuilder {
 
         fromApi("direct:api-kpi", "api-kpi")
                 .process(e -> {
-                    LocalDate al = date(e, "al", LocalDate.now());
-                    LocalDate dal = date(e, "dal", al.withDayOfYear(1));
+                    LocalDate al = ApiParameters.date(e, "al", LocalDate.now());
+                    LocalDate dal = ApiParameters.date(e, "dal", al.withDayOfYear(1));
                     if (dal.isAfter(al)) throw ApiProblem.badRequest("dal is after al");
                     if (dal.isBefore(al.minusYears(10))) throw ApiProblem.badRequest("a period of at most ten years");
                     KpiService.Per per = per(e.getMessage().getHeader("per", "mese", String.class));
@@ -58,16 +58,6 @@ public class KpiApiRoute extends GatewayRouteBuilder {
                     out.put("riepilogo", kpi.summary(dal, al));
                     ApiResponses.json(e, json, out);
                 });
-    }
-
-    private static LocalDate date(Exchange e, String name, LocalDate otherwise) {
-        String v = e.getMessage().getHeader(name, String.class);
-        if (v == null || v.isBlank()) return otherwise;
-        try {
-            return LocalDate.parse(v);
-        } catch (DateTimeParseException bad) {
-            throw ApiProblem.badRequest(name + " must be a date (YYYY-MM-DD)");
-        }
     }
 
     private static KpiService.Per per(String v) {

@@ -29,6 +29,12 @@ public class PraticaReadModel {
 
     /** Newest first; each filter optional (state by its enum name, the applicant by codice fiscale). */
     public List<Map<String, Object>> pratiche(String state, String cuiUuid, String codicePratica, String applicantCf) {
+        return pratiche(state, cuiUuid, codicePratica, applicantCf, null);
+    }
+
+    /** ... and by a part of the applicant's name as the pratica declared it (denominazione, case-insensitive). */
+    public List<Map<String, Object>> pratiche(String state, String cuiUuid, String codicePratica, String applicantCf,
+                                              String denominazione) {
         StringBuilder sql = new StringBuilder("select * from pratica where 1=1");
         List<Object> args = new ArrayList<>();
         if (state != null) {
@@ -46,6 +52,10 @@ public class PraticaReadModel {
         if (applicantCf != null) {
             sql.append(" and upper(applicant_cf) = upper(?)");
             args.add(applicantCf);
+        }
+        if (denominazione != null && !denominazione.isBlank()) {
+            sql.append(" and dati ->> 'denominazione' ilike ? escape '\\'");
+            args.add("%" + denominazione.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
         sql.append(" order by presented_at desc limit 1000");
         return jdbc.queryForList(sql.toString(), args.toArray());

@@ -570,7 +570,8 @@ public class EnteSimulator extends ReconnectingClient {
             }
         }
         reply.put("firmatario", "Dirigente responsabile " + enteCode);
-        reply.put("dataParere", OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        // RFC 3339 wants the seconds, which toString() drops when they are :00 (a reply at hh:mm:00.000 was invalid)
+        reply.put("dataParere", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS)));
         return reply;
     }
 
