@@ -40,7 +40,7 @@ class PraticheApiRouteTest extends RouteTestBase {
         row.put("state", "IN_ISTRUTTORIA");
         row.put("applicant_cf", "RSSMRA80A01F205X");
         row.put("presented_at", Timestamp.from(Instant.now()));
-        when(read.pratiche("IN_ISTRUTTORIA", null, null, null)).thenReturn(List.of(row));
+        when(read.pratiche("IN_ISTRUTTORIA", null, null, null, null)).thenReturn(List.of(row));
 
         HttpResponse<String> r = getAs("/api/pratiche?state=in_istruttoria", IDP.bearer("op", "operatore"));
 
@@ -50,7 +50,7 @@ class PraticheApiRouteTest extends RouteTestBase {
         assertThat(list.get(0).path("state").asText()).isEqualTo("in_istruttoria");
         assertThat(list.get(0).path("ssuState").asText()).isEqualTo("presented");
         assertThat(list.get(0).path("applicant").asText()).isEqualTo("RSS***********5X");
-        verify(read).pratiche("IN_ISTRUTTORIA", null, null, null);
+        verify(read).pratiche("IN_ISTRUTTORIA", null, null, null, null);
         // the funzionario needs whom the pratica is of; nobody without a token sees anything
         JsonNode whole = JSON.readTree(getAs("/api/pratiche?state=in_istruttoria", IDP.bearer("fz", "funzionario")).body());
         assertThat(whole.get(0).path("applicant").asText()).isEqualTo("RSSMRA80A01F205X");
