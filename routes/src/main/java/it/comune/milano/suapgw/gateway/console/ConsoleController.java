@@ -54,9 +54,9 @@ public class ConsoleController {
         }
         Map<?, ?> kpi = (Map<?, ?>) perMese.body();
         model.addAttribute("kpi", kpi);
-        model.addAttribute("perCanale", ((Map<?, ?>) api.get("api-kpi", who, with(period, "per", "canale")).body()).get("righe"));
-        model.addAttribute("perProcedimento", ((Map<?, ?>) api.get("api-kpi", who, with(period, "per", "procedimento")).body()).get("righe"));
-        model.addAttribute("perEnte", ((Map<?, ?>) api.get("api-kpi", who, with(period, "per", "ente")).body()).get("righe"));
+        model.addAttribute("perCanale", ((Map<?, ?>) api.get("api-kpi", who, with(with(period, "riepilogo", "false"), "per", "canale")).body()).get("righe"));
+        model.addAttribute("perProcedimento", ((Map<?, ?>) api.get("api-kpi", who, with(with(period, "riepilogo", "false"), "per", "procedimento")).body()).get("righe"));
+        model.addAttribute("perEnte", ((Map<?, ?>) api.get("api-kpi", who, with(with(period, "riepilogo", "false"), "per", "ente")).body()).get("righe"));
         model.addAttribute("dal", kpi.get("dal"));
         model.addAttribute("al", kpi.get("al"));
         // the chart reads its data from the page itself (no inline script under the CSP)

@@ -55,7 +55,8 @@ public class KpiApiRoute extends GatewayRouteBuilder {
                     out.put("al", al.toString());
                     out.put("per", per.name().toLowerCase(Locale.ROOT));
                     out.put("righe", rows);
-                    out.put("riepilogo", kpi.summary(dal, al));
+                    // riepilogo=false: the rows only (a page showing several groupings needs the summary once)
+                    if (!"false".equals(e.getMessage().getHeader("riepilogo", String.class))) out.put("riepilogo", kpi.summary(dal, al));
                     ApiResponses.json(e, json, out);
                 });
     }

@@ -47,6 +47,17 @@ public class KpiService {
             )
             """.formatted(ZONE);
 
+    /** The figures of a group of pratiche (of {@link #PRATICHE}), the same for a row and for the whole period. */
+    private static final String FIGURES = """
+            count(*) as ricevute,
+            count(*) filter (where concluded_at is null) as aperte,
+            count(*) filter (where concluded_at is not null) as concluse,
+            count(*) filter (where concluded_at is not null and scadenza is not null) as concluse_con_termine,
+            count(*) filter (where concluded_at is not null and scadenza is not null
+                               and (concluded_at at time zone '%s')::date <= scadenza) as concluse_nel_termine,
+            avg(giorni_netti) as giorni_medi_netti,
+            percentile_cont(0.9) within group (order by giorni_netti) as giorni_p90_netti""".formatted(ZONE);
+
     public List<Map<String, Object>> figures(LocalDate dal, LocalDate al, Per per) {
         if (per == Per.ENTE) return pareri(dal, al);
         String key = switch (per) {
@@ -55,16 +66,8 @@ public class KpiService {
             default -> "channel";
         };
         List<Map<String, Object>> rows = jdbc.queryForList(PRATICHE + """
-                select %1$s as gruppo,
-                       count(*) as ricevute,
-                       count(*) filter (where concluded_at is null) as aperte,
-                       count(*) filter (where concluded_at is not null) as concluse,
-                       count(*) filter (where concluded_at is not null and scadenza is not null) as concluse_con_termine,
-                       count(*) filter (where concluded_at is not null and scadenza is not null
-                                          and (concluded_at at time zone '%2$s')::date <= scadenza) as concluse_nel_termine,
-                       avg(giorni_netti) as giorni_medi_netti,
-                       percentile_cont(0.9) within group (order by giorni_netti) as giorni_p90_netti
-                  from n group by %1$s order by %1$s""".formatted(key, ZONE), Date.valueOf(dal), Date.valueOf(al));
+                select %1$s as gruppo, %2$s
+                  from n group by %1$s order by %1$s""".formatted(key, FIGURES), Date.valueOf(dal), Date.valueOf(al));
         rows.forEach(KpiService::derive);
         return rows;
     }
@@ -89,15 +92,7 @@ public class KpiService {
     /** The whole period in one row, and what needs attention now. */
     public Map<String, Object> summary(LocalDate dal, LocalDate al) {
         Map<String, Object> totals = jdbc.queryForMap(PRATICHE + """
-                select count(*) as ricevute,
-                       count(*) filter (where concluded_at is null) as aperte,
-                       count(*) filter (where concluded_at is not null) as concluse,
-                       count(*) filter (where concluded_at is not null and scadenza is not null) as concluse_con_termine,
-                       count(*) filter (where concluded_at is not null and scadenza is not null
-                                          and (concluded_at at time zone '%1$s')::date <= scadenza) as concluse_nel_termine,
-                       avg(giorni_netti) as giorni_medi_netti,
-                       percentile_cont(0.9) within group (order by giorni_netti) as giorni_p90_netti
-                  from n""".formatted(ZONE), Date.valueOf(dal), Date.valueOf(al));
+                select %s from n""".formatted(FIGURES), Date.valueOf(dal), Date.valueOf(al));
         derive(totals);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dal", dal.toString());
