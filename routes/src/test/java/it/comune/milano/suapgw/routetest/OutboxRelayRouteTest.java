@@ -1,5 +1,7 @@
 package it.comune.milano.suapgw.routetest;
 
+import it.comune.milano.suapgw.gateway.outbox.GatewayInstance;
+import it.comune.milano.suapgw.gateway.outbox.LeaseLostException;
 import it.comune.milano.suapgw.gateway.outbox.OutboxEntry;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.outbox.OutboxRelayRoute;
@@ -26,8 +28,37 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /** The relay hands each claimed entry to the route of its kind and books the outcome. */
-@Import(OutboxRelayRoute.class)
+@Import({OutboxRelayRoute.class, OutboxRelayRouteTest.NoDatabase.class})
 class OutboxRelayRouteTest extends RouteTestBase {
+    /** the attempt's transaction, without a database: the route's services are mocks */
+    @org.springframework.boot.test.context.TestConfiguration
+    static class NoDatabase {
+        @org.springframework.context.annotation.Bean
+        org.springframework.transaction.PlatformTransactionManager transactions() {
+            return new org.springframework.transaction.support.AbstractPlatformTransactionManager() {
+                @Override
+                protected Object doGetTransaction() {
+                    return new Object();
+                }
+
+                @Override
+                protected void doBegin(Object transaction, org.springframework.transaction.TransactionDefinition definition) {
+                }
+
+                @Override
+                protected void doCommit(org.springframework.transaction.support.DefaultTransactionStatus status) {
+                }
+
+                @Override
+                protected void doRollback(org.springframework.transaction.support.DefaultTransactionStatus status) {
+                }
+            };
+        }
+    }
+
+    @MockitoBean(reset = MockReset.NONE)
+    GatewayInstance instance;
+
     /** what the next claim returns; the relay's timer keeps polling */
     static final Queue<OutboxEntry> DUE = new ConcurrentLinkedQueue<>();
 
@@ -60,7 +91,7 @@ class OutboxRelayRouteTest extends RouteTestBase {
 
         assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
         mock("call").assertIsSatisfied();
-        verify(outbox).succeeded(e);
+        verify(outbox).completed(e, null);
         verify(outbox, never()).failed(eq(e), any());
     }
 
@@ -71,6 +102,17 @@ class OutboxRelayRouteTest extends RouteTestBase {
         DUE.add(e);
 
         verify(outbox, timeout(10_000)).failed(eq(e), any(IllegalStateException.class));
-        verify(outbox, never()).succeeded(e);
+        verify(outbox, never()).completed(eq(e), any());
+    }
+
+    @Test
+    void aCallWhoseClaimWasTakenOverIsBookedAsLostNotAsDone() {
+        OutboxEntry e = new OutboxEntry(103, UUID.randomUUID(), OutboxKind.CATALOGO_AUDIT.name(), "instance_retrived", 1);
+        org.mockito.Mockito.doThrow(new LeaseLostException(e)).when(outbox).completed(e, null);
+
+        DUE.add(e);
+
+        verify(outbox, timeout(10_000)).failed(eq(e), any(LeaseLostException.class));
+        verify(outbox, timeout(10_000)).released(e);
     }
 }

@@ -44,6 +44,7 @@ public class OperationsApiRoute extends GatewayRouteBuilder {
                 .get("/dead-letters").to("direct:api-list-dead-letters")
                 .get("/quarantine").to("direct:api-list-quarantine")
                 .post("/dead-letters/{id}/replay").to("direct:api-replay-dead-letter")
+                .post("/dead-letters/{id}/discard").to("direct:api-discard-dead-letter")
                 .get("/pareri/scaduti").to("direct:api-pareri-scaduti")
                 .get("/disservizi").to("direct:api-disservizi");
 
@@ -70,20 +71,37 @@ public class OperationsApiRoute extends GatewayRouteBuilder {
 
         fromApi("direct:api-replay-dead-letter", "api-replay-dead-letter")
                 .process(e -> {
-                    long id;
-                    try {
-                        id = Long.parseLong(e.getMessage().getHeader("id", String.class));
-                    } catch (NumberFormatException bad) {
-                        throw ApiProblem.notFound("no such dead letter");
-                    }
-                    Map<String, Object> dl = deadLetters.get(id);
-                    if (dl == null) throw ApiProblem.notFound("no such dead letter");
-                    if (dl.get("outbox_id") == null) {
-                        throw ApiProblem.badRequest("only undelivered outbound calls can be replayed; this one was a rejected inbound message");
-                    }
-                    int revived = outbox.revive(((Number) dl.get("outbox_id")).longValue());
+                    long id = deadLetterId(e);
+                    int revived = outbox.revive(undeliveredCall(id, "replayed"));
                     if (revived == 1) deadLetters.markReplayed(id);
                     ApiResponses.json(e, json, Map.of("replayed", revived == 1));
                 });
+
+        // a dead call holds back the later calls to the same peer for its pratica (their order); given up, it frees them
+        fromApi("direct:api-discard-dead-letter", "api-discard-dead-letter")
+                .process(e -> {
+                    long id = deadLetterId(e);
+                    int discarded = outbox.discard(undeliveredCall(id, "discarded"));
+                    if (discarded == 1) deadLetters.markDiscarded(id);
+                    ApiResponses.json(e, json, Map.of("discarded", discarded == 1));
+                });
+    }
+
+    private static long deadLetterId(org.apache.camel.Exchange e) {
+        try {
+            return Long.parseLong(e.getMessage().getHeader("id", String.class));
+        } catch (NumberFormatException bad) {
+            throw ApiProblem.notFound("no such dead letter");
+        }
+    }
+
+    /** @return the outbox entry of a dead letter that is an undelivered outbound call */
+    private long undeliveredCall(long id, String what) {
+        Map<String, Object> dl = deadLetters.get(id);
+        if (dl == null) throw ApiProblem.notFound("no such dead letter");
+        if (dl.get("outbox_id") == null) {
+            throw ApiProblem.badRequest("only undelivered outbound calls can be " + what + "; this one was a rejected inbound message");
+        }
+        return ((Number) dl.get("outbox_id")).longValue();
     }
 }

@@ -4,6 +4,11 @@ package it.comune.milano.suapgw.gateway.common;
 public final class ExchangeKeys {
     /** the outbox entry a call is made for (OutboxEntry) */
     public static final String OUTBOX_ENTRY = "outboxEntry";
+    /**
+     * Set by an outbox call whose result is booked but incomplete (e.g. a system did not answer): the booking commits
+     * and the entry runs again after its backoff, instead of a failure that would roll the booking back.
+     */
+    public static final String OUTBOX_RETRY = "suapgwOutboxRetry";
     /** URL of an outbound HTTP call */
     public static final String URL = "suapgwUrl";
     /** SHA-256 of the body sent, booked on the timeline */

@@ -1,6 +1,7 @@
 package it.comune.milano.suapgw.gateway.common;
 
 import it.comune.milano.suapgw.connectors.contract.ContentHashes;
+import it.comune.milano.suapgw.gateway.outbox.OutboxEntry;
 import org.apache.camel.Exchange;
 
 /**
@@ -8,6 +9,7 @@ import org.apache.camel.Exchange;
  * the URL is an exchange property read by {@code toD(TO_URL)}, and the SHA-256 of a body is kept for the timeline.
  */
 public final class OutboundHttp {
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** the dynamic endpoint of every outbound HTTP call */
     public static final String TO_URL = "${exchangeProperty." + ExchangeKeys.URL + "}";
 
@@ -29,5 +31,15 @@ public final class OutboundHttp {
         e.getMessage().setBody(body);
         e.setProperty(ExchangeKeys.URL, url);
         e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body));
+        idempotencyKey(e);
+    }
+
+    /**
+     * The call's key, the same at every attempt and replay of its outbox entry, so a receiver that keeps keys applies it
+     * once (the IETF Idempotency-Key header, a structured-field string).
+     */
+    static void idempotencyKey(Exchange e) {
+        OutboxEntry entry = e.getProperty(ExchangeKeys.OUTBOX_ENTRY, OutboxEntry.class);
+        if (entry != null) e.getMessage().setHeader(IDEMPOTENCY_KEY, "\"" + entry.idempotencyKey() + "\"");
     }
 }

@@ -115,8 +115,24 @@ public record GatewayProperties(String configDir, String publicBaseUrl, List<Ent
     public record Http(int connectTimeoutMs, int responseTimeoutMs) {
     }
 
+    /**
+     * @param instanceTimeoutSeconds an instance whose heartbeat is older than this is dead: its claims are free
+     * @param heartbeatPeriodMs      how often each instance says it is alive
+     */
     public record Outbox(long pollPeriodMs, int batchSize, int workers, int claimSeconds, long initialBackoffMs,
-                         double backoffMultiplier, long maxBackoffMs, int maxAttempts, int hashMismatchAttempts) {
+                         double backoffMultiplier, long maxBackoffMs, int maxAttempts, int hashMismatchAttempts,
+                         int instanceTimeoutSeconds, long heartbeatPeriodMs) {
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public Outbox {
+            if (instanceTimeoutSeconds <= 0) instanceTimeoutSeconds = 10;
+            if (heartbeatPeriodMs <= 0) heartbeatPeriodMs = 2000;
+        }
+
+        public Outbox(long pollPeriodMs, int batchSize, int workers, int claimSeconds, long initialBackoffMs,
+                      double backoffMultiplier, long maxBackoffMs, int maxAttempts, int hashMismatchAttempts) {
+            this(pollPeriodMs, batchSize, workers, claimSeconds, initialBackoffMs, backoffMultiplier, maxBackoffMs,
+                    maxAttempts, hashMismatchAttempts, 0, 0);
+        }
     }
 
     public List<Ente> enti() {

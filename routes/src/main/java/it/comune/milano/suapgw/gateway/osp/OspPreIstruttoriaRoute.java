@@ -1,5 +1,7 @@
 package it.comune.milano.suapgw.gateway.osp;
 
+import it.comune.milano.suapgw.gateway.common.ExchangeKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import it.comune.milano.suapgw.connectors.ermes.ErmesMapper;
@@ -84,8 +86,8 @@ public class OspPreIstruttoriaRoute extends GatewayRouteBuilder {
                 (List<OsapiMapper.Occupazione>) a.get(OSAPI), (ErmesMapper.ImpattoAcustico) a.get(ACUSTICA),
                 (List<ErmesMapper.Scia>) a.get(SCIA), (GeriMapper.Posizione) a.get(GERI)));
         if (!istruttoria.onChecklist(entry(e).praticaId(), e.getProperty(ROUND, Integer.class), voci)) {
-            // the outbox retries with backoff: the istanza waits, it never passes with an unchecked item
-            throw new IllegalStateException("pre-istruttoria incomplete: "
+            // the round is booked; the outbox runs it again after its backoff: the istanza never passes with an unchecked item
+            e.setProperty(ExchangeKeys.OUTBOX_RETRY, "pre-istruttoria incomplete: "
                     + voci.stream().filter(v -> Checklist.UNAVAILABLE.equals(v.esito())).map(VoceChecklist::codice).toList());
         }
     }

@@ -12,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Bookkeeping of outbound calls: calls to the SSU retried by its retransmission policy, the others with exponential
@@ -28,10 +29,14 @@ public class OutboxService {
     private final RetransmissionPolicy ssu;
     private final DisservizioStore disservizi;
     private final GatewayProperties.Outbox cfg;
+    private final GatewayInstance instance;
+    /** entries claimed by this instance and not yet booked: claims never exceed what the workers can take */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public OutboxService(OutboxStore outbox, DeadLetterStore deadLetters, TimelineStore timeline,
                          List<OutboxFailureHandler> failureHandlers, RetransmissionPolicy ssu, DisservizioStore disservizi,
-                         GatewayProperties props) {
+                         GatewayProperties props, GatewayInstance instance) {
+        this.instance = instance;
         this.outbox = outbox;
         this.ssu = ssu;
         this.disservizi = disservizi;
@@ -41,14 +46,29 @@ public class OutboxService {
         this.cfg = props.outbox();
     }
 
+    /** Claims only as many due entries as the workers can start now (two per worker: one running, one waiting). */
     @Transactional
     public List<OutboxEntry> claimDue() {
-        return outbox.claimDue(cfg.batchSize(), cfg.claimSeconds());
+        int free = Math.min(cfg.batchSize(), 2 * cfg.workers() - inFlight.get());
+        if (free <= 0) return List.of();
+        instance.ensureRegistered();
+        List<OutboxEntry> claimed = outbox.claimDue(free, cfg.claimSeconds(), instance.id(), cfg.instanceTimeoutSeconds());
+        inFlight.addAndGet(claimed.size());
+        return claimed;
     }
 
+    /** The entry's attempt is over (booked, failed, or fenced off). */
+    public void released(OutboxEntry e) {
+        inFlight.decrementAndGet();
+    }
+
+    /**
+     * Runs in the transaction of the call's own booking: both commit, or neither (a claim taken over by another
+     * instance rolls the booking back).
+     */
     @Transactional
     public void succeeded(OutboxEntry e) {
-        outbox.markDone(e.id());
+        if (!outbox.markDone(e.id(), e.claimToken())) throw new LeaseLostException(e);
         OutboxKind kind = OutboxKind.valueOf(e.kind());
         if (ssu.governs(kind) && disservizi.restored(kind.system())) {
             log.info("{} answers again: its outage is closed", kind.system());
@@ -56,11 +76,16 @@ public class OutboxService {
     }
 
     @Transactional
-    public void failed(OutboxEntry e, Exception cause) {
+    public void failed(OutboxEntry e, Exception failure) {
+        Exception cause = unwrapped(failure);
         String error = describe(cause);
+        if (cause instanceof LeaseLostException) {
+            log.warn("Outbox {} {}: taken over by another claim, this attempt's booking rolled back", e.id(), e.kind());
+            return;
+        }
         for (OutboxFailureHandler h : failureHandlers) {
             if (h.handle(e, cause, error)) {
-                outbox.markDone(e.id());
+                if (!outbox.markDone(e.id(), e.claimToken())) throw new LeaseLostException(e);
                 return;
             }
         }
@@ -80,18 +105,38 @@ public class OutboxService {
                 }
             }
         }
+        if (!backoff(e, system, error)) {
+            log.warn("Outbox {} {}: failure not booked, the claim was taken over", e.id(), e.kind());
+        }
+    }
+
+    /**
+     * The attempt is over: done, or (when the call booked a partial result and asked for another round) due again
+     * after its backoff. Runs in the transaction of the call's own booking: both commit, or neither.
+     */
+    @Transactional
+    public void completed(OutboxEntry e, String retryReason) {
+        if (retryReason == null) {
+            succeeded(e);
+        } else if (!backoff(e, OutboxKind.valueOf(e.kind()).system(), retryReason)) {
+            throw new LeaseLostException(e);
+        }
+    }
+
+    /** The generic policy: again after an exponential backoff, a dead letter once the attempts are spent. */
+    private boolean backoff(OutboxEntry e, String system, String error) {
         if (e.attempts() >= cfg.maxAttempts()) {
             log.error("Outbox {} {} exhausted after {} attempts: {}", e.id(), e.kind(), e.attempts(), error);
-            deadLetter(e, system, error, DeadLetterStore.OUTBOX_EXHAUSTED);
-            return;
+            return deadLetter(e, system, error, DeadLetterStore.OUTBOX_EXHAUSTED);
         }
         long delay = backoffMs(e.attempts());
         log.warn("Outbox {} {} attempt {} failed, next in {} ms: {}", e.id(), e.kind(), e.attempts(), delay, error);
-        outbox.reschedule(e.id(), Instant.now().plusMillis(delay), error);
+        if (!outbox.reschedule(e.id(), e.claimToken(), Instant.now().plusMillis(delay), error)) return false;
         if (e.praticaId() != null) {
             timeline.record(e.praticaId(), TimelineStore.OUT, system, e.kind().toLowerCase(), "FAILED", null,
                     "attempt " + e.attempts() + ", retry in " + delay + " ms: " + error);
         }
+        return true;
     }
 
     /** Not retried: the peer refused the call (its answer kept), or ours violates the contract (a bug of ours). */
@@ -118,25 +163,39 @@ public class OutboxService {
             return;
         }
         log.warn("Outbox {} {} attempt {} failed, retransmission at {}: {}", e.id(), e.kind(), e.attempts(), next.get(), error);
-        outbox.reschedule(e.id(), next.get(), error);
+        if (!outbox.reschedule(e.id(), e.claimToken(), next.get(), error)) {
+            log.warn("Outbox {} {}: failure not booked, the claim was taken over", e.id(), e.kind());
+            return;
+        }
         if (e.praticaId() != null) {
             timeline.record(e.praticaId(), TimelineStore.OUT, system, e.kind().toLowerCase(), "FAILED", null,
                     "attempt " + e.attempts() + ", retransmission at " + next.get() + ": " + error);
         }
     }
 
-    private void deadLetter(OutboxEntry e, String system, String reason, String category) {
-        outbox.markDead(e.id(), reason);
+    private boolean deadLetter(OutboxEntry e, String system, String reason, String category) {
+        if (!outbox.markDead(e.id(), e.claimToken(), reason)) {
+            log.warn("Outbox {} {}: dead letter not booked, the claim was taken over", e.id(), e.kind());
+            return false;
+        }
         deadLetters.add(category, e.kind(), reason, e.payload(), null, e.id(), e.praticaId());
         if (e.praticaId() != null) {
             timeline.record(e.praticaId(), TimelineStore.OUT, system, e.kind().toLowerCase(), "DEAD_LETTER", null,
                     "attempt " + e.attempts() + ": " + reason);
         }
+        return true;
     }
 
     /** Exponential backoff after the given attempt (1-based), capped. */
     long backoffMs(int attempt) {
         return (long) Math.min(cfg.maxBackoffMs(), cfg.initialBackoffMs() * Math.pow(cfg.backoffMultiplier(), attempt - 1));
+    }
+
+    /** The failure itself, not the wrapper of the attempt's transaction. */
+    public static Exception unwrapped(Exception failure) {
+        Exception e = failure;
+        while (e instanceof org.apache.camel.RuntimeCamelException && e.getCause() instanceof Exception inner) e = inner;
+        return e;
     }
 
     static String describe(Throwable t) {

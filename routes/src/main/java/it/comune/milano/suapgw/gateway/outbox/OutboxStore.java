@@ -54,35 +54,47 @@ public class OutboxStore {
     }
 
     /**
-     * Claims due entries for this instance (SKIP LOCKED: any number of gateway instances share the table).
-     * An entry waits while an older pending entry with the same ordering key exists.
+     * Claims due entries for this instance (SKIP LOCKED: any number of gateway instances share the table), each with a
+     * fresh claim token its booking must present. An entry is free when unclaimed, when its lease ran out, or when the
+     * instance holding it has no recent heartbeat. An entry waits while an older entry with the same ordering key is
+     * pending or dead (a dead one holds its key until it is replayed or discarded).
      */
-    public List<OutboxEntry> claimDue(int limit, int claimSeconds) {
+    public List<OutboxEntry> claimDue(int limit, int claimSeconds, String instance, int instanceTimeoutSeconds) {
         return jdbc.query("""
                 with due as (
                   select o.id from outbox o
                    where o.status = 'PENDING' and o.next_attempt_at <= now()
-                     and (o.claimed_until is null or o.claimed_until < now())
+                     and (o.claimed_until is null or o.claimed_until < now()
+                          or not exists (select 1 from gateway_instance i where i.id = o.claimed_by
+                                            and i.heartbeat_at > now() - make_interval(secs => ?)))
                      and (o.ordering_key is null or not exists (
                           select 1 from outbox p where p.ordering_key = o.ordering_key
-                             and p.status = 'PENDING' and p.id < o.id))
+                             and p.status in ('PENDING', 'DEAD') and p.id < o.id))
                    order by o.next_attempt_at, o.id
                    limit ? for update skip locked)
-                update outbox set claimed_until = now() + make_interval(secs => ?), attempts = attempts + 1
+                update outbox set claimed_until = now() + make_interval(secs => ?), claim_token = gen_random_uuid(),
+                       claimed_by = ?
                   from due where outbox.id = due.id
-                returning outbox.id, outbox.pratica_id, outbox.kind, outbox.payload, outbox.attempts, outbox.created_at""",
+                returning outbox.id, outbox.pratica_id, outbox.kind, outbox.payload, outbox.attempts + 1, outbox.created_at,
+                          outbox.claim_token""",
                 (rs, i) -> new OutboxEntry(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3),
-                        rs.getString(4), rs.getInt(5), rs.getTimestamp(6).toInstant()),
-                limit, claimSeconds);
+                        rs.getString(4), rs.getInt(5), rs.getTimestamp(6).toInstant(), (UUID) rs.getObject(7)),
+                instanceTimeoutSeconds, limit, claimSeconds, instance);
     }
 
-    public void markDone(long id) {
-        jdbc.update("update outbox set status = 'DONE', done_at = now(), claimed_until = null, last_error = null where id = ?", id);
+    /** @return false when the claim is no longer ours (fenced: nothing changed) */
+    public boolean markDone(long id, UUID claimToken) {
+        return jdbc.update("""
+                update outbox set status = 'DONE', done_at = now(), claimed_until = null, claim_token = null, last_error = null
+                 where id = ? and claim_token = ? and status = 'PENDING'""", id, claimToken) == 1;
     }
 
-    public void reschedule(long id, Instant nextAttempt, String error) {
-        jdbc.update("update outbox set next_attempt_at = ?, claimed_until = null, last_error = ? where id = ?",
-                Timestamp.from(nextAttempt), error, id);
+    /** A failed attempt: counted, due again at {@code nextAttempt}; false when the claim is no longer ours. */
+    public boolean reschedule(long id, UUID claimToken, Instant nextAttempt, String error) {
+        return jdbc.update("""
+                update outbox set next_attempt_at = ?, claimed_until = null, claim_token = null, attempts = attempts + 1,
+                       last_error = ? where id = ? and claim_token = ? and status = 'PENDING'""",
+                Timestamp.from(nextAttempt), error, id, claimToken) == 1;
     }
 
     /** @return the instant the entry first failed, set now if this is its first failure */
@@ -92,14 +104,23 @@ public class OutboxStore {
                 Timestamp.class, id).toInstant();
     }
 
-    public void markDead(long id, String error) {
-        jdbc.update("update outbox set status = 'DEAD', claimed_until = null, last_error = ? where id = ?", error, id);
+    /** @return false when the claim is no longer ours (fenced: nothing changed) */
+    public boolean markDead(long id, UUID claimToken, String error) {
+        return jdbc.update("""
+                update outbox set status = 'DEAD', claimed_until = null, claim_token = null, attempts = attempts + 1,
+                       last_error = ? where id = ? and claim_token = ? and status = 'PENDING'""", error, id, claimToken) == 1;
+    }
+
+    /** A dead entry given up by an operator: it releases its ordering key and will not run. */
+    public int discard(long id) {
+        return jdbc.update("update outbox set status = 'DISCARDED', done_at = now() where id = ? and status = 'DEAD'", id);
     }
 
     /** Replay of a dead entry: back to pending with a fresh attempt budget. */
     public int revive(long id) {
         return jdbc.update("""
-                update outbox set status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = null, first_failure_at = null
+                update outbox set status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = null, claim_token = null,
+                       claimed_by = null, first_failure_at = null
                  where id = ? and status = 'DEAD'""", id);
     }
 }

@@ -79,4 +79,8 @@ public class DeadLetterStore {
     public void markReplayed(long id) {
         jdbc.update("update dead_letter set replayed_at = now() where id = ?", id);
     }
+
+    public void markDiscarded(long id) {
+        jdbc.update("update dead_letter set discarded_at = now() where id = ?", id);
+    }
 }

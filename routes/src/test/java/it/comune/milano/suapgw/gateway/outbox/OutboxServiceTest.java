@@ -36,7 +36,15 @@ class OutboxServiceTest {
     final OutboxFailureHandler handler = mock(OutboxFailureHandler.class);
     final DisservizioStore disservizi = mock(DisservizioStore.class);
     final OutboxService service = new OutboxService(store, deadLetters, timeline, List.of(handler),
-            new RetransmissionPolicy(new ObjectMapper(), props(2000, 2.0, 600_000, 40)), disservizi, props(2000, 2.0, 600_000, 40));
+            new RetransmissionPolicy(new ObjectMapper(), props(2000, 2.0, 600_000, 40)), disservizi, props(2000, 2.0, 600_000, 40),
+            mock(GatewayInstance.class));
+
+    @org.junit.jupiter.api.BeforeEach
+    void theClaimsAreStillOurs() {
+        when(store.markDone(anyLong(), any())).thenReturn(true);
+        when(store.markDead(anyLong(), any(), any())).thenReturn(true);
+        when(store.reschedule(anyLong(), any(), any(), any())).thenReturn(true);
+    }
 
     static GatewayProperties props(long initial, double multiplier, long max, int attempts) {
         return new GatewayProperties(null, null, null, null, null, null, null, null, null, null, null,
@@ -61,7 +69,7 @@ class OutboxServiceTest {
 
         service.failed(e, new IllegalStateException("HTTP 503"));
 
-        verify(store).reschedule(eq(7L), argThat(at -> !at.isBefore(before.plusMillis(8_000))), contains("HTTP 503"));
+        verify(store).reschedule(eq(7L), any(), argThat(at -> !at.isBefore(before.plusMillis(8_000))), contains("HTTP 503"));
         verify(timeline).record(eq(pratica), eq(TimelineStore.OUT), eq("GEOWORK"), eq("geowork_propose_outcome"), eq("FAILED"), any(),
                 contains("retry in 8000 ms"));
         verify(deadLetters, never()).add(any(), any(), any(), any(), any(), any(), any());
@@ -74,10 +82,10 @@ class OutboxServiceTest {
 
         service.failed(e, new RuntimeException("wrapped", new java.net.ConnectException("refused")));
 
-        verify(store).markDead(eq(8L), contains("cause ConnectException: refused"));
+        verify(store).markDead(eq(8L), any(), contains("cause ConnectException: refused"));
         verify(deadLetters).add(eq(DeadLetterStore.OUTBOX_EXHAUSTED), eq("GEOWORK_REGISTER"), any(), eq(pratica.toString()),
                 any(), eq(8L), eq(pratica));
-        verify(store, never()).reschedule(anyLong(), any(), any());
+        verify(store, never()).reschedule(anyLong(), any(), any(), any());
     }
 
     @Test
@@ -87,9 +95,9 @@ class OutboxServiceTest {
 
         service.failed(e, new IllegalStateException("mismatch"));
 
-        verify(store).markDone(9L);
-        verify(store, never()).reschedule(anyLong(), any(), any());
-        verify(store, never()).markDead(anyLong(), any());
+        verify(store).markDone(eq(9L), any());
+        verify(store, never()).reschedule(anyLong(), any(), any(), any());
+        verify(store, never()).markDead(anyLong(), any(), any());
     }
 
     static HttpOperationFailedException http(int status, String body) {
@@ -106,9 +114,9 @@ class OutboxServiceTest {
         for (int attempt = 1; attempt <= 3; attempt++) {
             service.failed(new OutboxEntry(11, pratica, OutboxKind.FO_NOTIFY.name(), "{}", attempt), outage);
         }
-        verify(store).reschedule(eq(11L), eq(t.plusSeconds(2 * 3600)), any());
-        verify(store).reschedule(eq(11L), eq(t.plusSeconds(4 * 3600)), any());
-        verify(store).reschedule(eq(11L), eq(t.plusSeconds(8 * 3600)), any());
+        verify(store).reschedule(eq(11L), any(), eq(t.plusSeconds(2 * 3600)), any());
+        verify(store).reschedule(eq(11L), any(), eq(t.plusSeconds(4 * 3600)), any());
+        verify(store).reschedule(eq(11L), any(), eq(t.plusSeconds(8 * 3600)), any());
         verify(disservizi, never()).failure(any(), any());
 
         service.failed(new OutboxEntry(11, pratica, OutboxKind.FO_NOTIFY.name(), "{}", 4),
@@ -123,7 +131,7 @@ class OutboxServiceTest {
         when(store.firstFailure(12L)).thenReturn(Instant.now());
         service.failed(new OutboxEntry(12, pratica, OutboxKind.CATALOGO_AUDIT.name(), "x", 1),
                 new RuntimeException(new java.net.SocketTimeoutException("Read timed out")));
-        verify(store).reschedule(eq(12L), any(), any());
+        verify(store).reschedule(eq(12L), any(), any(), any());
 
         String refusal = "{\"code\":\"ERROR_400_001\",\"message\":\"incorrect request input\"}";
         service.failed(new OutboxEntry(13, pratica, OutboxKind.FO_NOTIFY.name(), "{}", 1), http(400, refusal));
@@ -138,7 +146,7 @@ class OutboxServiceTest {
                 eq(14L), eq(pratica));
         verify(deadLetters).add(eq(DeadLetterStore.OUTBOX_REFUSED), eq("FO_NOTIFY"), contains("violates notify"), any(), any(),
                 eq(15L), eq(pratica));
-        verify(store, never()).reschedule(eq(13L), any(), any());
+        verify(store, never()).reschedule(eq(13L), any(), any(), any());
         verify(disservizi, never()).failure(any(), any());
     }
 
@@ -148,5 +156,17 @@ class OutboxServiceTest {
         verify(disservizi).restored("CATALOGO");
         service.succeeded(new OutboxEntry(17, null, OutboxKind.GEOWORK_REGISTER.name(), "", 1));
         verify(disservizi, never()).restored("GEOWORK");
+    }
+
+    @Test
+    void anAttemptWhoseClaimWasTakenOverBooksNothingAndRollsItsWorkBack() {
+        when(store.markDone(eq(18L), any())).thenReturn(false);
+        OutboxEntry e = new OutboxEntry(18, UUID.randomUUID(), OutboxKind.FO_NOTIFY.name(), "{}", 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.succeeded(e)).isInstanceOf(LeaseLostException.class);
+
+        service.failed(e, new LeaseLostException(e));
+        verify(store, never()).reschedule(eq(18L), any(), any(), any());
+        verify(store, never()).markDead(eq(18L), any(), any());
+        verify(timeline, never()).record(eq(e.praticaId()), any(), any(), any(), any(), any(), any());
     }
 }

@@ -28,6 +28,7 @@ class OutboxStoreTest {
     static JdbcTemplate jdbc;
     static TransactionTemplate tx;
     static OutboxStore store;
+    static final String ME = "instance-a";
 
     @BeforeAll
     static void database() throws Exception {
@@ -47,6 +48,8 @@ class OutboxStoreTest {
     void empty() {
         jdbc.update("delete from dead_letter");
         jdbc.update("delete from outbox");
+        jdbc.update("delete from gateway_instance");
+        jdbc.update("insert into gateway_instance values (?, 'test', now(), now())", ME);
     }
 
     @Test
@@ -59,8 +62,9 @@ class OutboxStoreTest {
         assertThat(ids(claim(10))).containsExactlyInAnyOrder(first, unordered);
         // the second waits while the first is pending, even once the first's claim has lapsed
         jdbc.update("update outbox set claimed_until = now() - interval '1 second' where id = ?", first);
-        assertThat(ids(claim(10))).containsExactly(first);
-        store.markDone(first);
+        OutboxEntry again = claim(10).get(0);
+        assertThat(again.id()).isEqualTo(first);
+        assertThat(store.markDone(first, again.claimToken())).isTrue();
         assertThat(ids(claim(10))).containsExactly(second);
     }
 
@@ -69,21 +73,22 @@ class OutboxStoreTest {
         UUID p = UUID.randomUUID();
         long first = store.enqueue(p, "FO_NOTIFY", "fo:" + p, "a");
         long second = store.enqueue(p, "FO_NOTIFY", "fo:" + p, "b");
-        claim(10);
-        store.reschedule(first, Instant.now().minusSeconds(1), "HTTP 503");
+        OutboxEntry claimed = claim(10).get(0);
+        assertThat(claimed.attempts()).isEqualTo(1);
+        assertThat(store.reschedule(first, claimed.claimToken(), Instant.now().minusSeconds(1), "HTTP 503")).isTrue();
 
         List<OutboxEntry> again = claim(10);
         assertThat(ids(again)).containsExactly(first);
         assertThat(again.get(0).attempts()).isEqualTo(2);
         assertThat(ids(claim(10))).isEmpty();
-        store.markDone(first);
+        store.markDone(first, again.get(0).claimToken());
         assertThat(ids(claim(10))).containsExactly(second);
     }
 
     @Test
     void anEntryNotYetDueOrClaimedByAnotherInstanceIsNotClaimed() {
         long later = store.enqueue(UUID.randomUUID(), "CATALOGO_AUDIT", null, "x");
-        store.reschedule(later, Instant.now().plusSeconds(60), "later");
+        store.reschedule(later, claim(10).get(0).claimToken(), Instant.now().plusSeconds(60), "later");
         long claimed = store.enqueue(UUID.randomUUID(), "CATALOGO_AUDIT", null, "y");
         assertThat(ids(claim(10))).containsExactly(claimed);
         assertThat(ids(claim(10))).isEmpty();
@@ -117,8 +122,57 @@ class OutboxStoreTest {
         for (OutboxEntry e : all) assertThat(e.payload()).isEqualTo("0");
     }
 
+    @Test
+    void aClaimIsFencedByItsTokenAndOnlyRealFailuresCountAsAttempts() {
+        long id = store.enqueue(UUID.randomUUID(), "FO_NOTIFY", null, "a");
+        OutboxEntry first = claim(10).get(0);
+        // the lease runs out while the first claimant still works: another claim takes the entry
+        jdbc.update("update outbox set claimed_until = now() - interval '1 second' where id = ?", id);
+        OutboxEntry second = claim(10).get(0);
+        assertThat(second.attempts()).as("a lapsed lease is no failure").isEqualTo(1);
+        assertThat(second.claimToken()).isNotEqualTo(first.claimToken());
+
+        assertThat(store.markDone(id, first.claimToken())).isFalse();
+        assertThat(store.reschedule(id, first.claimToken(), Instant.now(), "late")).isFalse();
+        assertThat(store.markDead(id, first.claimToken(), "late")).isFalse();
+        assertThat(store.markDone(id, second.claimToken())).isTrue();
+        assertThat(jdbc.queryForObject("select attempts from outbox where id = ?", Integer.class, id)).isZero();
+    }
+
+    @Test
+    void theClaimsOfAnInstanceWithoutHeartbeatAreFreeAtOnceThoseOfALiveOneAreNot() {
+        jdbc.update("insert into gateway_instance values ('killed', 'test', now() - interval '1 minute', now() - interval '30 seconds')");
+        jdbc.update("insert into gateway_instance values ('alive', 'test', now(), now())");
+        long ofAlive = store.enqueue(UUID.randomUUID(), "FO_NOTIFY", null, "b");
+        assertThat(ids(claimAs("alive", 1))).containsExactly(ofAlive);
+        long ofKilled = store.enqueue(UUID.randomUUID(), "FO_NOTIFY", null, "a");
+        assertThat(ids(claimAs("killed", 1))).containsExactly(ofKilled);
+
+        assertThat(ids(claim(10))).as("within their 120 s leases").containsExactly(ofKilled);
+    }
+
+    @Test
+    void aDeadEntryHoldsItsKeyUntilReplayedAndThenRunsFirstOrUntilDiscarded() {
+        UUID p = UUID.randomUUID();
+        long first = store.enqueue(p, "FO_NOTIFY", "fo:" + p, "a");
+        long second = store.enqueue(p, "FO_NOTIFY", "fo:" + p, "b");
+        assertThat(store.markDead(first, claim(10).get(0).claimToken(), "refused")).isTrue();
+        assertThat(ids(claim(10))).as("the later entry waits for the dead one").isEmpty();
+
+        store.revive(first);
+        OutboxEntry replayed = claim(10).get(0);
+        assertThat(replayed.id()).isEqualTo(first);
+        assertThat(store.markDead(first, replayed.claimToken(), "refused again")).isTrue();
+        assertThat(store.discard(first)).isEqualTo(1);
+        assertThat(ids(claim(10))).containsExactly(second);
+    }
+
     private static List<OutboxEntry> claim(int limit) {
-        return tx.execute(s -> store.claimDue(limit, 120));
+        return claimAs(ME, limit);
+    }
+
+    private static List<OutboxEntry> claimAs(String instance, int limit) {
+        return tx.execute(s -> store.claimDue(limit, 120, instance, 10));
     }
 
     private static List<Long> ids(List<OutboxEntry> entries) {
