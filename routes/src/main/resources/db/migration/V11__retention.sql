@@ -1,8 +1,8 @@
 -- Issue 13: retention of the outbox, the dead letters and (opt-in) the timeline (gateway/retention).
 
 -- the purge's scans: final outbox entries by age, resolved dead letters by age, pratiche by conclusion
-create index outbox_final_idx on outbox (done_at) where status in ('DONE', 'CANCELLED');
-create index dead_letter_replayed_idx on dead_letter (replayed_at) where replayed_at is not null;
+create index outbox_final_idx on outbox (done_at) where status in ('DONE', 'CANCELLED', 'DISCARDED');
+create index dead_letter_resolved_idx on dead_letter ((coalesce(replayed_at, discarded_at))) where replayed_at is not null or discarded_at is not null;
 create index pratica_concluded_idx on pratica (concluded_at) where concluded_at is not null;
 -- the latest delivered entry of a kind per pratica (what a peer's /retry sends again, kept by the purge)
 create index outbox_delivered_idx on outbox (pratica_id, kind, id) where status = 'DONE';

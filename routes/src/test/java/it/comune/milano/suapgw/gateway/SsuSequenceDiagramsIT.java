@@ -217,6 +217,14 @@ class SsuSequenceDiagramsIT extends AbstractGatewayIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> FO.messages(s.cuiUuid()).contains("notify:end_by_positive_outcome"));
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 !JSON.readTree(get("/api/disservizi").body()).findValuesAsText("peer").contains("FRONTOFFICE"));
+        // delivered: there is nothing left to discard
+        URI discardUri = URI.create(GATEWAY + "/api/dead-letters/" + dead.path("id").asText() + "/discard");
+        assertThat(HTTP.send(HttpRequest.newBuilder(discardUri).header("Authorization", IDP.bearer("op", DemoIdp.OPERATORE))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        HttpResponse<String> discard = HTTP.send(HttpRequest.newBuilder(discardUri).header("Authorization", IDP.bearer("admin",
+                DemoIdp.AMMINISTRATORE)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(discard.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(discard.body()).path("discarded").asBoolean()).isFalse();
     }
 
     // ---

@@ -105,4 +105,26 @@ class GeopostIntakeRouteTest extends RouteTestBase {
         assertThat(JSON.readTree(r.body()).path("esito").asText()).isEqualTo(GeopostMapper.DUPLICATO);
         assertThat(JSON.readTree(r.body()).path("idPratica").asText()).isEqualTo(id.toString());
     }
+
+    @Test
+    void anEventThatKeepsFailingToStoreIsSetAsideAfterFivePollsButAnUnreachableDatabaseNeverSetsItAside() throws Exception {
+        String istanza = JSON.readTree(new java.io.File("../test-data/osp/istanze/02-corso-como-positivo-senza-rilievi.json")).toString();
+        when(events.cursor()).thenReturn(8L);
+        mock("geopost").whenAnyExchangeReceived(e -> e.getMessage().setBody(
+                "{\"eventi\":[{\"seq\":9,\"tipo\":\"ISTANZA\",\"istanza\":" + istanza + "}]}"));
+        when(intake.receive(any(), eq(GeopostIntakeService.POLL)))
+                .thenThrow(new org.springframework.jdbc.CannotGetJdbcConnectionException("database down"))
+                .thenThrow(new org.springframework.dao.DataIntegrityViolationException("value too long for type character varying(200)"));
+
+        for (int poll = 1; poll <= 5; poll++) {
+            producer.sendBody("direct:poll", null);
+            verify(events, never()).advanceCursor(9L);
+        }
+        verify(deadLetters, never()).add(anyString(), anyString(), anyString(), anyString(), any(), any(), any());
+
+        producer.sendBody("direct:poll", null); // the fifth failure of the event itself
+        verify(deadLetters).add(eq("GEOPOST_EVENT_UNSTORABLE"), anyString(), org.mockito.ArgumentMatchers.contains("value too long"),
+                anyString(), isNull(), isNull(), isNull());
+        verify(events).advanceCursor(9L);
+    }
 }

@@ -170,6 +170,16 @@ public class ConsoleController {
         return "redirect:/console/operazioni";
     }
 
+    /** Given up: the later calls to the same peer for its pratica, held back behind it, go on. */
+    @PostMapping("/console/operazioni/dead-letters/{id}/discard")
+    public String discard(@PathVariable String id, Authentication who, RedirectAttributes flash) {
+        ConsoleApi.Answer a = api.call("api-discard-dead-letter", who, Map.of("id", id), null);
+        boolean discarded = a.ok() && a.body() instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("discarded"));
+        flash.addFlashAttribute(discarded ? "messaggio" : "errore",
+                discarded ? "Messaggio " + id + " scartato" : "Messaggio " + id + ": " + (a.ok() ? "non più in errore" : a.detail()));
+        return "redirect:/console/operazioni";
+    }
+
     // ------------------------------------------------------------------ contatti
 
     @GetMapping("/console/contatti")

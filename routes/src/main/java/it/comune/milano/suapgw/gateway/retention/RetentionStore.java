@@ -26,7 +26,7 @@ public class RetentionStore {
     }
 
     /**
-     * Outbox entries DONE or CANCELLED before {@code age}, except: one a dead letter still refers to (it goes with
+     * Outbox entries DONE, CANCELLED or DISCARDED before {@code age}, except: one a dead letter still refers to (it goes with
      * the dead letter), and the latest delivered entry of its kind and recipient for a pratica not concluded before
      * {@code age} (a peer's /retry sends it again: OutboxStore.lastDelivered). A term still naming a purged entry (a
      * timer met or fired) forgets it: the reference is only used to cancel a pending timer.
@@ -36,7 +36,7 @@ public class RetentionStore {
         return jdbc.update("""
                 with victim as (
                   select o.id from outbox o
-                   where o.status in ('DONE', 'CANCELLED') and o.done_at < now() - make_interval(secs => ?)
+                   where o.status in ('DONE', 'CANCELLED', 'DISCARDED') and o.done_at < now() - make_interval(secs => ?)
                      and not exists (select 1 from dead_letter d where d.outbox_id = o.id)
                      and not (o.status = 'DONE' and o.pratica_id is not null
                           and not exists (select 1 from outbox n
@@ -49,12 +49,12 @@ public class RetentionStore {
                 delete from outbox o using victim v where o.id = v.id""", secs, secs, batch);
     }
 
-    /** Dead letters replayed before {@code age} (resolved); one not yet replayed stays whatever its age. */
+    /** Dead letters replayed or discarded before {@code age} (resolved); an unresolved one stays whatever its age. */
     public int purgeDeadLetters(Duration age, int batch) {
         return jdbc.update("""
                 with victim as (
-                  select id from dead_letter where replayed_at < now() - make_interval(secs => ?)
-                   order by replayed_at limit ? for update skip locked)
+                  select id from dead_letter where coalesce(replayed_at, discarded_at) < now() - make_interval(secs => ?)
+                   order by coalesce(replayed_at, discarded_at) limit ? for update skip locked)
                 delete from dead_letter d using victim v where d.id = v.id""", age.toSeconds(), batch);
     }
 

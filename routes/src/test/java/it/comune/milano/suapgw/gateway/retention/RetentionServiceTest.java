@@ -105,13 +105,16 @@ class RetentionServiceTest {
         long recentDl = deadLetter(replayedRecently, 10);
         long unreplayedDl = deadLetter(stillDead, null);
         long rejectedReplyReplayedLongAgo = deadLetter(null, 91);
+        long discardedLongAgo = outbox(p, "GEOWORK_SEND", null, "DISCARDED", 200);
+        long discardedDl = deadLetter(discardedLongAgo, null);
+        jdbc.update("update dead_letter set discarded_at = now() - interval '100 days' where id = ?", discardedDl);
 
         Map<String, Integer> purged = retention(0).purge();
 
-        // the old dead letters went first, freeing their outbox entry in the same run
-        assertThat(purged).containsEntry("dead_letter", 2).containsEntry("outbox", 1);
+        // the old dead letters (replayed or discarded) went first, freeing their outbox entries in the same run
+        assertThat(purged).containsEntry("dead_letter", 3).containsEntry("outbox", 2);
         assertThat(jdbc.queryForList("select id from dead_letter", Long.class))
-                .containsExactlyInAnyOrder(recentDl, unreplayedDl).doesNotContain(rejectedReplyReplayedLongAgo);
+                .containsExactlyInAnyOrder(recentDl, unreplayedDl).doesNotContain(rejectedReplyReplayedLongAgo, discardedDl);
         assertThat(outboxIds()).containsExactlyInAnyOrder(replayedRecently, stillDead);
     }
 
@@ -182,7 +185,7 @@ class RetentionServiceTest {
 
     /** An outbox entry created and (if final) done {@code daysAgo} days ago. */
     long outbox(UUID pratica, String kind, String orderingKey, String status, int daysAgo) {
-        boolean fin = status.equals("DONE") || status.equals("CANCELLED");
+        boolean fin = status.equals("DONE") || status.equals("CANCELLED") || status.equals("DISCARDED");
         return jdbc.queryForObject("""
                 insert into outbox (pratica_id, kind, ordering_key, payload, status, next_attempt_at, created_at, done_at)
                 values (?, ?, ?, 'x', ?, now(), now() - make_interval(days => ?),

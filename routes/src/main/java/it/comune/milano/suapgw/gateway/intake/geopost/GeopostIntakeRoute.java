@@ -22,6 +22,10 @@ import org.springframework.stereotype.Component;
 public class GeopostIntakeRoute extends GatewayRouteBuilder {
     static final int POLL_PAGE = 100;
     static final String REJECTED = "GEOPOST_EVENT_REJECTED";
+    static final String UNSTORABLE = "GEOPOST_EVENT_UNSTORABLE";
+    static final int POISON_ATTEMPTS = 5;
+    /** consecutive failures to store an event, by its seq (one poller per instance: the timer's thread) */
+    private final java.util.Map<Long, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final GeopostIntakeService intake;
     private final GeopostEvents events;
@@ -98,14 +102,51 @@ public class GeopostIntakeRoute extends GatewayRouteBuilder {
 
     private void takePolledEvents(Exchange e) throws Exception {
         for (JsonNode event : mapper.eventi(json.readTree(e.getMessage().getBody(String.class)))) {
+            long seq = event.path("seq").asLong();
             try {
-                intake.receive(mapper.evento(event), GeopostIntakeService.POLL);
+                takeOne(event);
             } catch (GeopostMapper.InvalidEventException bad) {
                 // set aside, never silently dropped, and the poll moves past it
-                log.warn("GEOPOST event {} set aside: {}", event.path("seq").asText(), bad.getMessage());
+                log.warn("GEOPOST event {} set aside: {}", seq, bad.getMessage());
                 deadLetters.add(REJECTED, props.osp().geopostUrl(), bad.getMessage(), event.toString(), null, null, null);
+            } catch (RuntimeException failed) {
+                if (!poison(seq, failed)) throw failed;
+                // the same event failed to store at every poll: set aside so the events after it are taken
+                log.error("GEOPOST event {} could not be stored {} times, set aside: {}", seq, POISON_ATTEMPTS, failed.toString());
+                deadLetters.add(UNSTORABLE, props.osp().geopostUrl(), "could not be stored: " + failed, event.toString(),
+                        null, null, null);
             }
-            events.advanceCursor(event.path("seq").asLong());
+            failures.remove(seq);
+            events.advanceCursor(seq);
         }
+    }
+
+    private void takeOne(JsonNode event) {
+        GeopostMapper.Evento ev = mapper.evento(event);
+        try {
+            intake.receive(ev, GeopostIntakeService.POLL);
+        } catch (DuplicateKeyException raced) {
+            // a push took the same event a moment earlier
+            intake.receive(ev, GeopostIntakeService.POLL);
+        }
+    }
+
+    /**
+     * An event that fails to store for a reason of its own (a constraint, a value we cannot hold), not because the
+     * database is unreachable, is poison once it has failed at {@link #POISON_ATTEMPTS} polls in a row.
+     */
+    private boolean poison(long seq, RuntimeException failed) {
+        if (failed instanceof org.springframework.dao.TransientDataAccessException
+                || failed instanceof org.springframework.dao.DataAccessResourceFailureException
+                || failed instanceof org.springframework.jdbc.CannotGetJdbcConnectionException) {
+            log.warn("GEOPOST event {} not stored, database unavailable; next poll: {}", seq, failed.getMessage());
+            return false;
+        }
+        int n = failures.merge(seq, 1, Integer::sum);
+        if (n < POISON_ATTEMPTS) {
+            log.warn("GEOPOST event {} not stored (attempt {} of {}): {}", seq, n, POISON_ATTEMPTS, failed.toString());
+            return false;
+        }
+        return true;
     }
 }
