@@ -34,6 +34,7 @@ import java.util.Properties;
  * to provision; the gateway works as {@code suapgw}, no superuser, owner of its database {@code suapgw}, with the
  * password of {@code spring.datasource.password} (set again at every start: changing it and restarting rotates it).
  * A data directory of an earlier version (tables in the {@code postgres} database) is copied into {@code suapgw} once.
+ * Durable: {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on (the library turns the first two off).
  */
 @Configuration
 @ConditionalOnProperty(name = "suapgw.db.embedded", havingValue = "true")
@@ -56,6 +57,11 @@ public class EmbeddedPostgresConfig {
                 .setCleanDataDirectory(false)
                 .setPort(props.db().embeddedPort())
                 .setConnectConfig("password", superPassword)
+                // the library's defaults are a test database's (postgres -F, synchronous_commit=off): an acknowledged
+                // commit could vanish with the host. The embedded default is a real deployment: every commit on disk.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .start();
         try {
             provision(pg, dir, superPassword, appPassword);
