@@ -11,6 +11,14 @@ import org.springframework.context.annotation.Configuration;
 
 import javax.sql.DataSource;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,6 +42,7 @@ import java.util.Properties;
  * to provision; the gateway works as {@code suapgw}, no superuser, owner of its database {@code suapgw}, with the
  * password of {@code spring.datasource.password} (set again at every start: changing it and restarting rotates it).
  * A data directory of an earlier version (tables in the {@code postgres} database) is copied into {@code suapgw} once.
+ * A server left running by a killed gateway on the same data directory is stopped at start (see stopOrphan).
  * Durable: {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on (the library turns the first two off).
  */
 @Configuration
@@ -42,6 +51,9 @@ public class EmbeddedPostgresConfig {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfig.class);
     static final String APP_ROLE = "suapgw";
     static final String APP_DATABASE = "suapgw";
+    /** zonky's lock on the data directory, held by the JVM whose server it is */
+    static final String LOCK_FILE = "epg-lock";
+    static final Duration ORPHAN_STOP_PATIENCE = Duration.ofSeconds(30);
 
     @Bean(destroyMethod = "close")
     public EmbeddedPostgres embeddedPostgres(GatewayProperties props,
@@ -52,6 +64,7 @@ public class EmbeddedPostgresConfig {
         Path dir = Path.of(props.db().embeddedDataDir()).toAbsolutePath();
         Files.createDirectories(dir);
         String superPassword = superuserPassword(dir.resolveSibling(dir.getFileName() + ".superuser"));
+        stopOrphan(dir, ORPHAN_STOP_PATIENCE);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
@@ -83,6 +96,75 @@ public class EmbeddedPostgresConfig {
         ds.setMaximumPoolSize(20);
         ds.setPoolName("suapgw-embedded");
         return ds;
+    }
+
+    /**
+     * A server of an earlier run still serving this data directory — its gateway was killed (kill -9) and nobody holds
+     * the directory's lock any more — is stopped (pg_ctl stop -m fast, else SIGTERM), so that the gateway starts its
+     * own, with its settings, instead of failing to start one ({@code postmaster.pid} exists) and using the orphan.
+     * A pid file whose process is gone, or is not a postgres of this directory, is left to postgres.
+     *
+     * @return whether an orphan was stopped
+     */
+    static boolean stopOrphan(Path dir, Duration patience) throws IOException {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) return false;
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.size() < 2 || !lines.get(0).trim().matches("\\d{1,10}")) return false;
+        ProcessHandle orphan = ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive).orElse(null);
+        if (orphan == null) return false;
+        Path command = orphan.info().command().map(Path::of).orElse(null);
+        if (command == null || !command.getFileName().toString().equals("postgres") || !sameFile(Path.of(lines.get(1).trim()), dir)) {
+            return false;
+        }
+        if (!lockFree(dir)) return false; // a live gateway's server (postgres or zonky refuse to start a second one)
+        log.warn("Embedded PostgreSQL: a server of an earlier run (pid {}, its gateway killed) still serves {}: stopping it",
+                orphan.pid(), dir);
+        Path pgCtl = command.resolveSibling("pg_ctl");
+        if (Files.isExecutable(pgCtl)) {
+            try {
+                new ProcessBuilder(pgCtl.toString(), "stop", "-D", dir.toString(), "-m", "fast", "-w",
+                        "-t", String.valueOf(patience.toSeconds())).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while stopping the orphaned PostgreSQL " + orphan.pid(), e);
+            }
+        }
+        if (orphan.isAlive()) orphan.destroy(); // SIGTERM: postgres' smart shutdown; a killed gateway left no client
+        try {
+            orphan.onExit().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the orphaned PostgreSQL " + orphan.pid() + " serving " + dir + " did not stop within "
+                    + patience.toSeconds() + " s: stop it, then start the gateway again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the orphaned PostgreSQL " + orphan.pid(), e);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
+        log.warn("Embedded PostgreSQL: the orphaned server {} stopped; starting the gateway's own on {}", orphan.pid(), dir);
+        return true;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Nobody — no other process, not this JVM — holds zonky's lock on the data directory. */
+    private static boolean lockFree(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) return false;
+            lock.release();
+            return true;
+        } catch (OverlappingFileLockException heldHere) {
+            return false;
+        }
     }
 
     /** The superuser's password: generated once, kept beside the data directory, the owner only may read it. */

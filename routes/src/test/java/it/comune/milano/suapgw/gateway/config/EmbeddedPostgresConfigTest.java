@@ -26,10 +26,12 @@ class EmbeddedPostgresConfigTest {
     @TempDir
     Path tmp;
     final List<EmbeddedPostgres> started = new ArrayList<>();
+    ProcessHandle orphan;
 
     @AfterEach
     void stopServers() throws IOException {
         for (EmbeddedPostgres pg : started) pg.close();
+        if (orphan != null && orphan.isAlive()) orphan.destroy();
     }
 
     @Test
@@ -39,6 +41,67 @@ class EmbeddedPostgresConfigTest {
             assertThat(show(c, "fsync")).isEqualTo("on");
             assertThat(show(c, "synchronous_commit")).isEqualTo("on");
             assertThat(show(c, "full_page_writes")).isEqualTo("on");
+        }
+    }
+
+    /**
+     * A gateway killed with kill -9 leaves its PostgreSQL running on the data directory: the next start stops that
+     * orphan and runs a server of its own, on the same data.
+     */
+    @Test
+    void aServerLeftByAKilledGatewayIsStoppedAndReplacedOnTheSameData() throws Exception {
+        Path dir = tmp.resolve("pg");
+        Process killedGateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), GatewayToBeKilled.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(killedGateway.getInputStream()));
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("STARTED ")) { /* the child's log */ }
+        assertThat(line).as("the gateway to be killed started its server").isNotNull();
+        killedGateway.destroyForcibly().waitFor();
+        orphan = ProcessHandle.of(Long.parseLong(line.substring("STARTED ".length()))).orElseThrow();
+        assertThat(orphan.isAlive()).as("the server outlives its killed gateway").isTrue();
+
+        EmbeddedPostgres own = start(dir);
+        try (Connection c = asGateway(own)) {
+            assertThat(orphan.isAlive()).as("the orphan is stopped").isFalse();
+            assertThat(postmasterPid(c)).isNotEqualTo(orphan.pid());
+            assertThat(show(c, "fsync")).as("the gateway's own settings").isEqualTo("on");
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select note from before_the_kill")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("committed before the kill");
+            }
+        }
+    }
+
+    @Test
+    void aLiveServerOfThisJvmIsNotAnOrphan() throws Exception {
+        Path dir = tmp.resolve("pg");
+        EmbeddedPostgres running = start(dir);
+        assertThat(EmbeddedPostgresConfig.stopOrphan(dir, java.time.Duration.ofSeconds(5))).isFalse();
+        try (Connection c = asGateway(running)) {
+            assertThat(show(c, "fsync")).isEqualTo("on");
+        }
+    }
+
+    /** A gateway's embedded server with a row committed, in a JVM of its own that the test kills. */
+    public static class GatewayToBeKilled {
+        public static void main(String[] args) throws Exception {
+            EmbeddedPostgres pg = new EmbeddedPostgresConfig().embeddedPostgres(props(Path.of(args[0])), APP_PASSWORD);
+            try (Connection c = asGateway(pg); Statement s = c.createStatement()) {
+                s.execute("create table before_the_kill (note text)");
+                s.execute("insert into before_the_kill values ('committed before the kill')");
+                System.out.println("STARTED " + postmasterPid(c));
+            }
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    static long postmasterPid(Connection c) throws SQLException {
+        // the postmaster is the parent of this connection's backend
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select pg_backend_pid()")) {
+            r.next();
+            return ProcessHandle.of(r.getLong(1)).flatMap(ProcessHandle::parent).orElseThrow().pid();
         }
     }
 
