@@ -21,7 +21,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,11 +32,17 @@ import java.util.Set;
  * Security: every ente has its own user, may consume only its own request queue and send only to its own reply
  * queue ({@code suapgw.pareri.risposte.<ente>}): the queue a reply arrives on is its sender's identity. The broker's
  * _AMQ_VALIDATED_USER is not used for that: for an AMQP 1.0 message it may carry the {@code user-id} the client chose.
+ * A message failed 10 times goes to its queue {@code DLQ.<address>} on the address {@code DLQ}, which only the gateway
+ * reads (into its dead-letter store).
  */
 @Configuration
 public class BrokerConfig {
     private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
     public static final String GATEWAY_ROLE = "gateway";
+    /** where a message goes once its consumer has failed it max-delivery-attempts times */
+    public static final String DEAD_LETTER_ADDRESS = "DLQ";
+    /** Artemis' own prefix of the dead-letter queue it creates per address: DLQ.&lt;address&gt; */
+    public static final String DEAD_LETTER_QUEUE_PREFIX = "DLQ.";
 
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnProperty(name = "suapgw.broker.embedded", havingValue = "true")
@@ -70,6 +78,8 @@ public class BrokerConfig {
         if (props.enti().isEmpty()) {
             log.warn("The enti registry is empty (suapgw.enti): no parere can be requested. Check suapgw.config-dir");
         }
+        CoreAddressConfiguration deadLetters = new CoreAddressConfiguration().setName(DEAD_LETTER_ADDRESS)
+                .addRoutingType(RoutingType.MULTICAST);
         for (Ente ente : props.enti()) {
             if (ente.byPec()) continue; // answers by certified e-mail, has no queue
             if (!"artemis".equals(ente.channel())) continue;
@@ -90,9 +100,14 @@ public class BrokerConfig {
             anycastQueue(cfg, replies);
             cfg.putSecurityRoles(replies, Set.of(gatewayReads, new Role(ownRole, true, false, false, false, false, false, false, false, false, false)));
         }
+        // declared up front, as Artemis would auto-create them at the first dead letter: the gateway reads them
+        // (BrokerDeadLetterRoute) and may not create queues
+        enteAddresses(props).forEach(address -> deadLetters.addQueueConfiguration(deadLetterQueue(address)));
+        cfg.addAddressConfiguration(deadLetters);
+        cfg.putSecurityRoles(DEAD_LETTER_ADDRESS, Set.of(gatewayReads));
 
         cfg.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_ADDRESS))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue"))
                 .setMaxDeliveryAttempts(10)
                 .setRedeliveryDelay(1000)
@@ -100,6 +115,12 @@ public class BrokerConfig {
                 .setMaxRedeliveryDelay(60_000)
                 .setAutoCreateDeadLetterResources(true)
                 .setAutoCreateExpiryResources(true));
+        // a dead letter the gateway fails to store is retried until it is stored: from DLQ it has nowhere else to go
+        cfg.addAddressSetting(DEAD_LETTER_ADDRESS, new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000));
 
         cfg.registerBrokerPlugin(new ReplySizeLimit(props.pareri().replyQueue() + ".", props.pareri().maxReplyBytes()));
 
@@ -109,6 +130,27 @@ public class BrokerConfig {
         log.info("Embedded Artemis: in-VM and tcp://{}:{} (CORE, AMQP{}), data in {}", b.tcpHost(), b.tcpPort(),
                 b.tlsOn() ? ", TLS only" : ", plain TCP", data);
         return server;
+    }
+
+    /**
+     * The queue on {@link #DEAD_LETTER_ADDRESS} holding the dead letters of {@code address}: named and filtered as
+     * Artemis names and filters the one it auto-creates (auto-create-dead-letter-resources), so that either is the same.
+     */
+    public static QueueConfiguration deadLetterQueue(String address) {
+        return QueueConfiguration.of(DEAD_LETTER_QUEUE_PREFIX + address).setAddress(DEAD_LETTER_ADDRESS)
+                .setRoutingType(RoutingType.MULTICAST).setDurable(true)
+                .setFilterString(org.apache.activemq.artemis.api.core.Message.HDR_ORIGINAL_ADDRESS + " = '" + address + "'");
+    }
+
+    /** Every address of the enti on the broker (their request queue, their reply queue), whose dead letters the gateway reads. */
+    public static List<String> enteAddresses(GatewayProperties props) {
+        List<String> addresses = new ArrayList<>();
+        for (Ente ente : props.enti()) {
+            if (ente.byPec() || !Ente.ARTEMIS.equals(ente.channel())) continue;
+            addresses.add(ente.queue());
+            addresses.add(props.pareri().replyQueueOf(ente));
+        }
+        return addresses;
     }
 
     private static void anycastQueue(ConfigurationImpl cfg, String name) {

@@ -15,6 +15,8 @@ public class DeadLetterStore {
     /** an outbound call the peer refused (a 4xx, a non-transient 5xx) or that ours violated the contract: not retried */
     public static final String OUTBOX_REFUSED = "OUTBOX_REFUSED";
     public static final String REPLY_REJECTED = "REPLY_REJECTED";
+    /** a message the broker set aside (its consumer failed it every delivery attempt): source is its original address */
+    public static final String BROKER_DLQ = "BROKER_DLQ";
     /** a message whose sender is not who it claims to be, or who may send it: never recorded, always looked at */
     public static final String SECURITY = "SECURITY";
 
