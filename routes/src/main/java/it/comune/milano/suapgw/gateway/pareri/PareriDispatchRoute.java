@@ -53,7 +53,6 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
                         .to(PEC)
                     .otherwise()
                         .process(this::jmsHeaders)
-                        .process(PareriDispatchRoute::duplicateId)
                         .setExchangePattern(ExchangePattern.InOnly)
                         .toD("jms:queue:${exchangeProperty." + QUEUE + "}?deliveryPersistent=true")
                         .process(e -> pareri.onRequestSent(invio(e).richiesta().id(), invio(e).ente().code(),
@@ -67,17 +66,11 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
                     .when(e -> notifica(e).ente().byPec())
                         .to(PEC_NOTICE)
                     .otherwise()
-                        .process(PareriDispatchRoute::duplicateId)
                         .setExchangePattern(ExchangePattern.InOnly)
                         .toD("jms:queue:${exchangeProperty." + QUEUE + "}?deliveryPersistent=true")
                         .process(e -> pareri.onNoticeSent(entry(e).praticaId(), notifica(e).ente().code(), notifica(e).evento(),
                                 e.getProperty(ExchangeKeys.SENT_HASH, String.class)))
                 .end();
-    }
-
-    /** Artemis keeps the id of every message it accepted: a send repeated after a crash is dropped by the broker. */
-    static void duplicateId(Exchange e) {
-        e.getMessage().setHeader("_AMQ_DUPL_ID", entry(e).idempotencyKey());
     }
 
     private void composeNotice(Exchange e) {
@@ -119,6 +112,7 @@ public class PareriDispatchRoute extends GatewayRouteBuilder {
         e.getMessage().setHeader("idPratica", r.praticaId().toString());
         e.getMessage().setHeader("schemaVersion", PareriMessages.SCHEMA_VERSION);
         e.getMessage().setHeader("JMSXGroupID", r.praticaId().toString());
+        // Artemis keeps the id of every message it accepted: a send repeated after a crash is dropped by the broker
         e.getMessage().setHeader("_AMQ_DUPL_ID", "richiesta-" + r.id() + "-" + r.round()
                 + (r.sollecito() > 0 ? "-sollecito-" + r.sollecito() : ""));
         e.setProperty(QUEUE, invio.ente().queue());
