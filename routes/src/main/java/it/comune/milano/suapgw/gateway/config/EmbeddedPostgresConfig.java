@@ -5,6 +5,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -55,8 +58,12 @@ public class EmbeddedPostgresConfig {
     static final String LOCK_FILE = "epg-lock";
     static final Duration ORPHAN_STOP_PATIENCE = Duration.ofSeconds(30);
 
+    /**
+     * The server, stopped when the context closes — after Camel (a Lifecycle, stopped before any bean is destroyed),
+     * after the DataSource (which depends on it) and after the embedded broker (see {@link #databaseOutlivesBroker}).
+     */
     @Bean(destroyMethod = "close")
-    public EmbeddedPostgres embeddedPostgres(GatewayProperties props,
+    public EmbeddedDatabase embeddedPostgres(GatewayProperties props,
                                              @Value("${spring.datasource.password:}") String appPassword) throws IOException {
         if (appPassword == null || appPassword.isBlank()) {
             throw new IllegalStateException("spring.datasource.password (SUAPGW_DB_PASSWORD) is required for the embedded PostgreSQL too");
@@ -84,11 +91,68 @@ public class EmbeddedPostgresConfig {
         }
         log.info("Embedded PostgreSQL on port {} with data in {} (database {}, role {}, password authentication)", pg.getPort(), dir,
                 APP_DATABASE, APP_ROLE);
-        return pg;
+        return new EmbeddedDatabase(pg, disarmShutdownHook(pg));
+    }
+
+    /** The embedded broker is stopped before the database, whatever the order the beans were created in. */
+    @Bean
+    static BeanFactoryPostProcessor databaseOutlivesBroker() {
+        return factory -> {
+            if (!factory.containsBeanDefinition("embeddedBroker") || !factory.containsBeanDefinition("embeddedPostgres")) return;
+            BeanDefinition broker = factory.getBeanDefinition("embeddedBroker");
+            List<String> dependsOn = new ArrayList<>(broker.getDependsOn() == null ? List.of() : List.of(broker.getDependsOn()));
+            dependsOn.add("embeddedPostgres");
+            broker.setDependsOn(dependsOn.toArray(String[]::new));
+        };
+    }
+
+    /**
+     * The embedded server, stopped by {@link #close()} only. The library registers a JVM shutdown hook of its own that
+     * stops PostgreSQL as soon as the JVM begins to exit (SIGTERM), concurrently with the context's close: Camel's
+     * in-flight work lost its database and logged SQL errors. That hook is disarmed; if the JVM ever exits without
+     * closing the context, the server left running is stopped at the next start ({@link #stopOrphan}).
+     */
+    public static final class EmbeddedDatabase implements AutoCloseable {
+        private final EmbeddedPostgres pg;
+        private final AtomicBoolean hookDisarmed;
+
+        EmbeddedDatabase(EmbeddedPostgres pg, AtomicBoolean hookDisarmed) {
+            this.pg = pg;
+            this.hookDisarmed = hookDisarmed;
+        }
+
+        public EmbeddedPostgres server() {
+            return pg;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (hookDisarmed != null) hookDisarmed.set(false);
+            pg.close();
+        }
+    }
+
+    /**
+     * The library's hook calls {@code close()}, which does nothing once its {@code closed} flag is set: the flag set
+     * now, cleared just before our own close. Returns the flag, or null (and a WARN) if this version has none.
+     */
+    static AtomicBoolean disarmShutdownHook(EmbeddedPostgres pg) {
+        try {
+            java.lang.reflect.Field f = EmbeddedPostgres.class.getDeclaredField("closed");
+            f.setAccessible(true);
+            AtomicBoolean closed = (AtomicBoolean) f.get(pg);
+            closed.set(true);
+            return closed;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("cannot disarm the embedded PostgreSQL's own shutdown hook ({}): it may stop the database before Camel at exit",
+                    e.toString());
+            return null;
+        }
     }
 
     @Bean
-    public DataSource dataSource(EmbeddedPostgres pg, @Value("${spring.datasource.password:}") String appPassword) {
+    public DataSource dataSource(EmbeddedDatabase db, @Value("${spring.datasource.password:}") String appPassword) {
+        EmbeddedPostgres pg = db.server();
         HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(pg.getJdbcUrl(APP_ROLE, APP_DATABASE));
         ds.setUsername(APP_ROLE);

@@ -25,12 +25,12 @@ class EmbeddedPostgresConfigTest {
 
     @TempDir
     Path tmp;
-    final List<EmbeddedPostgres> started = new ArrayList<>();
+    final List<EmbeddedPostgresConfig.EmbeddedDatabase> started = new ArrayList<>();
     ProcessHandle orphan;
 
     @AfterEach
     void stopServers() throws IOException {
-        for (EmbeddedPostgres pg : started) pg.close();
+        for (EmbeddedPostgresConfig.EmbeddedDatabase db : started) db.close();
         if (orphan != null && orphan.isAlive()) orphan.destroy();
     }
 
@@ -84,10 +84,26 @@ class EmbeddedPostgresConfigTest {
         }
     }
 
+    /** At exit the library's own shutdown hook (EmbeddedPostgres.close) leaves the server to the context's close. */
+    @Test
+    void theServerIsStoppedByTheContextNotByTheLibrarysShutdownHook() throws Exception {
+        EmbeddedPostgresConfig.EmbeddedDatabase db = new EmbeddedPostgresConfig().embeddedPostgres(props(tmp.resolve("pg")), APP_PASSWORD);
+        ProcessHandle postmaster;
+        try (Connection c = asGateway(db.server())) {
+            postmaster = ProcessHandle.of(postmasterPid(c)).orElseThrow();
+        }
+        db.server().close(); // what the library's hook runs when the JVM begins to exit
+        try (Connection c = asGateway(db.server())) {
+            assertThat(show(c, "fsync")).as("still serving").isEqualTo("on");
+        }
+        db.close();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !postmaster.isAlive());
+    }
+
     /** A gateway's embedded server with a row committed, in a JVM of its own that the test kills. */
     public static class GatewayToBeKilled {
         public static void main(String[] args) throws Exception {
-            EmbeddedPostgres pg = new EmbeddedPostgresConfig().embeddedPostgres(props(Path.of(args[0])), APP_PASSWORD);
+            EmbeddedPostgres pg = new EmbeddedPostgresConfig().embeddedPostgres(props(Path.of(args[0])), APP_PASSWORD).server();
             try (Connection c = asGateway(pg); Statement s = c.createStatement()) {
                 s.execute("create table before_the_kill (note text)");
                 s.execute("insert into before_the_kill values ('committed before the kill')");
@@ -106,9 +122,9 @@ class EmbeddedPostgresConfigTest {
     }
 
     EmbeddedPostgres start(Path dir) throws IOException {
-        EmbeddedPostgres pg = new EmbeddedPostgresConfig().embeddedPostgres(props(dir), APP_PASSWORD);
-        started.add(pg);
-        return pg;
+        EmbeddedPostgresConfig.EmbeddedDatabase db = new EmbeddedPostgresConfig().embeddedPostgres(props(dir), APP_PASSWORD);
+        started.add(db);
+        return db.server();
     }
 
     static GatewayProperties props(Path dir) throws IOException {

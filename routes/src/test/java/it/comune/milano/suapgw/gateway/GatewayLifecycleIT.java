@@ -1,0 +1,149 @@
+package it.comune.milano.suapgw.gateway;
+
+import it.comune.milano.suapgw.simulators.geowork.GeoworkSimulator;
+import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
+import it.comune.milano.suapgw.simulators.ssu.FrontOfficeSimulator;
+import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
+import it.comune.milano.suapgw.simulators.support.GatewayResponse;
+import it.comune.milano.suapgw.simulators.support.modi.ModiDemo;
+import it.comune.milano.suapgw.simulators.support.modi.PdndSimulator;
+import org.junit.jupiter.api.Test;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged gateway (routes/target/suap-gateway.jar) stopped while busy: it exits within seconds, stopping Camel,
+ * then the embedded broker, then the embedded PostgreSQL, with no SQL error on the way.
+ */
+class GatewayLifecycleIT {
+    record Answer(int status, String body, boolean trusted) {
+        static Answer noConnection() {
+            return new Answer(0, "", true);
+        }
+
+        boolean notReady() {
+            return status == 503 && body.contains("\"ERROR_503_001\"") && trusted;
+        }
+    }
+
+    @Test
+    void aBusyGatewayStopsWithinSecondsInOrderWithoutSqlErrors() throws Exception {
+        Path jar = Path.of("target/suap-gateway.jar");
+        assertThat(jar).as("packaged gateway (built before integration tests)").exists();
+        Path data = Files.createTempDirectory("suapgw-lifecycle");
+        Path log = data.resolve("gateway.log");
+        int port = AbstractGatewayIT.freePort();
+        String gateway = "http://127.0.0.1:" + port;
+        SampleInstances samples = new SampleInstances(Path.of("../test-data/ssu/sample-procedures.json"), "lifecycle-" + UUID.randomUUID());
+        CatalogoSimulator catalogo = new CatalogoSimulator(AbstractGatewayIT.freePort());
+        FrontOfficeSimulator fo = new FrontOfficeSimulator(AbstractGatewayIT.freePort(), gateway);
+        GeoworkSimulator geowork = new GeoworkSimulator(AbstractGatewayIT.freePort(), gateway + "/services/geowork-callback");
+        geowork.setSigner(it.comune.milano.suapgw.simulators.support.SystemSigner.demo("geowork"));
+        PdndSimulator pdnd = PdndSimulator.demo(AbstractGatewayIT.freePort());
+        pdnd.start();
+        ModiDemo.of(pdnd).configure(catalogo, fo);
+        List<String> args = List.of(
+                "--server.port=" + port, "--suapgw.config-dir=../config", "--suapgw.db.embedded-data-dir=" + data.resolve("pg"),
+                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"),
+                "--suapgw.broker.tcp-port=" + AbstractGatewayIT.freePort(),
+                "--suapgw.mail.smtp-port=" + AbstractGatewayIT.freePort(), "--suapgw.mail.imap-port=" + AbstractGatewayIT.freePort(),
+                "--suapgw.catalogo.base-url=" + catalogo.baseUrl(), "--suapgw.frontoffice.base-url=" + fo.baseUrl(),
+                "--suapgw.geowork.address=" + geowork.address(), "--suapgw.outbox.initial-backoff-ms=200",
+                "--SUAPGW_PDND_URL=" + pdnd.baseUrl());
+        catalogo.start();
+        fo.start();
+        geowork.start();
+        AtomicInteger next = new AtomicInteger();
+        Process gw = null;
+        try {
+            gw = GatewayRestartIT.start(jar, args, log);
+            GatewayRestartIT.awaitUp(gateway);
+
+            // busy: the front-office files instances without pause, each one followed by the gateway's own calls
+            List<Answer> whileStopping = new CopyOnWriteArrayList<>();
+            AtomicBoolean stopping = new AtomicBoolean();
+            AtomicBoolean stopped = new AtomicBoolean();
+            AtomicInteger accepted = new AtomicInteger();
+            Thread applicant = new Thread(() -> {
+                while (!stopped.get()) {
+                    Answer a = send(catalogo, fo, samples.get(next.getAndIncrement()));
+                    if (a.status() == 200) accepted.incrementAndGet();
+                    if (stopping.get()) whileStopping.add(a);
+                }
+            }, "applicant");
+            applicant.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> accepted.get() >= 10);
+
+            long t0 = System.nanoTime();
+            stopping.set(true);
+            gw.destroy(); // SIGTERM, as an operator's or Kubernetes' stop
+            boolean exited = gw.waitFor(30, TimeUnit.SECONDS);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            stopped.set(true);
+            applicant.join();
+            System.out.printf("gateway stopped while busy: exited %s after %d ms (%d instances accepted before), answers while stopping: %s%n",
+                    exited, millis, accepted.get(), summary(whileStopping));
+            assertThat(exited).as("exits after SIGTERM").isTrue();
+            gw = null;
+
+            assertThat(whileStopping).as("while stopping: accepted, refused as not ready, or no connection; never a 404 or a 500")
+                    .allMatch(a -> a.status() == 200 || a.status() == 0 || a.notReady());
+            List<String> lines = Files.readAllLines(log);
+            int stopAt = indexOf(lines, "Commencing graceful shutdown", 0);
+            assertThat(stopAt).as("the shutdown is logged").isNotNegative();
+            List<String> shutdownLog = lines.subList(stopAt, lines.size());
+            assertThat(shutdownLog).as("no error logged while stopping")
+                    .noneMatch(l -> Pattern.compile("^\\S+\\s+ERROR ").matcher(l).find())
+                    .noneMatch(l -> l.contains("terminating connection") || l.contains("PSQLException") || l.contains("SQLException")
+                            || l.contains("Connection is not available"));
+            int camel = indexOf(lines, "Apache Camel .* shutdown in", stopAt);
+            int broker = indexOf(lines, "AMQ221002", stopAt);
+            int postgres = indexOf(lines, "shut down postmaster", stopAt);
+            assertThat(camel).as("Camel stopped").isNotNegative();
+            assertThat(broker).as("then the broker").isGreaterThan(camel);
+            assertThat(postgres).as("then PostgreSQL").isGreaterThan(broker);
+        } finally {
+            if (gw != null) GatewayRestartIT.stop(gw);
+            geowork.stop();
+            fo.stop();
+            catalogo.stop();
+            pdnd.stop();
+        }
+    }
+
+    static Answer send(CatalogoSimulator catalogo, FrontOfficeSimulator fo, SampleInstances.Sample s) {
+        catalogo.register(s);
+        try {
+            GatewayResponse r = fo.sendInstance(s);
+            return new Answer(r.statusCode(), r.body(), r.trusted());
+        } catch (UncheckedIOException portClosed) {
+            return Answer.noConnection();
+        }
+    }
+
+    static String summary(List<Answer> answers) {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        for (Answer a : answers) counts.merge(a.status() == 0 ? "no connection" : a.notReady() ? "503 ERROR_503_001" : String.valueOf(a.status()), 1L, Long::sum);
+        return counts.toString();
+    }
+
+    static int indexOf(List<String> lines, String regex, int from) {
+        Pattern p = Pattern.compile(regex);
+        for (int i = from; i < lines.size(); i++) if (p.matcher(lines.get(i)).find()) return i;
+        return -1;
+    }
+}
