@@ -10,6 +10,9 @@ import it.comune.milano.suapgw.simulators.support.modi.PdndSimulator;
 import org.junit.jupiter.api.Test;
 
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged gateway (routes/target/suap-gateway.jar) stopped while busy: it exits within seconds, stopping Camel,
- * then the embedded broker, then the embedded PostgreSQL, with no SQL error on the way.
+ * The packaged gateway (routes/target/suap-gateway.jar) started and stopped while busy. Starting: from the moment its
+ * port opens, an SSU call is refused with the signed {@code 503 ERROR_503_001} (never a 404) and the readiness probe
+ * says OUT_OF_SERVICE until every route is up, then the calls are taken. Stopping: it exits within seconds, stopping
+ * Camel, then the embedded broker, then the embedded PostgreSQL, with no SQL error on the way.
  */
 class GatewayLifecycleIT {
     record Answer(int status, String body, boolean trusted) {
@@ -40,8 +45,11 @@ class GatewayLifecycleIT {
         }
     }
 
+    record Probe(int status, String body) {
+    }
+
     @Test
-    void aBusyGatewayStopsWithinSecondsInOrderWithoutSqlErrors() throws Exception {
+    void honestWhileStartingAndABusyGatewayStopsWithinSecondsInOrderWithoutSqlErrors() throws Exception {
         Path jar = Path.of("target/suap-gateway.jar");
         assertThat(jar).as("packaged gateway (built before integration tests)").exists();
         Path data = Files.createTempDirectory("suapgw-lifecycle");
@@ -71,6 +79,35 @@ class GatewayLifecycleIT {
         Process gw = null;
         try {
             gw = GatewayRestartIT.start(jar, args, log);
+            // starting: the front-office calls from the moment the port opens, the readiness probe asked just before each call
+            List<Answer> whileStarting = new ArrayList<>();
+            List<Probe> readinessBefore = new ArrayList<>();
+            Probe[] soap = new Probe[2]; // the SOAP answer while not ready, and the readiness probe right after it
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Probe readiness = get(gateway + "/actuator/health/readiness");
+                Answer a = send(catalogo, fo, samples.get(next.getAndIncrement()));
+                if (a.status() == 0) return false; // the port is not open yet
+                whileStarting.add(a);
+                readinessBefore.add(readiness);
+                if (a.notReady() && soap[0] == null) {
+                    soap[0] = postSoap(gateway + "/services/geowork-callback");
+                    soap[1] = get(gateway + "/actuator/health/readiness");
+                }
+                return a.status() == 200;
+            });
+            System.out.printf("gateway starting: answers from the port's opening: %s%n", summary(whileStarting));
+            assertThat(whileStarting).as("while starting: refused as not ready (signed), then taken; never a 404")
+                    .allMatch(a -> a.notReady() || a.status() == 200);
+            assertThat(whileStarting).as("the port opens before the routes are up").anyMatch(Answer::notReady);
+            for (int i = 0; i < whileStarting.size(); i++) {
+                if (!whileStarting.get(i).notReady()) continue;
+                assertThat(readinessBefore.get(i).status()).as("not ready: the probe said so before the call").isEqualTo(503);
+                assertThat(readinessBefore.get(i).body()).contains("OUT_OF_SERVICE");
+            }
+            if (soap[1].status() == 503) {
+                assertThat(soap[0].status()).as("a SOAP call while not ready").isEqualTo(500);
+                assertThat(soap[0].body()).contains("<faultcode>soap:Server</faultcode>", "<faultstring>service unavailable</faultstring>");
+            }
             GatewayRestartIT.awaitUp(gateway);
 
             // busy: the front-office files instances without pause, each one followed by the gateway's own calls
@@ -133,6 +170,23 @@ class GatewayLifecycleIT {
         } catch (UncheckedIOException portClosed) {
             return Answer.noConnection();
         }
+    }
+
+    static Probe get(String url) {
+        try {
+            HttpResponse<String> r = GatewayRestartIT.HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Probe(r.statusCode(), r.body());
+        } catch (java.io.IOException | InterruptedException e) {
+            return new Probe(0, e.toString());
+        }
+    }
+
+    static Probe postSoap(String url) throws Exception {
+        String envelope = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body/></soap:Envelope>";
+        HttpResponse<String> r = GatewayRestartIT.HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "text/xml")
+                .POST(HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Probe(r.statusCode(), r.body());
     }
 
     static String summary(List<Answer> answers) {
