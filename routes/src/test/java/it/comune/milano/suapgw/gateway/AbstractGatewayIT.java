@@ -131,6 +131,7 @@ abstract class AbstractGatewayIT {
         r.add("suapgw.db.embedded-data-dir", () -> DATA.resolve("postgres").toString());
         r.add("suapgw.db.embedded-port", AbstractGatewayIT::freePort);
         r.add("suapgw.broker.data-dir", () -> DATA.resolve("artemis").toString());
+        r.add("suapgw.mail.data-dir", () -> DATA.resolve("mail").toString());
         r.add("suapgw.broker.tcp-port", () -> BROKER_PORT);
         r.add("suapgw.catalogo.base-url", CATALOGO::baseUrl);
         r.add("suapgw.frontoffice.base-url", FO::baseUrl);

@@ -66,7 +66,7 @@ class GatewayLifecycleIT {
         ModiDemo.of(pdnd).configure(catalogo, fo);
         List<String> args = List.of(
                 "--server.port=" + port, "--suapgw.config-dir=../config", "--suapgw.db.embedded-data-dir=" + data.resolve("pg"),
-                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"),
+                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"), "--suapgw.mail.data-dir=" + data.resolve("mail"),
                 "--suapgw.broker.tcp-port=" + AbstractGatewayIT.freePort(),
                 "--suapgw.mail.smtp-port=" + AbstractGatewayIT.freePort(), "--suapgw.mail.imap-port=" + AbstractGatewayIT.freePort(),
                 "--suapgw.catalogo.base-url=" + catalogo.baseUrl(), "--suapgw.frontoffice.base-url=" + fo.baseUrl(),

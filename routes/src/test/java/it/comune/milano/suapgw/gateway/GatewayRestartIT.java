@@ -55,7 +55,7 @@ class GatewayRestartIT {
         GeriSimulator geri = new GeriSimulator(AbstractGatewayIT.freePort(), osp.resolve("fixtures/geri.json"));
         List<String> args = List.of(
                 "--server.port=" + port, "--suapgw.config-dir=../config", "--suapgw.db.embedded-data-dir=" + data.resolve("pg"),
-                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"),
+                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"), "--suapgw.mail.data-dir=" + data.resolve("mail"),
                 "--suapgw.broker.tcp-port=" + AbstractGatewayIT.freePort(),
                 "--suapgw.mail.smtp-port=" + AbstractGatewayIT.freePort(), "--suapgw.mail.imap-port=" + AbstractGatewayIT.freePort(),
                 "--suapgw.osp.geopost-url=" + geopost.baseUrl(), "--suapgw.osp.osapi-url=" + osapi.baseUrl(),
@@ -125,7 +125,7 @@ class GatewayRestartIT {
         ModiDemo.of(pdnd).configure(catalogo, fo);
         List<String> args = List.of(
                 "--server.port=" + port, "--suapgw.config-dir=../config", "--suapgw.db.embedded-data-dir=" + data.resolve("pg"),
-                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"),
+                "--suapgw.db.embedded-port=" + AbstractGatewayIT.freePort(), "--suapgw.broker.data-dir=" + data.resolve("artemis"), "--suapgw.mail.data-dir=" + data.resolve("mail"),
                 "--suapgw.broker.tcp-port=" + brokerPort,
                 "--suapgw.mail.smtp-port=" + AbstractGatewayIT.freePort(), "--suapgw.mail.imap-port=" + AbstractGatewayIT.freePort(),
                 "--suapgw.catalogo.base-url=" + catalogo.baseUrl(), "--suapgw.frontoffice.base-url=" + fo.baseUrl(),
