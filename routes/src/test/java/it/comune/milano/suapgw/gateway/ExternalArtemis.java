@@ -29,6 +29,8 @@ final class ExternalArtemis {
     final int entiPort;
     final int gatewayPort;
     private final String name;
+    /** more system properties of the broker (data directory, HA peer...) */
+    private final java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
     private Process process;
 
     private ExternalArtemis(Path instance, String name, int entiPort, int gatewayPort) {
@@ -72,17 +74,34 @@ final class ExternalArtemis {
         return new ExternalArtemis(dir, name, entiPort, gatewayPort);
     }
 
-    /** Starts the broker and waits until its gateway acceptor takes connections (a backup: until it is started). */
+    ExternalArtemis with(String property, Object value) {
+        properties.put(property, String.valueOf(value));
+        return this;
+    }
+
+    /** The elements config/artemis/ha/{primary,backup}.xml add inside {@code <core>}. */
+    static String haFragment(String role) {
+        try {
+            String xml = Files.readString(CONFIG.resolve("artemis/ha/" + role + ".xml"));
+            return xml.substring(xml.indexOf("-->") + 3);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the broker's process: see {@link #awaitAcceptingConnections} (an active broker), {@link #awaitLogged}. */
     ExternalArtemis start() {
         ProcessBuilder pb = new ProcessBuilder("sh", instance.resolve("bin/artemis").toString(), "run");
         pb.environment().put("JAVA_ARGS", "-Xms64m -Xmx384m -XX:+UseSerialGC --add-opens java.base/jdk.internal.misc=ALL-UNNAMED");
-        pb.environment().put("JAVA_ARGS_APPEND", String.join(" ",
+        List<String> args = new ArrayList<>(List.of(
                 "-Dsuapgw.artemis.name=" + name,
                 "-Dsuapgw.artemis.enti-host=127.0.0.1",
                 "-Dsuapgw.artemis.enti-port=" + entiPort,
                 "-Dsuapgw.artemis.gateway-port=" + gatewayPort,
                 "-Dsuapgw.artemis.keystore=" + CONFIG.resolve("demo/keys/broker.p12").toAbsolutePath(),
                 "-Dsuapgw.artemis.keystore-password=" + KEYSTORE_PASSWORD));
+        properties.forEach((k, v) -> args.add("-D" + k + "=" + v));
+        pb.environment().put("JAVA_ARGS_APPEND", String.join(" ", args));
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         try {
             process = pb.start();
@@ -102,6 +121,14 @@ final class ExternalArtemis {
             } catch (IOException notYet) {
                 return false;
             }
+        });
+        return this;
+    }
+
+    ExternalArtemis awaitLogged(String text, Duration atMost) {
+        await(name + " logs " + text).atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) throw new IllegalStateException(name + " exited: " + tail());
+            return logged(text);
         });
         return this;
     }

@@ -11,7 +11,9 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -46,19 +48,23 @@ import static org.awaitility.Awaitility.await;
  */
 @Order(1)
 @DirtiesContext
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Import(ExternalArtemisIT.BrokerOutlivesTheGateway.class)
 class ExternalArtemisIT extends AbstractGatewayIT {
     static final Path HOME = tempDir();
-    static final ExternalArtemis BROKER = ExternalArtemis.create(HOME.resolve("primary"), "primary", freePort(), freePort(),
-                    // the committed broker redelivers after 1 s doubling: 10 failed deliveries would take 4 minutes here
-                    xml -> xml.replace("<redelivery-delay>1000</redelivery-delay>", "<redelivery-delay>0</redelivery-delay>"))
+    /** a primary/backup pair on one shared store (config/artemis/ha): the gateway fails over, the enti reconnect */
+    static final int BACKUP_GATEWAY_PORT = freePort();
+    static final int PRIMARY_GATEWAY_PORT = freePort();
+    static final ExternalArtemis BROKER = member("primary", PRIMARY_GATEWAY_PORT, BACKUP_GATEWAY_PORT)
             .start().awaitAcceptingConnections(Duration.ofSeconds(90));
+    static final ExternalArtemis BACKUP = member("backup", BACKUP_GATEWAY_PORT, PRIMARY_GATEWAY_PORT)
+            .start().awaitLogged("AMQ221031", Duration.ofSeconds(90)); // backup announced
     static final List<EnteSimulator> EXTERNAL_ENTI = new ArrayList<>();
 
     @DynamicPropertySource
     static void externalBroker(DynamicPropertyRegistry r) {
         r.add("suapgw.broker.embedded", () -> false);
-        r.add("suapgw.broker.url", BROKER::url);
+        r.add("suapgw.broker.url", () -> "(" + BROKER.url() + "," + BACKUP.url() + ")?ha=true&reconnectAttempts=-1");
         r.add("suapgw.db.embedded-data-dir", () -> HOME.resolve("postgres").toString());
     }
 
@@ -66,7 +72,7 @@ class ExternalArtemisIT extends AbstractGatewayIT {
     @Autowired
     ConnectionFactory gateway;
 
-    /** The broker stops with the gateway's context, after the gateway's connection (which depends on it) is closed. */
+    /** The brokers stop with the gateway's context, after the gateway's connection (which depends on them) is closed. */
     @TestConfiguration(proxyBeanMethods = false)
     static class BrokerOutlivesTheGateway {
         @Bean(destroyMethod = "stop")
@@ -74,12 +80,19 @@ class ExternalArtemisIT extends AbstractGatewayIT {
             return BROKER;
         }
 
+        /** stopped after the gateway and before the primary (the order of their dependencies), so that it does not take over */
+        @Bean(destroyMethod = "stop")
+        ExternalArtemis externalBackup() {
+            return BACKUP;
+        }
+
         @Bean
         static BeanFactoryPostProcessor gatewayConnectionDependsOnTheBroker() {
             return beans -> {
                 BeanDefinition connection = beans.getBeanDefinition("connectionFactory");
                 List<String> dependsOn = new ArrayList<>(connection.getDependsOn() == null ? List.of() : List.of(connection.getDependsOn()));
-                dependsOn.add("externalBroker");
+                dependsOn.add("externalBackup");
+                beans.getBeanDefinition("externalBackup").setDependsOn("externalBroker");
                 connection.setDependsOn(dependsOn.toArray(String[]::new));
             };
         }
@@ -167,17 +180,78 @@ class ExternalArtemisIT extends AbstractGatewayIT {
         assertThat(row).containsEntry("source", queue).containsEntry("pratica_id", pratica);
     }
 
+    /**
+     * The primary dies (its process killed) with a parere request queued and the gateway connected: the backup takes
+     * over the shared store, the gateway's connection fails over to it, the enti reconnect there, and the pratica
+     * completes. Last: the primary stays dead.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void whenThePrimaryDiesTheBackupCarriesTheParereRequestAndItsReply() throws Exception {
+        EXTERNAL_ENTI.forEach(EnteSimulator::stop);
+        EXTERNAL_ENTI.clear();
+        SampleInstances.Sample s = newSample(AbstractGatewayIT::standardAutorizzazione);
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+        String praticaId = await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode p = pratica(s.cuiUuid());
+            return p == null ? null : p.path("id").asText();
+        }, id -> id != null);
+        await("a request of the pratica on the primary").atMost(Duration.ofSeconds(30)).until(() -> queuedRequests(praticaId) > 0);
+
+        BROKER.kill();
+        BACKUP.awaitLogged("AMQ221010", Duration.ofSeconds(60)); // Backup Server is now active
+        startEnti(BACKUP, "polizia-locale", "ats-milano", "soprintendenza");
+
+        awaitFinal(s);
+        JsonNode d = detail(s.cuiUuid());
+        assertThat(d.path("state").asText()).isEqualTo(s.expectedState());
+        d.path("pareri").forEach(p -> assertThat(p.path("status").asText()).as(p.toString()).isEqualTo("ANSWERED"));
+        assertThat(EXTERNAL_ENTI.stream().mapToInt(EnteSimulator::repliesSent).sum()).isGreaterThanOrEqualTo(d.path("pareri").size());
+    }
+
+    /** The gateway's requests for this pratica waiting in the enti's queues (browsed as the gateway, which may). */
+    int queuedRequests(String praticaId) throws Exception {
+        int n = 0;
+        try (Connection c = gateway.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            c.start();
+            for (String ente : List.of("polizia-locale", "ats-milano", "soprintendenza")) {
+                var browser = s.createBrowser(s.createQueue("suapgw.pareri.richieste." + ente));
+                for (var e = browser.getEnumeration(); e.hasMoreElements(); ) {
+                    if (e.nextElement() instanceof TextMessage m && m.getText().contains(praticaId)) n++;
+                }
+                browser.close();
+            }
+        }
+        return n;
+    }
+
+    static ExternalArtemis member(String role, int gatewayPort, int peerPort) {
+        return ExternalArtemis.create(HOME.resolve(role), role, freePort(), gatewayPort, xml -> {
+                    // the committed broker redelivers after 1 s doubling: 10 failed deliveries would take 4 minutes here
+                    String fast = xml.replace("<redelivery-delay>1000</redelivery-delay>", "<redelivery-delay>0</redelivery-delay>");
+                    return fast.replace("   </core>", ExternalArtemis.haFragment(role) + "   </core>");
+                })
+                .with("suapgw.artemis.data-dir", HOME.resolve("shared-store"))
+                .with("suapgw.artemis.peer-host", "127.0.0.1")
+                .with("suapgw.artemis.peer-port", peerPort)
+                .with("suapgw.artemis.cluster-password", "it-cluster-secret");
+    }
+
     static String enteUrl() {
         return "tcp://127.0.0.1:" + BROKER.entiPort + "?sslEnabled=true&verifyHost=true&trustStoreType=PKCS12"
                 + "&trustStorePath=" + Path.of("../config/demo/keys/broker-trust.p12").toAbsolutePath()
                 + "&trustStorePassword=demo-broker-truststore";
     }
 
-    static synchronized void startEnti(String... codes) {
+    static void startEnti(String... codes) {
+        startEnti(BROKER, codes);
+    }
+
+    static synchronized void startEnti(ExternalArtemis broker, String... codes) {
         for (String code : codes) {
             if (EXTERNAL_ENTI.stream().anyMatch(e -> e.enteCode().equals(code))) continue;
             // one of them on AMQP 1.0, as in the embedded setup
-            EnteSimulator ente = new EnteSimulator(code, code.equals("ats-milano") ? AMQP : CORE, "127.0.0.1", BROKER.entiPort,
+            EnteSimulator ente = new EnteSimulator(code, code.equals("ats-milano") ? AMQP : CORE, "127.0.0.1", broker.entiPort,
                     "ente-" + code, code + "-secret", EnteSimulator.defaultRules(code));
             ente.start();
             assertThat(ente.awaitConnected(Duration.ofSeconds(30))).as(code + " connected").isTrue();

@@ -117,7 +117,8 @@ public final class ArtemisConfig {
                 %s
                 <!-- The model of the gateway's embedded broker (BrokerConfig) for an external Artemis. System properties
                      (JAVA_ARGS_APPEND in etc/artemis.profile): suapgw.artemis.keystore, suapgw.artemis.keystore-password
-                     (required, no default), suapgw.artemis.name, suapgw.artemis.enti-host/-port, suapgw.artemis.gateway-host/-port -->
+                     (required, no default), suapgw.artemis.name, suapgw.artemis.data-dir, suapgw.artemis.enti-host/-port,
+                     suapgw.artemis.gateway-host/-port. A primary/backup pair: add ha/primary.xml or ha/backup.xml inside <core> -->
                 <configuration xmlns="urn:activemq" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
                                xsi:schemaLocation="urn:activemq /schema/artemis-configuration.xsd">
                    <core xmlns="urn:activemq:core">
@@ -127,10 +128,10 @@ public final class ArtemisConfig {
                       <journal-datasync>true</journal-datasync>
                       <journal-min-files>2</journal-min-files>
                       <journal-pool-files>10</journal-pool-files>
-                      <paging-directory>data/paging</paging-directory>
-                      <bindings-directory>data/bindings</bindings-directory>
-                      <journal-directory>data/journal</journal-directory>
-                      <large-messages-directory>data/large-messages</large-messages-directory>
+                      <paging-directory>${suapgw.artemis.data-dir:data}/paging</paging-directory>
+                      <bindings-directory>${suapgw.artemis.data-dir:data}/bindings</bindings-directory>
+                      <journal-directory>${suapgw.artemis.data-dir:data}/journal</journal-directory>
+                      <large-messages-directory>${suapgw.artemis.data-dir:data}/large-messages</large-messages-directory>
                       <security-enabled>true</security-enabled>
                       <!-- _AMQ_VALIDATED_USER on every message: the user the broker authenticated -->
                       <populate-validated-user>true</populate-validated-user>
