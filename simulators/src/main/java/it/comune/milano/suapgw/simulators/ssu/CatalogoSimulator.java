@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import it.comune.milano.suapgw.simulators.support.HttpSimulator;
+import it.comune.milano.suapgw.simulators.support.IdempotencyLedger;
 import it.comune.milano.suapgw.simulators.support.Json;
 import it.comune.milano.suapgw.simulators.support.modi.ModiPeer;
 import org.slf4j.Logger;
@@ -43,6 +44,8 @@ public class CatalogoSimulator extends HttpSimulator {
     /** cuiUuid → times set by update_times (they survive a new descriptor version). */
     private final Map<String, JsonNode> updatedTimes = new ConcurrentHashMap<>();
     private final Map<String, Integer> descriptorRequests = new ConcurrentHashMap<>();
+    private final IdempotencyLedger auditEffects = new IdempotencyLedger();
+    private final IdempotencyLedger timesEffects = new IdempotencyLedger();
     private volatile boolean available = true;
 
     public CatalogoSimulator(int port) {
@@ -75,6 +78,19 @@ public class CatalogoSimulator extends HttpSimulator {
 
     public boolean isAvailable() {
         return available;
+    }
+
+    /**
+     * The audits applied, counted per CUI by Idempotency-Key: a repeated key whose first audit succeeded is answered as
+     * the first was and not recorded again.
+     */
+    public IdempotencyLedger auditEffects() {
+        return auditEffects;
+    }
+
+    /** The {@code update_times} applied, counted per CUI by Idempotency-Key (a repeated key is not applied again). */
+    public IdempotencyLedger timesEffects() {
+        return timesEffects;
     }
 
     /** Audit bodies received for a CUI, in arrival order. */
@@ -156,13 +172,20 @@ public class CatalogoSimulator extends HttpSimulator {
             return;
         }
         String uuid = body.get("cui").get("uuid").asText();
-        audits.computeIfAbsent(uuid, k -> new CopyOnWriteArrayList<>()).add(body);
-        LOG.debug("audit {} {}", uuid, message);
-        if (descriptors.containsKey(uuid)) {
-            sendJson(ex, 200, Json.object().put("type", "ok"));
-        } else {
-            sendJson(ex, 200, Json.object().put("type", "out_of_flow").put("message", "CUI " + uuid + " sconosciuto al Catalogo"));
-        }
+        answer(ex, auditEffects.handle(uuid, IdempotencyLedger.key(ex), () -> {
+            audits.computeIfAbsent(uuid, k -> new CopyOnWriteArrayList<>()).add(body);
+            LOG.debug("audit {} {}", uuid, message);
+            return json(200, descriptors.containsKey(uuid) ? Json.object().put("type", "ok")
+                    : Json.object().put("type", "out_of_flow").put("message", "CUI " + uuid + " sconosciuto al Catalogo"));
+        }));
+    }
+
+    private static IdempotencyLedger.Response json(int status, Object body) {
+        return new IdempotencyLedger.Response(status, "application/json", Json.bytes(body));
+    }
+
+    private static void answer(HttpExchange ex, IdempotencyLedger.Response r) throws IOException {
+        send(ex, r.status(), r.contentType(), r.body());
     }
 
     private void updateTimes(HttpExchange ex) throws IOException {
@@ -173,10 +196,13 @@ public class CatalogoSimulator extends HttpSimulator {
             return;
         }
         String uuid = body.get("cui").get("uuid").asText();
+        answer(ex, timesEffects.handle(uuid, IdempotencyLedger.key(ex), () -> applyTimes(uuid, body)));
+    }
+
+    private IdempotencyLedger.Response applyTimes(String uuid, JsonNode body) {
         ObjectNode d = descriptors.get(uuid);
         if (d == null) {
-            sendError(ex, 404, "ERROR_404_001", "instance descriptor not found for CUI " + uuid);
-            return;
+            return json(404, Json.object().put("code", "ERROR_404_001").put("message", "instance descriptor not found for CUI " + uuid));
         }
         JsonNode times = body.get("times").deepCopy();
         ObjectNode answer;
@@ -190,6 +216,6 @@ public class CatalogoSimulator extends HttpSimulator {
             });
         }
         LOG.info("update_times {}: start {} max_gg_proc {}", uuid, times.path("start").asText(), times.path("max_gg_proc").asText());
-        sendJson(ex, 200, answer);
+        return json(200, answer);
     }
 }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import it.comune.milano.suapgw.simulators.support.GatewayClient;
 import it.comune.milano.suapgw.simulators.support.GatewayResponse;
 import it.comune.milano.suapgw.simulators.support.HttpSimulator;
+import it.comune.milano.suapgw.simulators.support.IdempotencyLedger;
 import it.comune.milano.suapgw.simulators.support.Json;
 import it.comune.milano.suapgw.simulators.support.modi.ModiException;
 import it.comune.milano.suapgw.simulators.support.modi.ModiPeer;
@@ -123,6 +124,8 @@ public class FrontOfficeSimulator extends HttpSimulator {
     private final Set<String> answeredRequests = ConcurrentHashMap.newKeySet();
     private final List<Consumer<SampleInstances.Sample>> newVersionListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger invalidCalls = new AtomicInteger();
+    /** operation → its receiver's ledger of Idempotency-Keys (notify, request_correction, request_integration, retry) */
+    private final Map<String, IdempotencyLedger> effects = new ConcurrentHashMap<>();
     private volatile boolean available = true;
     private volatile Duration resendDelay = Duration.ofMillis(300);
     private volatile Duration cancelDelay = Duration.ofMillis(1500);
@@ -313,6 +316,24 @@ public class FrontOfficeSimulator extends HttpSimulator {
     /** Server-side calls refused with 400 (not valid against fo_to_bo.yaml). */
     public int invalidCalls() {
         return invalidCalls.get();
+    }
+
+    /**
+     * The effects of the gateway's calls of one operation ({@link #NOTIFY}, {@link #REQUEST_CORRECTION},
+     * {@link #REQUEST_INTEGRATION}, {@link #RETRY}), counted per CUI by Idempotency-Key: a repeated key whose first
+     * call succeeded is answered 200 again and neither recorded nor acted on.
+     */
+    public IdempotencyLedger effects(String operation) {
+        return effects.computeIfAbsent(operation, k -> new IdempotencyLedger());
+    }
+
+    /** Answers the call once per Idempotency-Key: {@code effect} runs for a new key (or none), a repeat gets the first answer. */
+    private void once(HttpExchange ex, String operation, String uuid, Runnable effect) throws IOException {
+        IdempotencyLedger.Response r = effects(operation).handle(uuid, IdempotencyLedger.key(ex), () -> {
+            effect.run();
+            return new IdempotencyLedger.Response(200, null, null);
+        });
+        send(ex, r.status(), r.contentType(), r.body());
     }
 
     /** The FO's calls to the gateway for a CUI, in order (send_instance, notify_receipt, cancel_instance; one per attempt). */
@@ -729,13 +750,14 @@ public class FrontOfficeSimulator extends HttpSimulator {
         }
         String event = body.get("event").asText();
         String uuid = body.get("cui").get("uuid").asText();
-        record(uuid, NOTIFY + ":" + event, notifications, body);
-        LOG.info("notify {} {}", uuid, event);
-        sendEmpty(ex, 200);
-        if (body.hasNonNull("resource_id")) {
-            String resourceId = body.get("resource_id").asText();
-            schedule(() -> fetch(uuid, ACT, event, resourceId, Json.text(body, "hash"), Json.text(body, "alg_hash"), 1), fetchDelay);
-        }
+        once(ex, NOTIFY, uuid, () -> {
+            record(uuid, NOTIFY + ":" + event, notifications, body);
+            LOG.info("notify {} {}", uuid, event);
+            if (body.hasNonNull("resource_id")) {
+                String resourceId = body.get("resource_id").asText();
+                schedule(() -> fetch(uuid, ACT, event, resourceId, Json.text(body, "hash"), Json.text(body, "alg_hash"), 1), fetchDelay);
+            }
+        });
     }
 
     private void requestCorrection(HttpExchange ex) throws IOException {
@@ -744,13 +766,14 @@ public class FrontOfficeSimulator extends HttpSimulator {
             return;
         }
         String uuid = body.get("cui").get("uuid").asText();
-        record(uuid, REQUEST_CORRECTION, corrections, body);
-        JsonNode first = body.get("correction_list").path(0);
-        LOG.info("request_correction {} ({} items): {}", uuid, body.get("correction_list").size(), SsuContracts.correctionText(first));
-        sendEmpty(ex, 200);
-        if (SampleInstances.CORRECTION.equals(scenario(uuid)) && firstRequest(uuid, REQUEST_CORRECTION, body)) {
-            schedule(() -> answer(uuid, SampleInstances.Revision.CORRECTION, Json.text(first, "code"), Json.text(first, "ref")), resendDelay);
-        }
+        once(ex, REQUEST_CORRECTION, uuid, () -> {
+            record(uuid, REQUEST_CORRECTION, corrections, body);
+            JsonNode first = body.get("correction_list").path(0);
+            LOG.info("request_correction {} ({} items): {}", uuid, body.get("correction_list").size(), SsuContracts.correctionText(first));
+            if (SampleInstances.CORRECTION.equals(scenario(uuid)) && firstRequest(uuid, REQUEST_CORRECTION, body)) {
+                schedule(() -> answer(uuid, SampleInstances.Revision.CORRECTION, Json.text(first, "code"), Json.text(first, "ref")), resendDelay);
+            }
+        });
     }
 
     private void requestIntegration(HttpExchange ex) throws IOException {
@@ -759,10 +782,13 @@ public class FrontOfficeSimulator extends HttpSimulator {
             return;
         }
         String uuid = body.get("cui").get("uuid").asText();
+        once(ex, REQUEST_INTEGRATION, uuid, () -> requestIntegrationApplied(uuid, body));
+    }
+
+    private void requestIntegrationApplied(String uuid, JsonNode body) {
         record(uuid, REQUEST_INTEGRATION, integrations, body);
         JsonNode first = body.get("integration_list").path(0);
         LOG.info("request_integration {} ({} items)", uuid, body.get("integration_list").size());
-        sendEmpty(ex, 200);
         for (JsonNode d : body.path("integration_document_list")) {
             String resourceId = Json.text(d, "resource_id");
             if (resourceId != null) {
@@ -794,12 +820,13 @@ public class FrontOfficeSimulator extends HttpSimulator {
         }
         String uuid = body.get("cui").get("uuid").asText();
         String operation = body.get("operation").asText();
-        record(uuid, RETRY + ":" + operation, retries, body);
-        LOG.info("retry {} {}: {}", uuid, operation, body.path("error"));
-        sendEmpty(ex, 200);
-        if (resendOnRetry) {
-            schedule(() -> resend(uuid, operation), resendDelay);
-        }
+        once(ex, RETRY, uuid, () -> {
+            record(uuid, RETRY + ":" + operation, retries, body);
+            LOG.info("retry {} {}: {}", uuid, operation, body.path("error"));
+            if (resendOnRetry) {
+                schedule(() -> resend(uuid, operation), resendDelay);
+            }
+        });
     }
 
     private static List<JsonNode> copy(Map<String, List<JsonNode>> map, String key) {

@@ -2,6 +2,7 @@ package it.comune.milano.suapgw.simulators.ssu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.comune.milano.suapgw.simulators.support.IdempotencyLedger;
 import it.comune.milano.suapgw.simulators.support.Json;
 import it.comune.milano.suapgw.simulators.support.TestSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +65,34 @@ class CatalogoSimulatorTest {
         ((ObjectNode) unknown.get("cui")).put("uuid", "00000000-0000-0000-0000-000000000000");
         JsonNode outOfFlow = Json.parse(post(catalogo.baseUrl() + "/audit", Json.write(unknown)).body());
         assertThat(outOfFlow.get("type").asText()).isEqualTo("out_of_flow");
+    }
+
+    @Test
+    void anAuditRepeatedWithItsIdempotencyKeyGetsTheFirstAnswerAndIsRecordedOnce() throws Exception {
+        ObjectNode audit = Json.object();
+        audit.set("cui", sample.cui().deepCopy());
+        audit.put("message", "instance_retrived").put("event_time", "2026-11-25T10:00:00+01:00");
+        HttpResponse<String> first = post(catalogo.baseUrl() + "/audit", Json.write(audit), "Idempotency-Key", "\"suapgw-outbox-7\"");
+        HttpResponse<String> repeat = post(catalogo.baseUrl() + "/audit", Json.write(audit), "Idempotency-Key", "\"suapgw-outbox-7\"");
+        assertThat(repeat.statusCode()).isEqualTo(200);
+        assertThat(repeat.body()).isEqualTo(first.body());
+        assertThat(catalogo.audits(sample.cuiUuid())).hasSize(1);
+        post(catalogo.baseUrl() + "/audit", Json.write(audit));
+        assertThat(catalogo.audits(sample.cuiUuid())).as("without a key, applied every time").hasSize(2);
+        assertThat(catalogo.auditEffects().counts(sample.cuiUuid())).isEqualTo(new IdempotencyLedger.Counts(3, 2, 1, 1, 1));
+        assertThat(catalogo.auditEffects().total().applied()).isEqualTo(2);
+    }
+
+    @Test
+    void updateTimesRepeatedWithItsKeyIsAppliedOnce() throws Exception {
+        ObjectNode req = updateTimes(sample, "2026-11-27");
+        post(catalogo.baseUrl() + "/update_times", Json.write(req), "Idempotency-Key", "\"suapgw-outbox-8\"");
+        ObjectNode later = updateTimes(sample, "2026-11-30");
+        HttpResponse<String> repeat = post(catalogo.baseUrl() + "/update_times", Json.write(later), "Idempotency-Key", "\"suapgw-outbox-8\"");
+        assertThat(repeat.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(repeat.body()).path("times").path("start").asText()).as("the first answer").isEqualTo("2026-11-27");
+        assertThat(catalogo.timesUpdates(sample.cuiUuid())).hasSize(1);
+        assertThat(catalogo.timesEffects().counts(sample.cuiUuid()).suppressed()).isEqualTo(1);
     }
 
     private ObjectNode updateTimes(SampleInstances.Sample s, String start) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import it.comune.milano.suapgw.simulators.support.IdempotencyLedger;
 import it.comune.milano.suapgw.simulators.support.Json;
 import it.comune.milano.suapgw.simulators.support.TestSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -276,6 +277,40 @@ class FrontOfficeSimulatorTest {
         Thread.sleep(300);
         assertThat(sendInstances).isEmpty();
         assertThat(fo.sample(sample.cuiUuid()).version()).isEqualTo(1);
+    }
+
+    @Test
+    void aNotifyRepeatedWithItsIdempotencyKeyIsAnsweredButNotAppliedAgain() throws Exception {
+        ObjectNode notify = notify(sample, "end_by_positive_outcome");
+        String key = "\"suapgw-outbox-41\"";
+        assertThat(post(fo.baseUrl() + "/notify", Json.write(notify), "Idempotency-Key", key).statusCode()).isEqualTo(200);
+        HttpResponse<String> repeat = post(fo.baseUrl() + "/notify", Json.write(notify), "Idempotency-Key", key);
+        assertThat(repeat.statusCode()).isEqualTo(200);
+        assertThat(repeat.body()).isEmpty();
+        assertThat(fo.messages(sample.cuiUuid())).containsExactly("notify:end_by_positive_outcome");
+
+        // another key is another event; no key is applied every time
+        assertThat(post(fo.baseUrl() + "/notify", Json.write(notify), "Idempotency-Key", "\"suapgw-outbox-42\"").statusCode())
+                .isEqualTo(200);
+        assertThat(post(fo.baseUrl() + "/notify", Json.write(notify)).statusCode()).isEqualTo(200);
+        assertThat(post(fo.baseUrl() + "/notify", Json.write(notify)).statusCode()).isEqualTo(200);
+        assertThat(fo.notifications(sample.cuiUuid())).hasSize(4);
+        assertThat(fo.effects(FrontOfficeSimulator.NOTIFY).counts(sample.cuiUuid()))
+                .isEqualTo(new IdempotencyLedger.Counts(5, 4, 1, 2, 2));
+    }
+
+    @Test
+    void aKeyWhoseFirstCallFailedIsAppliedByTheNextOne() throws Exception {
+        ObjectNode notify = notify(sample, "end_by_positive_outcome");
+        fo.setAvailable(false);
+        assertThat(post(fo.baseUrl() + "/notify", Json.write(notify), "Idempotency-Key", "\"k-1\"").statusCode()).isEqualTo(503);
+        fo.setAvailable(true);
+        ObjectNode invalid = notify.deepCopy();
+        invalid.remove("event");
+        assertThat(post(fo.baseUrl() + "/notify", Json.write(invalid), "Idempotency-Key", "\"k-1\"").statusCode()).isEqualTo(400);
+        assertThat(post(fo.baseUrl() + "/notify", Json.write(notify), "Idempotency-Key", "\"k-1\"").statusCode()).isEqualTo(200);
+        assertThat(fo.messages(sample.cuiUuid())).containsExactly("notify:end_by_positive_outcome");
+        assertThat(fo.effects(FrontOfficeSimulator.NOTIFY).counts(sample.cuiUuid()).applied()).isEqualTo(1);
     }
 
     @Test
