@@ -80,7 +80,25 @@ public final class SimulatorsMain {
         System.exit(run(System.out));
     }
 
-    static int run(PrintStream out) throws Exception {
+    /**
+     * Every simulator, started (not waiting for the gateway yet), from the settings of {@link #main}: what the demo batch
+     * drives, and what a load driver (the benchmark) can register its pratiche with. {@link #stop()} stops them all (a
+     * shutdown hook does too).
+     */
+    public record Simulators(String gatewayUrl, PdndSimulator pdnd, DemoOidcProvider idp, CatalogoSimulator catalogo,
+                             FrontOfficeSimulator fo, GeoworkSimulator geowork, List<EnteSimulator> enti,
+                             List<EnteSsuSimulator> entiTerzi, RegistroImpreseSimulator registroImprese, ScrivaniaSimulator scrivania,
+                             GeopostSimulator geopost, OsapiSimulator osapi, ErmesSimulator ermes, GeriSimulator geri,
+                             PecEnteSimulator pec, boolean mailTls, boolean modiOn, SampleInstances samples,
+                             List<ScrivaniaCase> legacyCases, List<OspCase> ospCases, Runnable stopAll) {
+
+        public void stop() {
+            stopAll.run();
+        }
+    }
+
+    /** Starts every simulator with the settings of {@link #main} (system properties or environment variables). */
+    public static Simulators start(PrintStream out) throws Exception {
         String gatewayUrl = FrontOfficeSimulator.stripSlash(setting("SUAPGW_URL", "http://127.0.0.1:8080"));
         String brokerHost = setting("SUAPGW_BROKER_HOST", "127.0.0.1");
         int brokerPort = Integer.parseInt(setting("SUAPGW_BROKER_PORT", "61616"));
@@ -109,10 +127,7 @@ public final class SimulatorsMain {
         }
         boolean modiOn = !"false".equalsIgnoreCase(setting("SUAPGW_SIM_MODI", "true"));
         Path testData = Path.of(setting("SUAPGW_TEST_DATA", "test-data"));
-        int pratiche = Integer.parseInt(setting("SUAPGW_DEMO_PRATICHE", "20"));
-        boolean legacyDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_LEGACY", "true"));
         boolean pecDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_PEC", "true"));
-        boolean ospDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_OSP", "true"));
         String mailHost = setting("SUAPGW_MAIL_HOST", "127.0.0.1");
         int smtpPort = Integer.parseInt(setting("SUAPGW_MAIL_SMTP_PORT", "3465"));
         int imapPort = Integer.parseInt(setting("SUAPGW_MAIL_IMAP_PORT", "3993"));
@@ -124,9 +139,6 @@ public final class SimulatorsMain {
             PecEnteSimulator.useTrustStore(trust, setting("SUAPGW_MAIL_TRUSTSTORE_PASSWORD", "demo-mail-truststore"));
         }
         boolean mailTls = pecDemo && !"none".equals(mailTrust);
-        boolean exit = Boolean.parseBoolean(setting("SUAPGW_DEMO_EXIT", "false"));
-        Duration timeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_DEMO_TIMEOUT_SECONDS", "300")));
-        Duration healthTimeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_HEALTH_TIMEOUT_SECONDS", "180")));
         String seed = setting("SUAPGW_DEMO_SEED", "suapgw-demo-" + System.currentTimeMillis());
 
         Path procedures = testData.resolve("ssu/sample-procedures.json");
@@ -276,6 +288,38 @@ public final class SimulatorsMain {
         out.println("  ermes:         " + ermes.baseUrl());
         out.println("  geri:          " + geri.baseUrl());
         out.println("  enti pareri fixture: " + (pareri != null ? pareri : "none (rules only)"));
+        return new Simulators(gatewayUrl, pdnd, idp, catalogo, fo, geowork, List.copyOf(enti), List.copyOf(entiTerzi), registroImprese,
+                scrivania, geopost, osapi, ermes, geri, pec, mailTls, modiOn, samples, legacyCases, ospCases, stopAll);
+    }
+
+    static int run(PrintStream out) throws Exception {
+        Simulators sims = start(out);
+        String gatewayUrl = sims.gatewayUrl();
+        PdndSimulator pdnd = sims.pdnd();
+        DemoOidcProvider idp = sims.idp();
+        CatalogoSimulator catalogo = sims.catalogo();
+        FrontOfficeSimulator fo = sims.fo();
+        GeoworkSimulator geowork = sims.geowork();
+        List<EnteSimulator> enti = sims.enti();
+        List<EnteSsuSimulator> entiTerzi = sims.entiTerzi();
+        RegistroImpreseSimulator registroImprese = sims.registroImprese();
+        ScrivaniaSimulator scrivania = sims.scrivania();
+        GeopostSimulator geopost = sims.geopost();
+        OsapiSimulator osapi = sims.osapi();
+        ErmesSimulator ermes = sims.ermes();
+        GeriSimulator geri = sims.geri();
+        PecEnteSimulator pec = sims.pec();
+        boolean mailTls = sims.mailTls();
+        boolean modiOn = sims.modiOn();
+        SampleInstances samples = sims.samples();
+        List<ScrivaniaCase> legacyCases = sims.legacyCases();
+        List<OspCase> ospCases = sims.ospCases();
+        int pratiche = Integer.parseInt(setting("SUAPGW_DEMO_PRATICHE", "20"));
+        boolean legacyDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_LEGACY", "true"));
+        boolean ospDemo = !"false".equalsIgnoreCase(setting("SUAPGW_DEMO_OSP", "true"));
+        boolean exit = Boolean.parseBoolean(setting("SUAPGW_DEMO_EXIT", "false"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_DEMO_TIMEOUT_SECONDS", "300")));
+        Duration healthTimeout = Duration.ofSeconds(Long.parseLong(setting("SUAPGW_HEALTH_TIMEOUT_SECONDS", "180")));
         out.println("waiting for " + gatewayUrl + "/actuator/health ...");
         if (!awaitHealthy(gatewayUrl, healthTimeout)) {
             out.println("suap-gateway at " + gatewayUrl + " not healthy after " + healthTimeout.toSeconds() + " s");
@@ -396,7 +440,8 @@ public final class SimulatorsMain {
         return false;
     }
 
-    static String setting(String name, String def) {
+    /** A setting: the system property {@code name}, else the environment variable, else {@code def}. */
+    public static String setting(String name, String def) {
         String v = System.getProperty(name);
         if (v == null || v.isBlank()) {
             v = System.getenv(name);
