@@ -244,16 +244,26 @@ public final class BenchMain {
         return r == null ? Double.NaN : r.figure();
     }
 
-    /** The positions of the templates whose scenario is standard (the applicant does nothing unusual). */
+    /**
+     * The positions of the templates whose scenario is standard (the applicant does nothing unusual) and whose outcome
+     * is decided by work, not by a timer: a SCIA that ends by its proceeding time waits its 60 legal days (30 s of the
+     * demo's compressed time) whatever the gateway does.
+     */
     private static int[] standardTemplates(SampleInstances samples) {
         List<Integer> standard = new ArrayList<>();
         for (int i = 0; i < samples.templates(); i++) {
-            if (SampleInstances.STANDARD.equals(samples.get(i).scenario())) {
+            SampleInstances.Sample s = samples.get(i);
+            if (SampleInstances.STANDARD.equals(s.scenario()) && !TIMER_OUTCOME.equals(s.expectedOutcome())) {
                 standard.add(i);
             }
         }
+        if (standard.isEmpty()) {
+            throw new IllegalStateException("no standard template with an outcome decided by work in sample-procedures.json");
+        }
         return standard.stream().mapToInt(Integer::intValue).toArray();
     }
+
+    static final String TIMER_OUTCOME = "end_by_proceeding_time_expired";
 
     /** A new pratica (unique CUI): of a standard template, or of any (mix all). Past the indices already inspected. */
     private SampleInstances.Sample nextSample(boolean standardOnly) {
@@ -474,7 +484,8 @@ public final class BenchMain {
                   --rate=200             fixed rate of intake-fixed, requests/s
                   --pratiche=100         pratiche of e2e
                   --submitters=8         concurrent submitters of e2e
-                  --mix=standard         e2e pratiche: standard (the applicant does nothing unusual) or all (every template of
+                  --mix=standard         e2e pratiche: standard (the applicant does nothing unusual, the outcome is decided by
+                                         work, not by a term expiring) or all (every template of
                                          test-data/ssu/sample-procedures.json, round robin)
                   --warmup=10            pratiche end to end before measuring (0: none)
                   --baseline-duration=10 seconds of each baseline
