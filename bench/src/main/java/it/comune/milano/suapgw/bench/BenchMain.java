@@ -264,6 +264,8 @@ public final class BenchMain {
     }
 
     static final String TIMER_OUTCOME = "end_by_proceeding_time_expired";
+    /** The front office's notify of an outcome: every event that ends a pratica is {@code end_by_*} (cdss_convened is not). */
+    static final String FINAL_NOTIFY = "notify:end_by_";
 
     /** A new pratica (unique CUI): of a standard template, or of any (mix all). Past the indices already inspected. */
     private SampleInstances.Sample nextSample(boolean standardOnly) {
@@ -288,7 +290,8 @@ public final class BenchMain {
 
     /**
      * {@code n} pratiche submitted (send_instance then notify_receipt, as the demo driver does) by {@code submitters}
-     * threads; each is done when the front office is notified of its outcome (the last FO message its sample expects).
+     * threads; each is done when the front office is notified of its outcome (any {@code end_by_*}; whether it is the one
+     * the sample expects, after the FO messages it expects, is counted apart).
      * The rate is pratiche done over the time from the first submission to the last outcome; the latency of each is
      * from its submission to its outcome (seen by a 20 ms poll of the front office simulator, in this JVM).
      */
@@ -343,8 +346,7 @@ public final class BenchMain {
             for (Map.Entry<String, SampleInstances.Sample> e : pending.entrySet()) {
                 SampleInstances.Sample s = e.getValue();
                 List<String> messages = fo.messages(s.cuiUuid());
-                String last = s.expectedFoMessages().get(s.expectedFoMessages().size() - 1);
-                if (messages.contains(last)) {
+                if (messages.stream().anyMatch(m -> m.startsWith(FINAL_NOTIFY))) {
                     long now = System.nanoTime();
                     pending.remove(e.getKey());
                     latency.recordValue((now - submittedAt.get(s.cuiUuid())) / 1000);
