@@ -81,6 +81,10 @@ public final class BenchMain {
         if (System.getProperty("org.apache.cxf.Logger") == null) {
             System.setProperty("org.apache.cxf.Logger", "org.apache.cxf.common.logging.Slf4jLogger");
         }
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(Options.USAGE);
+            return;
+        }
         Options o;
         try {
             o = Options.parse(args);
@@ -569,7 +573,6 @@ public final class BenchMain {
                     case "jdbc-url" -> o.jdbcUrl = value;
                     case "pg-user" -> o.pgUser = value;
                     case "pg-password" -> o.pgPassword = value;
-                    case "help" -> throw new IllegalArgumentException("");
                     default -> throw new IllegalArgumentException("unknown option --" + name);
                 }
             }
