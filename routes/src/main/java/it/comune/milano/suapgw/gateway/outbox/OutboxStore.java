@@ -65,8 +65,9 @@ public class OutboxStore {
                   select o.id from outbox o
                    where o.status = 'PENDING' and o.next_attempt_at <= now()
                      and (o.claimed_until is null or o.claimed_until < now()
-                          or not exists (select 1 from gateway_instance i where i.id = o.claimed_by
-                                            and i.heartbeat_at > now() - make_interval(secs => ?)))
+                          -- a late heartbeat of our own (a busy JVM) must not make us run our own claims twice
+                          or (o.claimed_by <> ? and not exists (select 1 from gateway_instance i where i.id = o.claimed_by
+                                            and i.heartbeat_at > now() - make_interval(secs => ?))))
                      and (o.ordering_key is null or not exists (
                           select 1 from outbox p where p.ordering_key = o.ordering_key
                              and p.status in ('PENDING', 'DEAD') and p.id < o.id))
@@ -79,7 +80,7 @@ public class OutboxStore {
                           outbox.claim_token""",
                 (rs, i) -> new OutboxEntry(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3),
                         rs.getString(4), rs.getInt(5), rs.getTimestamp(6).toInstant(), (UUID) rs.getObject(7)),
-                instanceTimeoutSeconds, limit, claimSeconds, instance);
+                instance, instanceTimeoutSeconds, limit, claimSeconds, instance);
     }
 
     /** @return false when the claim is no longer ours (fenced: nothing changed) */

@@ -152,6 +152,16 @@ class OutboxStoreTest {
     }
 
     @Test
+    void anInstanceWhoseOwnHeartbeatIsLateDoesNotClaimItsOwnEntriesAgain() {
+        jdbc.update("insert into gateway_instance values ('late', 'test', now() - interval '1 minute', now() - interval '30 seconds')");
+        long entry = store.enqueue(UUID.randomUUID(), "FO_NOTIFY", null, "c");
+        assertThat(ids(claimAs("late", 1))).containsExactly(entry);
+
+        assertThat(ids(claimAs("late", 10))).as("its own claim, still in its lease").isEmpty();
+        assertThat(ids(claim(10))).as("a peer sees a dead instance").containsExactly(entry);
+    }
+
+    @Test
     void aDeadEntryHoldsItsKeyUntilReplayedAndThenRunsFirstOrUntilDiscarded() {
         UUID p = UUID.randomUUID();
         long first = store.enqueue(p, "FO_NOTIFY", "fo:" + p, "a");
