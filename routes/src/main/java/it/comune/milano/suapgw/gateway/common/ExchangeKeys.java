@@ -11,6 +11,8 @@ public final class ExchangeKeys {
     public static final String OUTBOX_RETRY = "suapgwOutboxRetry";
     /** URL of an outbound HTTP call */
     public static final String URL = "suapgwUrl";
+    /** the endpoint of its HTTP component (OutboundHttp.TO_URL) */
+    public static final String HTTP_ENDPOINT = "suapgwHttpEndpoint";
     /** SHA-256 of the body sent, booked on the timeline */
     public static final String SENT_HASH = "sentHash";
     /** MDC keys (camel.mdc.custom-properties): the pratica's id and its reference (CUI uuid or codice pratica) */

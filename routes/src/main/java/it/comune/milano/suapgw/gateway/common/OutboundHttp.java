@@ -6,22 +6,33 @@ import org.apache.camel.Exchange;
 
 /**
  * An outbound HTTP call prepared on the exchange: nothing of the inbound message travels with it (headers cleared),
- * the URL is an exchange property read by {@code toD(TO_URL)}, and the SHA-256 of a body is kept for the timeline.
+ * the URL goes in the {@code CamelHttpUri} header of a call to one fixed endpoint per HTTP component ({@code toD(TO_URL)}),
+ * and the SHA-256 of a body is kept for the timeline.
+ * <p>
+ * One endpoint per component, not per URL: camel-http builds an endpoint and an HTTP client (with its idle-connection
+ * evictor thread) for every distinct endpoint URI, so a URL per pratica or document as the endpoint cost a client per
+ * call and kept up to a thousand of them alive in the endpoint cache.
  */
 public final class OutboundHttp {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    /** the dynamic endpoint of every outbound HTTP call */
-    public static final String TO_URL = "${exchangeProperty." + ExchangeKeys.URL + "}";
+    /** the endpoint of every outbound HTTP call: its component's, the URL itself is a header */
+    public static final String TO_URL = "${exchangeProperty." + ExchangeKeys.HTTP_ENDPOINT + "}";
+    private static final String ENDPOINT = "://outbound";
 
     private OutboundHttp() {
     }
 
     public static void get(Exchange e, String url, String query) {
+        get(e, "http", url, query);
+    }
+
+    /** A GET through the HTTP component named {@code component} (one with its own timeouts). */
+    public static void get(Exchange e, String component, String url, String query) {
         e.getMessage().getHeaders().clear();
         e.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
         if (query != null) e.getMessage().setHeader(Exchange.HTTP_QUERY, query);
         e.getMessage().setBody(null);
-        e.setProperty(ExchangeKeys.URL, url);
+        target(e, component, url);
     }
 
     public static void postJson(Exchange e, String url, String body) {
@@ -29,9 +40,15 @@ public final class OutboundHttp {
         e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(body);
-        e.setProperty(ExchangeKeys.URL, url);
+        target(e, "http", url);
         e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body));
         idempotencyKey(e);
+    }
+
+    private static void target(Exchange e, String component, String url) {
+        e.getMessage().setHeader(Exchange.HTTP_URI, url);
+        e.setProperty(ExchangeKeys.URL, url);
+        e.setProperty(ExchangeKeys.HTTP_ENDPOINT, component + ENDPOINT);
     }
 
     /**

@@ -99,7 +99,7 @@ public class OspPreIstruttoriaRoute extends GatewayRouteBuilder {
                 .errorHandler(noErrorHandler())
                 .process(e -> {
                     OspIstruttoriaService.DaVerificare d = e.getProperty(DA_VERIFICARE, OspIstruttoriaService.DaVerificare.class);
-                    OutboundHttp.get(e, url.apply(d).replaceFirst("^http", component), query.apply(d));
+                    OutboundHttp.get(e, component, url.apply(d), query.apply(d));
                     e.setProperty(ANSWER_KEY, key);
                 })
                 .doTry()
