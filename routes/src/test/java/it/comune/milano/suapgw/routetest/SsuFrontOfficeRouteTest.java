@@ -149,6 +149,15 @@ class SsuFrontOfficeRouteTest extends RouteTestBase {
     }
 
     @Test
+    void BO_TC_010_sendInstanceWhoseTransactionCannotEvenRollBackIsError503001() throws Exception {
+        // the database went away mid-transaction: the rollback fails too (seen when PostgreSQL restarts under load)
+        when(intake.receiveSendInstance(any(), anyString())).thenThrow(
+                new org.springframework.transaction.TransactionSystemException("JDBC rollback failed"));
+        assertFault(post("/ssu/fo/send_instance", "application/json", SAMPLES.get(0).sendInstanceBody().toString()), 503,
+                "ERROR_503_001", "operation unavailable");
+    }
+
+    @Test
     void BO_TC_018_aCrashDuringNotifyReceiptIsError500007() throws Exception {
         doThrow(CRASH).when(intake).receiveNotifyReceipt(any(), anyString());
         assertFault(post("/ssu/fo/notify_receipt", "application/json", receipt()), 500, "ERROR_500_007", "response processing error");

@@ -115,6 +115,7 @@ public class EnteSimulator extends ReconnectingClient {
 
     private final AtomicInteger requestsReceived = new AtomicInteger();
     private final AtomicInteger repliesSent = new AtomicInteger();
+    private final AtomicInteger rolledBack = new AtomicInteger();
     private final AtomicInteger invalidRequests = new AtomicInteger();
     private final AtomicInteger documentMismatches = new AtomicInteger();
     private final AtomicInteger documentFailures = new AtomicInteger();
@@ -256,6 +257,14 @@ public class EnteSimulator extends ReconnectingClient {
 
     public int repliesSent() {
         return repliesSent.get();
+    }
+
+    /**
+     * Deliveries whose processing failed and was rolled back (its reply with it), e.g. a commit cut by a broker crash:
+     * the broker delivers each of them again.
+     */
+    public int rolledBack() {
+        return rolledBack.get();
     }
 
     public int invalidRequests() {
@@ -424,9 +433,11 @@ public class EnteSimulator extends ReconnectingClient {
                     request.path("idPratica").asText(), request.path("procedimento").path("codice").asText());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            rolledBack.incrementAndGet();
             session.rollback();
         } catch (JMSException | RuntimeException e) {
             LOG.warn("ente {}: processing failed, rolling back for redelivery: {}", enteCode, e.toString());
+            rolledBack.incrementAndGet();
             try {
                 session.rollback();
             } catch (JMSException re) {

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 import java.util.Base64;
 import java.util.List;
@@ -77,7 +78,7 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
                 });
         // the database or another resource of ours is unreachable for now: the front-office retries (§8.5.4)
         onException(TransientDataAccessException.class, CannotCreateTransactionException.class,
-                DataAccessResourceFailureException.class).handled(true)
+                DataAccessResourceFailureException.class, TransactionSystemException.class).handled(true)
                 .process(e -> {
                     log.warn("SSU request refused for now: {}", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).toString());
                     error(e, new SsuException(SsuErrorCode.ERROR_503_001, "the service cannot take the request now"));

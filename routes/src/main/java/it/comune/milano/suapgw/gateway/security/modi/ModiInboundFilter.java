@@ -103,6 +103,12 @@ public class ModiInboundFilter extends OncePerRequestFilter {
             log.warn("{} {} refused: {} ({})", es.name(), request.getRequestURI(), e.code(), e.getMessage());
             refuse(response, es, e.code(), e.getMessage());
             return;
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            // the jti store (our database) is unreachable for now: the caller retries (§8.5.4), nothing was taken
+            log.warn("{} {} refused for now: {}", es.name(), request.getRequestURI(), e.toString());
+            response.setHeader("Retry-After", "5");
+            refuse(response, es, SsuErrorCode.ERROR_503_001, "the service cannot take the request now");
+            return;
         }
         Authenticated authenticated = new Authenticated(request, body, client, true);
         chain.doFilter(authenticated, new SignedResponse(response, client));
