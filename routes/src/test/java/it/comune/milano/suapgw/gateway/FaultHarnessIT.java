@@ -120,20 +120,13 @@ class FaultHarnessIT {
 
     @Test
     void praticheSurviveKill9OfTheGatewayTakenOnceNoneLostEveryKeyedEffectOnce() throws Exception {
-        GatewayProcess gw = new GatewayProcess("gateway", gatewayArgs(true, true));
-        gateways.add(gw);
         Instant begin = Instant.now();
-        gw.start();
-        gw.awaitUp(gatewayUrl);
-        startEnti();
-
-        List<SampleInstances.Sample> samples = samples(PRATICHE, "fault-" + UUID.randomUUID());
-        Load load = new Load(samples, List.of(fo));
-        load.start();
+        GatewayProcess gw = startGateway(gatewayArgs(true, true));
+        Load load = startLoad("fault", List.of(fo));
         List<Restart> restarts = new ArrayList<>();
         for (int k = 1; k <= KILLS; k++) {
             int threshold = k * PRATICHE / (KILLS + 1);
-            await().atMost(Duration.ofMinutes(10)).until(() -> load.accepted.size() + load.errors.size() >= threshold || load.done());
+            awaitAnswered(load, threshold);
             gw.kill();
             Instant launched = Instant.now();
             gw.start();
@@ -158,17 +151,10 @@ class FaultHarnessIT {
         ExternalPostgres pg = new ExternalPostgres(data.resolve("external-pg"), pgPort);
         try {
             pg.start();
-            GatewayProcess gw = new GatewayProcess("gateway", gatewayArgs(false, true));
-            gateways.add(gw);
             Instant begin = Instant.now();
-            gw.start();
-            gw.awaitUp(gatewayUrl);
-            startEnti();
-
-            List<SampleInstances.Sample> samples = samples(PRATICHE, "pg-" + UUID.randomUUID());
-            Load load = new Load(samples, List.of(fo));
-            load.start();
-            await().atMost(Duration.ofMinutes(10)).until(() -> load.accepted.size() + load.errors.size() >= PRATICHE / 3 || load.done());
+            GatewayProcess gw = startGateway(gatewayArgs(false, true));
+            Load load = startLoad("pg", List.of(fo));
+            awaitAnswered(load, PRATICHE / 3);
             pg.stop();
             int retriesBefore = load.retries.get();
             // down until every client has met the outage at least once
@@ -198,17 +184,10 @@ class FaultHarnessIT {
     void everyEffectReachesPeersThatWereDownForHoursOnceTheyAreBack() throws Exception {
         List<String> args = gatewayArgs(true, true);
         args.replaceAll(a -> a.startsWith("--suapgw.ssu.retry-unit=") ? "--suapgw.ssu.retry-unit=PT5S" : a);
-        GatewayProcess gw = new GatewayProcess("gateway", args);
-        gateways.add(gw);
         Instant begin = Instant.now();
-        gw.start();
-        gw.awaitUp(gatewayUrl);
-        startEnti();
-
-        List<SampleInstances.Sample> samples = samples(PRATICHE, "peers-" + UUID.randomUUID());
-        Load load = new Load(samples, List.of(fo));
-        load.start();
-        await().atMost(Duration.ofMinutes(10)).until(() -> load.accepted.size() + load.errors.size() >= PRATICHE / 3 || load.done());
+        GatewayProcess gw = startGateway(args);
+        Load load = startLoad("peers", List.of(fo));
+        awaitAnswered(load, PRATICHE / 3);
         Instant down = Instant.now();
         fo.stop();
         catalogo.stop();
@@ -231,6 +210,27 @@ class FaultHarnessIT {
                 .replace("after the launch", "after their return") + String.format(
                 "front-office and Catalogo down %d ms = %.1f h at the production unit of 2 h%n", outage.toMillis(), outage.toMillis() / 5000.0 * 2));
         assertNothingLostNothingTwice(load, report);
+    }
+
+    /** The gateway started, up, with the enti connected to its broker. */
+    GatewayProcess startGateway(List<String> args) throws Exception {
+        GatewayProcess gw = new GatewayProcess("gateway", args);
+        gateways.add(gw);
+        gw.start();
+        gw.awaitUp(gatewayUrl);
+        startEnti();
+        return gw;
+    }
+
+    Load startLoad(String seed, List<FrontOfficeSimulator> ways) {
+        Load load = new Load(samples(PRATICHE, seed + "-" + UUID.randomUUID()), ways);
+        load.start();
+        return load;
+    }
+
+    /** Until the gateway has answered this many pratiche (taken or refused), or the clients are done. */
+    static void awaitAnswered(Load load, int pratiche) {
+        await().atMost(Duration.ofMinutes(10)).until(() -> load.accepted.size() + load.errors.size() >= pratiche || load.done());
     }
 
     /** Per pratica: taken once, in its final state, every FO and Catalogo effect applied once (counted by key); no dead entry. */
@@ -279,10 +279,8 @@ class FaultHarnessIT {
 
         FrontOfficeSimulator toPeer = new FrontOfficeSimulator(freePort(), peerUrl);
         ModiDemo.of(pdnd).configure(toPeer);
-        List<SampleInstances.Sample> samples = samples(PRATICHE, "two-" + UUID.randomUUID());
-        Load load = new Load(samples, List.of(fo, toPeer));
-        load.start();
-        await().atMost(Duration.ofMinutes(10)).until(() -> load.accepted.size() + load.errors.size() >= PRATICHE / 2 || load.done());
+        Load load = startLoad("two", List.of(fo, toPeer));
+        awaitAnswered(load, PRATICHE / 2);
         Instant killed = Instant.now();
         peer.kill();
         load.awaitDone(Duration.ofMinutes(20));
