@@ -176,6 +176,45 @@ class FaultHarnessIT {
     }
 
     /**
+     * An external Artemis (the official distribution with config/artemis) stopped mid-load and started again on its
+     * journal: the gateway's sends fail meanwhile and the outbox retries them, its listeners and the enti reconnect,
+     * and a request sent again after the restart is dropped by the broker's persisted duplicate-id cache.
+     */
+    @Test
+    void praticheSurviveARestartOfTheExternalBrokerMidLoad() throws Exception {
+        int gatewaySide = freePort();
+        ExternalArtemis broker = ExternalArtemis.create(data.resolve("external-artemis"), "fault-broker", brokerPort, gatewaySide,
+                java.util.function.UnaryOperator.identity());
+        try {
+            broker.start().awaitAcceptingConnections(Duration.ofSeconds(90));
+            List<String> args = gatewayArgs(true, false);
+            args.replaceAll(a -> a.startsWith("--suapgw.broker.url=") ? "--suapgw.broker.url=" + broker.url() : a);
+            Instant begin = Instant.now();
+            startGateway(args);
+            Load load = startLoad("broker", List.of(fo));
+            awaitAnswered(load, PRATICHE / 3);
+            broker.stop();
+            // down until the gateway has noticed (its health is DOWN)
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                    HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/actuator/health")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() != 200);
+            Instant restarted = Instant.now();
+            broker.start().awaitAcceptingConnections(Duration.ofSeconds(90));
+            List<Restart> restarts = List.of(new Restart(restarted, Instant.now(), load.accepted.size()));
+            load.awaitDone(Duration.ofMinutes(20));
+            awaitFinal(load.accepted.keySet(), Duration.ofSeconds(120 + PRATICHE / 2));
+
+            Report report = report(load, restarts, Duration.between(begin, Instant.now()));
+            System.out.println(report.table().replace("restart after", "broker restarted after")
+                    .replace("ready in", "broker up in").replace("after the launch", "after its start"));
+            assertNothingLostNothingTwice(load, report);
+        } finally {
+            gateways.forEach(GatewayProcess::stop);
+            broker.stop();
+        }
+    }
+
+    /**
      * The front-office and the Catalogo down together for more than an SSU retransmission unit (2 hours in production,
      * 5 s here) while pratiche keep coming: the gateway takes them, retries as §8.5.4 says, and once the peers are back
      * every document is fetched, every notify and audit delivered once, no entry dead.
