@@ -79,6 +79,8 @@ class FaultHarnessIT {
     int gatewayPort;
     int brokerPort;
     int pgPort;
+    /** the enti's acceptor of a backup broker, when there is one */
+    int entiBackupPort = -1;
     PdndSimulator pdnd;
     CatalogoSimulator catalogo;
     FrontOfficeSimulator fo;
@@ -212,6 +214,55 @@ class FaultHarnessIT {
             gateways.forEach(GatewayProcess::stop);
             broker.stop();
         }
+    }
+
+    /**
+     * A primary/backup pair of external brokers on a shared store (config/artemis/ha), the primary's process killed
+     * mid-load: the backup takes over the journal, the gateway's connection fails over to it (both in its connector
+     * list), the enti reconnect there, and every pratica ends as if nothing had happened.
+     */
+    @Test
+    void praticheSurviveThePrimaryBrokerKilledWithABackupPresent() throws Exception {
+        int primaryGateway = freePort();
+        int backupGateway = freePort();
+        entiBackupPort = freePort();
+        ExternalArtemis primary = haMember("primary", brokerPort, primaryGateway, backupGateway);
+        ExternalArtemis backup = haMember("backup", entiBackupPort, backupGateway, primaryGateway);
+        try {
+            primary.start().awaitAcceptingConnections(Duration.ofSeconds(90));
+            backup.start().awaitLogged("AMQ221031", Duration.ofSeconds(90)); // backup announced
+            List<String> args = gatewayArgs(true, false);
+            args.replaceAll(a -> a.startsWith("--suapgw.broker.url=")
+                    ? "--suapgw.broker.url=(" + primary.url() + "," + backup.url() + ")?ha=true&reconnectAttempts=-1" : a);
+            Instant begin = Instant.now();
+            startGateway(args);
+            Load load = startLoad("failover", List.of(fo));
+            awaitAnswered(load, PRATICHE / 3);
+            Instant killed = Instant.now();
+            primary.kill();
+            backup.awaitLogged("AMQ221010", Duration.ofSeconds(60)); // backup server is now active
+            List<Restart> restarts = List.of(new Restart(killed, Instant.now(), load.accepted.size()));
+            load.awaitDone(Duration.ofMinutes(20));
+            awaitFinal(load.accepted.keySet(), Duration.ofSeconds(120 + PRATICHE / 2));
+
+            Report report = report(load, restarts, Duration.between(begin, Instant.now()));
+            System.out.println(report.table().replace("restart after", "primary killed after")
+                    .replace("ready in", "backup active in").replace("after the launch", "after the kill"));
+            assertNothingLostNothingTwice(load, report);
+        } finally {
+            gateways.forEach(GatewayProcess::stop);
+            backup.stop();
+            primary.stop();
+        }
+    }
+
+    ExternalArtemis haMember(String role, int entiPort, int gatewayPort, int peerPort) {
+        return ExternalArtemis.create(data.resolve("artemis-" + role), role, entiPort, gatewayPort,
+                        xml -> xml.replace("   </core>", ExternalArtemis.haFragment(role) + "   </core>"))
+                .with("suapgw.artemis.data-dir", data.resolve("artemis-shared-store"))
+                .with("suapgw.artemis.peer-host", "127.0.0.1")
+                .with("suapgw.artemis.peer-port", peerPort)
+                .with("suapgw.artemis.cluster-password", "fault-cluster-secret");
     }
 
     /**
@@ -571,6 +622,7 @@ class FaultHarnessIT {
         for (String code : List.of("polizia-locale", "ats-milano", "soprintendenza")) {
             EnteSimulator ente = new EnteSimulator(code, EnteSimulator.Protocol.CORE, "127.0.0.1", brokerPort, "ente-" + code,
                     code + "-secret", EnteSimulator.defaultRules(code));
+            if (entiBackupPort > 0) ente.withBackupPort(entiBackupPort);
             ente.start();
             assertThat(ente.awaitConnected(Duration.ofSeconds(30))).as(code + " connected").isTrue();
             enti.add(ente);

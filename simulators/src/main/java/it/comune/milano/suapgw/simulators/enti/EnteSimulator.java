@@ -108,6 +108,10 @@ public class EnteSimulator extends ReconnectingClient {
     private final Protocol protocol;
     private final String brokerHost;
     private final int brokerPort;
+    /** a backup broker (shared store) tried in turn with the primary at each (re)connection; -1: none */
+    private volatile int backupPort = -1;
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile int connectedPort;
     private final String user;
     private final String password;
     private final List<Rule> rules;
@@ -312,7 +316,18 @@ public class EnteSimulator extends ReconnectingClient {
     // ------------------------------------------------------------------ JMS
 
     ConnectionFactory connectionFactory() {
-        return connectionFactory(protocol, brokerHost, brokerPort);
+        int port = backupPort < 0 || connections.getAndIncrement() % 2 == 0 ? brokerPort : backupPort;
+        connectedPort = port;
+        return connectionFactory(protocol, brokerHost, port);
+    }
+
+    /**
+     * The backup of the ente's broker (a primary/backup pair on a shared store, same host): when its connection is lost
+     * the ente tries the backup and the primary in turn, as a client with both in its connector list would.
+     */
+    public EnteSimulator withBackupPort(int port) {
+        this.backupPort = port;
+        return this;
     }
 
     private static volatile java.nio.file.Path trustStore;
@@ -360,7 +375,7 @@ public class EnteSimulator extends ReconnectingClient {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             connection.start();
             connected();
-            LOG.info("ente {} ({}) consuming {} on {}:{} as {}", enteCode, protocol, requestQueue(), brokerHost, brokerPort, user);
+            LOG.info("ente {} ({}) consuming {} on {}:{} as {}", enteCode, protocol, requestQueue(), brokerHost, connectedPort, user);
             while (running() && failed.getCount() > 0) {
                 Message m = consumer.receive(500);
                 if (m != null) {
