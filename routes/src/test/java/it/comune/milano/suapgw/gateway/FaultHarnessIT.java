@@ -153,24 +153,15 @@ class FaultHarnessIT {
         ExternalPostgres pg = new ExternalPostgres(data.resolve("external-pg"), pgPort);
         try {
             pg.start();
-            Instant begin = Instant.now();
-            GatewayProcess gw = startGateway(gatewayArgs(false, true));
-            Load load = startLoad("pg", List.of(fo));
-            awaitAnswered(load, PRATICHE / 3);
-            pg.stop();
-            int retriesBefore = load.retries.get();
-            // down until every client has met the outage at least once
-            await().atMost(Duration.ofMinutes(2)).until(() -> load.retries.get() >= retriesBefore + CLIENTS || load.done());
-            Instant restarted = Instant.now();
-            pg.start();
-            List<Restart> restarts = List.of(new Restart(restarted, Instant.now(), load.accepted.size()));
-            load.awaitDone(Duration.ofMinutes(20));
-            awaitFinal(load.accepted.keySet(), Duration.ofSeconds(120 + PRATICHE / 2));
-
-            Report report = report(load, restarts, Duration.between(begin, Instant.now()));
-            System.out.println(report.table().replace("restart after", "PostgreSQL restarted after")
-                    .replace("ready in", "database up in").replace("after the launch", "after its start"));
-            assertNothingLostNothingTwice(load, report);
+            underFault("pg", gatewayArgs(false, true), new Labels("PostgreSQL restarted", "database up", "after its start"), load -> {
+                pg.stop();
+                int retriesBefore = load.retries.get();
+                // down until every client has met the outage at least once
+                await().atMost(Duration.ofMinutes(2)).until(() -> load.retries.get() >= retriesBefore + CLIENTS || load.done());
+                Instant restarted = Instant.now();
+                pg.start();
+                return new Restart(restarted, Instant.now(), load.accepted.size());
+            });
         } finally {
             gateways.forEach(GatewayProcess::stop);
             pg.stop();
@@ -191,25 +182,16 @@ class FaultHarnessIT {
             broker.start().awaitAcceptingConnections(Duration.ofSeconds(90));
             List<String> args = gatewayArgs(true, false);
             args.replaceAll(a -> a.startsWith("--suapgw.broker.url=") ? "--suapgw.broker.url=" + broker.url() : a);
-            Instant begin = Instant.now();
-            startGateway(args);
-            Load load = startLoad("broker", List.of(fo));
-            awaitAnswered(load, PRATICHE / 3);
-            broker.stop();
-            // down until the gateway has noticed (its health is DOWN)
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
-                    HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/actuator/health")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() != 200);
-            Instant restarted = Instant.now();
-            broker.start().awaitAcceptingConnections(Duration.ofSeconds(90));
-            List<Restart> restarts = List.of(new Restart(restarted, Instant.now(), load.accepted.size()));
-            load.awaitDone(Duration.ofMinutes(20));
-            awaitFinal(load.accepted.keySet(), Duration.ofSeconds(120 + PRATICHE / 2));
-
-            Report report = report(load, restarts, Duration.between(begin, Instant.now()));
-            System.out.println(report.table().replace("restart after", "broker restarted after")
-                    .replace("ready in", "broker up in").replace("after the launch", "after its start"));
-            assertNothingLostNothingTwice(load, report);
+            underFault("broker", args, new Labels("broker restarted", "broker up", "after its start"), load -> {
+                broker.stop();
+                // down until the gateway has noticed (its health is DOWN)
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                        HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/actuator/health")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() != 200);
+                Instant restarted = Instant.now();
+                broker.start().awaitAcceptingConnections(Duration.ofSeconds(90));
+                return new Restart(restarted, Instant.now(), load.accepted.size());
+            });
         } finally {
             gateways.forEach(GatewayProcess::stop);
             broker.stop();
@@ -234,21 +216,12 @@ class FaultHarnessIT {
             List<String> args = gatewayArgs(true, false);
             args.replaceAll(a -> a.startsWith("--suapgw.broker.url=")
                     ? "--suapgw.broker.url=(" + primary.url() + "," + backup.url() + ")?ha=true&reconnectAttempts=-1" : a);
-            Instant begin = Instant.now();
-            startGateway(args);
-            Load load = startLoad("failover", List.of(fo));
-            awaitAnswered(load, PRATICHE / 3);
-            Instant killed = Instant.now();
-            primary.kill();
-            backup.awaitLogged("AMQ221010", Duration.ofSeconds(60)); // backup server is now active
-            List<Restart> restarts = List.of(new Restart(killed, Instant.now(), load.accepted.size()));
-            load.awaitDone(Duration.ofMinutes(20));
-            awaitFinal(load.accepted.keySet(), Duration.ofSeconds(120 + PRATICHE / 2));
-
-            Report report = report(load, restarts, Duration.between(begin, Instant.now()));
-            System.out.println(report.table().replace("restart after", "primary killed after")
-                    .replace("ready in", "backup active in").replace("after the launch", "after the kill"));
-            assertNothingLostNothingTwice(load, report);
+            underFault("failover", args, new Labels("primary killed", "backup active", "after the kill"), load -> {
+                Instant killed = Instant.now();
+                primary.kill();
+                backup.awaitLogged("AMQ221010", Duration.ofSeconds(60)); // backup server is now active
+                return new Restart(killed, Instant.now(), load.accepted.size());
+            });
         } finally {
             gateways.forEach(GatewayProcess::stop);
             backup.stop();
@@ -274,31 +247,51 @@ class FaultHarnessIT {
     void everyEffectReachesPeersThatWereDownForHoursOnceTheyAreBack() throws Exception {
         List<String> args = gatewayArgs(true, true);
         args.replaceAll(a -> a.startsWith("--suapgw.ssu.retry-unit=") ? "--suapgw.ssu.retry-unit=PT5S" : a);
-        Instant begin = Instant.now();
-        GatewayProcess gw = startGateway(args);
-        Load load = startLoad("peers", List.of(fo));
-        awaitAnswered(load, PRATICHE / 3);
-        Instant down = Instant.now();
-        fo.stop();
-        catalogo.stop();
-        // down until a call has failed three times: at its first try, after one retransmission unit and after two more (4 h in production)
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-            try (Connection c = db(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("select coalesce(max(attempts), 0) from outbox where status = 'PENDING'")) {
-                return rs.next() && rs.getInt(1) >= 3;
-            }
+        underFault("peers", args, new Labels("peers back", "peers up", "after their return"), load -> {
+            Instant down = Instant.now();
+            fo.stop();
+            catalogo.stop();
+            // down until a call has failed three times: at its first try, after one retransmission unit and after two more (4 h in production)
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+                try (Connection c = db(); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("select coalesce(max(attempts), 0) from outbox where status = 'PENDING'")) {
+                    return rs.next() && rs.getInt(1) >= 3;
+                }
+            });
+            Instant back = Instant.now();
+            catalogo.start();
+            fo.start();
+            Duration outage = Duration.between(down, back);
+            System.out.printf("front-office and Catalogo down %d ms = %.1f h at the production unit of 2 h%n",
+                    outage.toMillis(), outage.toMillis() / 5000.0 * 2);
+            return new Restart(back, back, load.accepted.size());
         });
-        Instant back = Instant.now();
-        catalogo.start();
-        fo.start();
+    }
+
+    /** How a scenario names its fault in the printed table. */
+    record Labels(String fault, String up, String since) {
+    }
+
+    interface Fault {
+        /** Injects the fault into the running load and returns when the faulty part is back. */
+        Restart inject(Load load) throws Exception;
+    }
+
+    /**
+     * A fault scenario: the gateway up, the load started, the fault injected once a third of the pratiche are answered,
+     * then every pratica awaited in its final state and the checks of {@link #assertNothingLostNothingTwice}.
+     */
+    void underFault(String seed, List<String> args, Labels labels, Fault fault) throws Exception {
+        Instant begin = Instant.now();
+        startGateway(args);
+        Load load = startLoad(seed, List.of(fo));
+        awaitAnswered(load, PRATICHE / 3);
+        Restart restart = fault.inject(load);
         load.awaitDone(Duration.ofMinutes(20));
         awaitFinal(load.accepted.keySet(), Duration.ofSeconds(120 + PRATICHE / 2));
-
-        Report report = report(load, List.of(new Restart(back, back, load.accepted.size())), Duration.between(begin, Instant.now()));
-        Duration outage = Duration.between(down, back);
-        System.out.println(report.table().replace("restart after", "peers back after").replace("ready in 0 ms, ", "")
-                .replace("after the launch", "after their return") + String.format(
-                "front-office and Catalogo down %d ms = %.1f h at the production unit of 2 h%n", outage.toMillis(), outage.toMillis() / 5000.0 * 2));
+        Report report = report(load, List.of(restart), Duration.between(begin, Instant.now()));
+        System.out.println(report.table().replace("restart after", labels.fault() + " after")
+                .replace("ready in", labels.up() + " in").replace("after the launch", labels.since()));
         assertNothingLostNothingTwice(load, report);
     }
 
