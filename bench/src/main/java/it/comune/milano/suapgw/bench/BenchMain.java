@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class BenchMain {
 
-    static final List<String> SCENARIOS = List.of("intake", "e2e");
+    static final List<String> SCENARIOS = List.of("intake", "e2e", "large");
 
     /** A measured row of the table. */
     record Row(String name, double figure, String unit, String baseline, double baselineFigure, Load.Result load,
@@ -162,6 +162,9 @@ public final class BenchMain {
                         String.format(Locale.ROOT, "%d connections for %d s, unique CUIs", o.connections, o.duration.toSeconds()));
             });
         }
+        if (o.scenarios.contains("large")) {
+            large();
+        }
         report();
         if (o.gatewayPid > 0 && o.stopGateway) {
             shutdown();
@@ -279,6 +282,63 @@ public final class BenchMain {
         long index = standardOnly ? (k / standardTemplates.length + 1) * templates + standardTemplates[(int) (k % standardTemplates.length)]
                 : templates + k;
         return samples.get(Math.toIntExact(index));
+    }
+
+    /**
+     * One pratica whose first document is {@code --large-mb} MiB: the gateway fetches it from the front office (base64,
+     * signed, hash-checked as it streams into the store), then serves it back to the front office whole (signed over a
+     * Digest taken by a pass of its own, then streamed) and its last MiB by {@code Range}. Figures in MB/s of content.
+     */
+    private void large() throws Exception {
+        SampleInstances.Sample base = nextSample(true);
+        String rid = base.instanceIndex().get(0).path("resource_id").asText();
+        byte[] big = new byte[o.largeMb << 20];
+        new java.util.Random(o.largeMb).nextBytes(big);
+        SampleInstances.Sample s = base.withDocument(rid, big);
+        String hash = s.hash(rid);
+        sims.catalogo().register(s);
+        sims.fo().register(s);
+        double mb = big.length / 1e6;
+        measured("large-fetch", () -> {
+            long t0 = System.nanoTime();
+            GatewayResponse sent = sims.fo().sendInstance(s);
+            if (sent.effectiveStatus() / 100 != 2) {
+                return largeRow("large-fetch", 0, 0, "send_instance HTTP " + sent.effectiveStatus());
+            }
+            // stored once one byte of it can be served
+            long deadline = t0 + o.e2eTimeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                GatewayResponse r = sims.fo().client().getDocument(s.cuiUuid(), rid, "If-Match", hash, "Range", "bytes=0-0");
+                if (r.statusCode() == 206) {
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    return largeRow("large-fetch", mb / seconds, seconds, String.format(Locale.ROOT,
+                            "%d MiB document: send_instance to stored (fetched from the FO, base64, hash-checked as it streams)",
+                            o.largeMb));
+                }
+                Thread.sleep(200); // polling the gateway for the outcome, not synchronising a test
+            }
+            return largeRow("large-fetch", 0, 0, "not stored within " + o.e2eTimeout.toSeconds() + " s");
+        });
+        measured("large-serve", () -> {
+            long t0 = System.nanoTime();
+            GatewayResponse r = sims.fo().client().getDocument(s.cuiUuid(), rid, "If-Match", hash);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            boolean same = r.statusCode() == 200 && r.trusted() && java.util.Arrays.equals(java.util.Base64.getDecoder().decode(r.bytes()), big);
+            GatewayResponse tail = sims.fo().client().getDocument(s.cuiUuid(), rid, "If-Match", hash, "Range", "bytes=-1048576");
+            boolean tailSame = tail.statusCode() == 206 && tail.trusted() && java.util.Arrays.equals(java.util.Base64.getDecoder().decode(tail.bytes()),
+                    java.util.Arrays.copyOfRange(big, big.length - (1 << 20), big.length));
+            return largeRow("large-serve", same ? mb / seconds : 0, seconds, String.format(Locale.ROOT,
+                    "%d MiB served back whole (%s) and its last MiB by Range (%s), signed, base64", o.largeMb,
+                    same ? "identical" : "DIFFERENT: HTTP " + r.statusCode() + " " + r.signatureError(),
+                    tailSame ? "identical" : "DIFFERENT: HTTP " + tail.statusCode()));
+        });
+    }
+
+    private Row largeRow(String name, double mbPerSecond, double seconds, String note) {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        if (seconds > 0) h.recordValue(Math.round(seconds * 1e6));
+        Load.Result r = new Load.Result(name, seconds > 0 ? 1 : 0, seconds > 0 ? 0 : 1, 0, seconds, h, seconds > 0 ? null : note);
+        return new Row(name, mbPerSecond, "MB/s", null, Double.NaN, r, null, seconds > 0 ? 1 : 0, note);
     }
 
     /** The sample registered with the Catalogo and the front office first, then its send_instance. */
@@ -484,12 +544,15 @@ public final class BenchMain {
     static final class Options {
         static final String USAGE = """
                 usage: bin/suapgw-bench [scenario...] [--option=value...]
-                  scenarios: intake (send_instance at --rate, then at max rate), e2e (--pratiche end to end); default: all
+                  scenarios: intake (send_instance at --rate, then at max rate), e2e (--pratiche end to end), large (one
+                             pratica with a --large-mb document fetched, stored and served back); default: all
                   --duration=20          seconds of each intake run
                   --connections=16       concurrent connections (intake, and the baselines)
                   --rate=200             fixed rate of intake-fixed, requests/s
                   --pratiche=100         pratiche of e2e
                   --submitters=8         concurrent submitters of e2e
+                  --large-mb=256         MiB of the large document (the simulators hold it and its base64 in the bench
+                                         JVM: 1024 wants SUAPGW_BENCH_JAVA_OPTS=-Xmx8g)
                   --mix=standard         e2e pratiche: standard (the applicant does nothing unusual, the outcome is decided by
                                          work, not by a term expiring) or all (every template of
                                          test-data/ssu/sample-procedures.json, round robin)
@@ -508,6 +571,7 @@ public final class BenchMain {
         int connections = 16;
         double rate = 200;
         int pratiche = 100;
+        int largeMb = 256;
         int submitters = 8;
         String mix = "standard";
         int warmup = 10;
@@ -550,6 +614,7 @@ public final class BenchMain {
                     case "connections" -> o.connections = Integer.parseInt(value);
                     case "rate" -> o.rate = Double.parseDouble(value);
                     case "pratiche" -> o.pratiche = Integer.parseInt(value);
+                    case "large-mb" -> o.largeMb = Integer.parseInt(value);
                     case "submitters" -> o.submitters = Integer.parseInt(value);
                     case "mix" -> {
                         if (!value.equals("standard") && !value.equals("all")) {

@@ -190,6 +190,35 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
     }
 
     @Test
+    void aDocumentLargerThanAMebibyteStreamsInAndIsServedBackSignedWholeAndByRange() throws Exception {
+        enti();
+        SampleInstances.Sample base = newSample(AbstractGatewayIT::standardAutorizzazione);
+        String rid = base.instanceIndex().get(0).path("resource_id").asText();
+        byte[] big = new byte[6 << 20];
+        new java.util.Random(14).nextBytes(big);
+        SampleInstances.Sample s = base.withDocument(rid, big);
+        CATALOGO.register(s);
+        FO.register(s);
+
+        assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
+        awaitFinal(s);
+
+        // kept as a large object, not a bytea
+        assertThat(jdbc.queryForObject("select content_oid is not null from documento where sha256 = ?", Boolean.class,
+                s.hash(rid))).isTrue();
+        var whole = FO.client().getDocument(s.cuiUuid(), rid, "If-Match", s.hash(rid));
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.trusted()).as(whole.signatureError()).isTrue();
+        assertThat(java.util.Base64.getDecoder().decode(whole.body())).isEqualTo(big);
+        var part = FO.client().getDocument(s.cuiUuid(), rid, "If-Match", s.hash(rid), "Range", "bytes=1048570-3145727");
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.trusted()).as(part.signatureError()).isTrue();
+        assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 1048570-3145727/" + big.length);
+        assertThat(java.util.Base64.getDecoder().decode(part.body()))
+                .isEqualTo(java.util.Arrays.copyOfRange(big, 1048570, 3145728));
+    }
+
+    @Test
     void geoworkDownAtFirstThenUpGetsEverythingExactlyOnce() throws Exception {
         enti();
         GEOWORK.setAvailable(false);

@@ -3,6 +3,7 @@ package it.comune.milano.suapgw.routetest;
 import it.comune.milano.suapgw.connectors.contract.ContentHashes;
 import it.comune.milano.suapgw.gateway.documenti.DocumentDownloadRoute;
 import it.comune.milano.suapgw.gateway.documenti.DocumentLinks;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.PraticaReadModel;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Import;
@@ -31,7 +32,7 @@ class DocumentDownloadRouteTest extends RouteTestBase {
     void aDocumentIsServedByItsHashWithADigestToCheckIt() throws Exception {
         byte[] content = "%PDF-1.7 planimetria".getBytes(StandardCharsets.UTF_8);
         String sha = ContentHashes.sha256Hex(content);
-        when(read.document(sha)).thenReturn(Optional.of(new PraticaReadModel.Contenuto(content, "application/pdf")));
+        when(read.document(sha)).thenReturn(Optional.of(new PraticaReadModel.Contenuto(DocumentStore.Content.of(content), "application/pdf")));
 
         HttpResponse<String> r = get(links.downloadUrl(sha, "polizia-locale").replaceFirst("^https?://[^/]+", ""));
 
@@ -42,6 +43,25 @@ class DocumentDownloadRouteTest extends RouteTestBase {
         assertThat(r.headers().firstValue("Digest"))
                 .hasValue("sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)));
         assertThat(r.body()).isEqualTo("%PDF-1.7 planimetria");
+    }
+
+    @Test
+    void aDownloadThatBrokeOffResumesWithOneRange() throws Exception {
+        byte[] content = "%PDF-1.7 planimetria".getBytes(StandardCharsets.UTF_8);
+        String sha = ContentHashes.sha256Hex(content);
+        when(read.document(sha)).thenReturn(Optional.of(new PraticaReadModel.Contenuto(DocumentStore.Content.of(content), "application/pdf")));
+        String link = links.downloadUrl(sha, "polizia-locale").replaceFirst("^https?://[^/]+", "");
+
+        HttpResponse<String> rest = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + link))
+                .header("Range", "bytes=9-").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> outside = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + link))
+                .header("Range", "bytes=99-").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(rest.statusCode()).isEqualTo(206);
+        assertThat(rest.headers().firstValue("Content-Range")).hasValue("bytes 9-19/20");
+        assertThat(rest.body()).isEqualTo("planimetria");
+        assertThat(outside.statusCode()).isEqualTo(416);
+        assertThat(outside.headers().firstValue("Content-Range")).hasValue("bytes */20");
     }
 
     @Test

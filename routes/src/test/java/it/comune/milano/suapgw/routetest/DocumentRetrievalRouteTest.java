@@ -15,10 +15,13 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -47,11 +50,13 @@ class DocumentRetrievalRouteTest extends RouteTestBase {
         mock("frontoffice").expectedHeaderReceived(Exchange.HTTP_METHOD, "GET");
         mock("frontoffice").expectedPropertyReceived(ExchangeKeys.URL, "http://127.0.0.1:8182/instance/cui-1/document/doc-1");
 
+        List<byte[]> stored = storesWhatStreams();
+
         Exchange out = callOutbox(OutboxKind.FETCH_DOCUMENT, id, "doc-1");
 
         assertThat(out.getException()).isNull();
         mock("frontoffice").assertIsSatisfied();
-        verify(documenti).onDocumentVerified(eq(id), eq("doc-1"), eq(content));
+        assertThat(stored).singleElement().isEqualTo(content);
     }
 
     @Test
@@ -60,11 +65,43 @@ class DocumentRetrievalRouteTest extends RouteTestBase {
         when(documenti.documentToFetch(id, "doc-2")).thenReturn(new DocumentToFetch("cui-2", "doc-2", "S256",
                 ContentHashes.sha256Hex("the declared one")));
         mock("frontoffice").whenAnyExchangeReceived(e -> e.getMessage().setBody(Base64.getEncoder().encodeToString("another".getBytes())));
+        List<byte[]> stored = storesWhatStreams();
 
         Exchange out = callOutbox(OutboxKind.FETCH_DOCUMENT, id, "doc-2");
 
         assertThat(out.getException()).isInstanceOf(HashMismatchException.class).hasMessageContaining("does not match");
-        verify(documenti, never()).onDocumentVerified(any(), any(), any());
+        assertThat(stored).isEmpty();
+    }
+
+    @Test
+    void aBodyThatIsNotBase64IsAMismatchNotAnOutage() {
+        UUID id = UUID.randomUUID();
+        when(documenti.documentToFetch(id, "doc-4")).thenReturn(new DocumentToFetch("cui-4", "doc-4", "S256",
+                ContentHashes.sha256Hex("x")));
+        mock("frontoffice").whenAnyExchangeReceived(e -> e.getMessage().setBody("QUJD="));
+        List<byte[]> stored = storesWhatStreams();
+
+        Exchange out = callOutbox(OutboxKind.FETCH_DOCUMENT, id, "doc-4");
+
+        assertThat(out.getException()).isInstanceOf(HashMismatchException.class).hasMessageContaining("not base64");
+        assertThat(stored).isEmpty();
+    }
+
+    /** The service as it behaves: the content read to its end, then verified, and kept only if that passes. */
+    private List<byte[]> storesWhatStreams() {
+        List<byte[]> stored = new java.util.ArrayList<>();
+        doAnswer(call -> {
+            byte[] content;
+            try {
+                content = call.getArgument(2, java.io.InputStream.class).readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // as the store reports it
+            }
+            call.getArgument(4, Runnable.class).run();
+            stored.add(content);
+            return null;
+        }).when(documenti).onDocumentFetched(any(), any(), any(), anyLong(), any());
+        return stored;
     }
 
     @Test

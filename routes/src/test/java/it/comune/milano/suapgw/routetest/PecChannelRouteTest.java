@@ -5,6 +5,7 @@ import it.comune.milano.suapgw.gateway.pareri.PareriDispatchRoute;
 import it.comune.milano.suapgw.gateway.pareri.PareriService;
 import it.comune.milano.suapgw.gateway.pareri.pec.PecChannelRoute;
 import it.comune.milano.suapgw.gateway.pareri.pec.PecReplyService;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.model.Ente;
 import jakarta.mail.Session;
@@ -51,7 +52,7 @@ class PecChannelRouteTest extends RouteTestBase {
         PareriService.Invio invio = PareriDispatchRouteTest.invio(VVF, 0);
         when(pratiche.documentsWithContent(invio.richiesta().praticaId())).thenReturn(List.of(
                 Map.of("name", "modulo.pdf", "mime_type", "application/pdf", "sha256", "b".repeat(64), "size", 3L,
-                        "content", "pdf".getBytes())));
+                        "content", DocumentStore.Content.of("pdf".getBytes()))));
         mock("smtp").expectedMessageCount(1);
 
         producer.send(PareriDispatchRoute.PEC, e -> {

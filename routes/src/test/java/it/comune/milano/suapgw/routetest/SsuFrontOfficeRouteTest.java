@@ -9,6 +9,7 @@ import it.comune.milano.suapgw.gateway.intake.ssu.SsuFrontOfficeRoute;
 import it.comune.milano.suapgw.gateway.intake.ssu.SsuInboundSecurity;
 import it.comune.milano.suapgw.gateway.intake.ssu.SsuIntakeService;
 import it.comune.milano.suapgw.gateway.lifecycle.LifecycleException;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.simulators.ssu.SampleInstances;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class SsuFrontOfficeRouteTest extends RouteTestBase {
         String cui = UUID.randomUUID().toString();
         when(pratiche.lockFreeIdByCui(cui)).thenReturn(Optional.of(UUID.randomUUID()));
         when(pratiche.verifiedContent(cui, "doc-9"))
-                .thenReturn(Optional.of(new PraticaRepository.StoredContent("S256", sha, "application/pdf", content)));
+                .thenReturn(Optional.of(new PraticaRepository.StoredContent("S256", sha, "application/pdf", DocumentStore.Content.of(content))));
         String path = "/ssu/fo/instance/" + cui + "/document/doc-9";
 
         assertThat(JSON.readTree(get(path).body()).path("code").asText()).isEqualTo("ERROR_428_001");

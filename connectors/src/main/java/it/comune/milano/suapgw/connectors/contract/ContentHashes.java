@@ -16,6 +16,11 @@ public final class ContentHashes {
     }
 
     public static byte[] digest(String algHash, byte[] content) {
+        return newDigest(algHash).digest(content);
+    }
+
+    /** A fresh digest for {@code alg_hash}, to hash a content as it streams. */
+    public static MessageDigest newDigest(String algHash) {
         String jca = switch (algHash) {
             case "S256" -> "SHA-256";
             case "S384" -> "SHA-384";
@@ -23,7 +28,7 @@ public final class ContentHashes {
             default -> throw new IllegalArgumentException("unsupported alg_hash " + algHash);
         };
         try {
-            return MessageDigest.getInstance(jca).digest(content);
+            return MessageDigest.getInstance(jca);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -41,6 +46,18 @@ public final class ContentHashes {
         byte[] actual = digest(algHash, content);
         byte[] declared = decode(expected.trim());
         return declared != null && MessageDigest.isEqual(actual, declared);
+    }
+
+    /** Whether a finished digest is the declared hash (in any encoding we accept). */
+    public static boolean matches(byte[] actual, String expected) {
+        byte[] declared = decode(expected.trim());
+        return declared != null && MessageDigest.isEqual(actual, declared);
+    }
+
+    /** Whether two hash texts name the same hash, whatever encoding each is in. */
+    public static boolean sameHash(String a, String b) {
+        byte[] x = decode(a.trim()), y = decode(b.trim());
+        return x != null && y != null && MessageDigest.isEqual(x, y);
     }
 
     private static byte[] decode(String s) {

@@ -18,6 +18,8 @@ public final class OutboundHttp {
     /** the endpoint of every outbound HTTP call: its component's, the URL itself is a header */
     public static final String TO_URL = "${exchangeProperty." + ExchangeKeys.HTTP_ENDPOINT + "}";
     private static final String ENDPOINT = "://outbound";
+    /** the endpoint whose responses are not cached: the body is the connection's stream, closed when the exchange ends */
+    private static final String STREAMED = "://outbound-streamed?disableStreamCache=true";
 
     private OutboundHttp() {
     }
@@ -33,6 +35,12 @@ public final class OutboundHttp {
         if (query != null) e.getMessage().setHeader(Exchange.HTTP_QUERY, query);
         e.getMessage().setBody(null);
         target(e, component, url);
+    }
+
+    /** A GET whose response body is read as it arrives (a document of any size), never held whole. */
+    public static void getStreamed(Exchange e, String url) {
+        get(e, "http", url, null);
+        e.setProperty(ExchangeKeys.HTTP_ENDPOINT, "http" + STREAMED);
     }
 
     public static void postJson(Exchange e, String url, String body) {

@@ -14,10 +14,20 @@ import it.comune.milano.suapgw.gateway.security.modi.ModiProperties;
 import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository.DocumentToFetch;
+import it.comune.milano.suapgw.gateway.persistence.DocumentTooLargeException;
+import it.comune.milano.suapgw.gateway.security.modi.ModiService;
 import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -37,9 +47,12 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
 
     private final ModiOutbound modi;
     private final ModiProperties modiProps;
+    private final long maxDocumentBytes;
 
     public DocumentRetrievalRoute(DocumentRetrievalService documenti, JsonContracts contracts, SsuMapper ssu,
-                                  ObjectMapper json, GatewayProperties props, ModiOutbound modi, ModiProperties modiProps) {
+                                  ObjectMapper json, GatewayProperties props, ModiOutbound modi, ModiProperties modiProps,
+                                  @Value("${suapgw.documents.max-bytes:4294967296}") long maxDocumentBytes) {
+        this.maxDocumentBytes = maxDocumentBytes;
         this.modi = modi;
         this.modiProps = modiProps;
         this.documenti = documenti;
@@ -71,29 +84,75 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
                 .process(e -> {
                     DocumentToFetch d = documenti.documentToFetch(entry(e).praticaId(), entry(e).payload());
                     e.setProperty(DOCUMENT, d);
-                    OutboundHttp.get(e, props.frontoffice().baseUrl() + "/instance/" + Uris.segment(d.cuiUuid())
-                            + "/document/" + Uris.segment(d.resourceId()), null);
+                    OutboundHttp.getStreamed(e, props.frontoffice().baseUrl() + "/instance/" + Uris.segment(d.cuiUuid())
+                            + "/document/" + Uris.segment(d.resourceId()));
                     e.getMessage().setHeader("If-Match", d.expectedHash());
                 })
                 .process(e -> modi.sign(e, modiProps.frontofficeClient()))
                 .toD(OutboundHttp.TO_URL)
-                .convertBodyTo(String.class)
-                .process(e -> modi.verifyResponse(e, modiProps.frontofficeClient()))
-                .process(this::verify);
+                .process(this::store);
     }
 
-    private void verify(Exchange e) {
+    /**
+     * The base64 body streams, decoded, into the store while it is hashed twice — as received, for the signed
+     * Digest, and decoded, for the declared hash — and both are checked before the store commits.
+     */
+    private void store(Exchange e) {
         DocumentToFetch d = e.getProperty(DOCUMENT, DocumentToFetch.class);
-        byte[] content;
+        HashingStream body = new HashingStream(e.getMessage().getBody(InputStream.class));
+        MessageDigest declared = ContentHashes.newDigest(d.algHash());
+        InputStream content = new DigestInputStream(Base64.getMimeDecoder().wrap(body), declared);
         try {
-            content = Base64.getMimeDecoder().decode(e.getMessage().getBody(String.class).trim());
-        } catch (IllegalArgumentException bad) {
-            throw new HashMismatchException("document body is not base64: " + bad.getMessage());
+            documenti.onDocumentFetched(entry(e).praticaId(), d.resourceId(), content, maxDocumentBytes, () -> {
+                modi.verifyResponse(e, modiProps.frontofficeClient(), body.digest());
+                byte[] actual = declared.digest();
+                if (!ContentHashes.matches(actual, d.expectedHash())) {
+                    throw new HashMismatchException("content (" + d.algHash() + " " + HexFormat.of().formatHex(actual)
+                            + ") does not match declared " + d.algHash() + " " + d.expectedHash());
+                }
+            });
+        } catch (DocumentTooLargeException big) {
+            throw new HashMismatchException("document larger than " + big.maxBytes() + " bytes");
+        } catch (UncheckedIOException bad) {
+            if (body.failed) throw bad; // the connection, not the content: retried
+            throw new HashMismatchException("document body is not base64: " + bad.getCause().getMessage());
         }
-        if (!ContentHashes.matches(d.algHash(), d.expectedHash(), content)) {
-            throw new HashMismatchException("content (" + content.length + " bytes, sha256 "
-                    + ContentHashes.sha256Hex(content) + ") does not match declared " + d.algHash() + " " + d.expectedHash());
+    }
+
+    /** The body as received: its SHA-256 for the ModI Digest, and whether reading it failed (the connection). */
+    private static final class HashingStream extends FilterInputStream {
+        private final MessageDigest sha256 = ContentHashes.newDigest("S256");
+        private long length;
+        boolean failed;
+
+        HashingStream(InputStream in) {
+            super(in == null ? InputStream.nullInputStream() : in);
         }
-        documenti.onDocumentVerified(entry(e).praticaId(), d.resourceId(), content);
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+            if (n > 0) {
+                sha256.update(b, off, n);
+                length += n;
+            }
+            return n;
+        }
+
+        String digest() {
+            return ModiService.digestOf(sha256, length);
+        }
     }
 }

@@ -19,6 +19,7 @@ import it.comune.milano.suapgw.model.DocumentoAtteso;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.io.InputStream;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -77,14 +78,18 @@ public class DocumentRetrievalService implements OutboxFailureHandler {
         return pratiche.documentToFetch(id, resourceId);
     }
 
-    /** Stores a document whose hash has been verified; never called for a mismatching one. */
+    /**
+     * Stores a document as it streams from the front-office; {@code verify} runs once all of it has passed (its hash,
+     * the response's signature) and, if it throws, nothing of the document is kept.
+     */
     @Transactional
-    public void onDocumentVerified(UUID id, String resourceId, byte[] content) {
+    public void onDocumentFetched(UUID id, String resourceId, InputStream content, long maxBytes, Runnable verify) {
         pratiche.lock(id);
-        String sha256 = documents.store(content);
-        if (!pratiche.markVerified(id, resourceId, sha256)) return; // an earlier delivery of the same fetch did it
-        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "document " + resourceId, "HASH_VERIFIED", sha256,
-                content.length + " bytes");
+        DocumentStore.Stored stored = documents.store(content, maxBytes);
+        verify.run();
+        if (!pratiche.markVerified(id, resourceId, stored.sha256())) return; // an earlier delivery of the same fetch did it
+        timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "document " + resourceId, "HASH_VERIFIED", stored.sha256(),
+                stored.size() + " bytes");
         completa.onComplete(id);
     }
 

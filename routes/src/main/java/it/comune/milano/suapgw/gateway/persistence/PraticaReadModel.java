@@ -13,13 +13,15 @@ import java.util.UUID;
 /** What the gateway's API shows: read-only views over the stored pratiche, as rows ready to answer. */
 @Repository
 public class PraticaReadModel {
-    public record Contenuto(byte[] content, String mimeType) {
+    public record Contenuto(DocumentStore.Content content, String mimeType) {
     }
 
     private final JdbcTemplate jdbc;
+    private final DocumentStore documents;
 
-    public PraticaReadModel(JdbcTemplate jdbc) {
+    public PraticaReadModel(JdbcTemplate jdbc, DocumentStore documents) {
         this.jdbc = jdbc;
+        this.documents = documents;
     }
 
     /** Newest first; each filter optional (state by its enum name). */
@@ -129,9 +131,9 @@ public class PraticaReadModel {
     /** A stored document by content hash, with the mime type some pratica declared for it. */
     public Optional<Contenuto> document(String sha256) {
         List<Contenuto> rows = jdbc.query("""
-                select x.content, (select d.mime_type from pratica_documento d where d.sha256 = x.sha256
+                select x.size, x.content, x.content_oid, (select d.mime_type from pratica_documento d where d.sha256 = x.sha256
                                    and d.mime_type is not null limit 1) as mime
-                  from documento x where x.sha256 = ?""", (rs, i) -> new Contenuto(rs.getBytes(1), rs.getString(2)), sha256);
+                  from documento x where x.sha256 = ?""", (rs, i) -> new Contenuto(documents.content(rs), rs.getString("mime")), sha256);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 

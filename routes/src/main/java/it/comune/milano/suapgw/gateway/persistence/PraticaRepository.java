@@ -44,14 +44,16 @@ public class PraticaRepository {
     public record DocumentToFetch(String cuiUuid, String resourceId, String algHash, String expectedHash) {
     }
 
-    public record StoredContent(String algHash, String expectedHash, String mimeType, byte[] content) {
+    public record StoredContent(String algHash, String expectedHash, String mimeType, DocumentStore.Content content) {
     }
 
     private final JdbcTemplate jdbc;
+    private final DocumentStore documents;
     private final ObjectMapper json;
 
-    public PraticaRepository(JdbcTemplate jdbc, ObjectMapper json) {
+    public PraticaRepository(JdbcTemplate jdbc, ObjectMapper json, DocumentStore documents) {
         this.jdbc = jdbc;
+        this.documents = documents;
         this.json = json;
     }
 
@@ -370,18 +372,30 @@ public class PraticaRepository {
     /** A verified document of an SSU pratica, by CUI and resource id, with its declared hash. */
     public Optional<StoredContent> verifiedContent(String cuiUuid, String resourceId) {
         return first(jdbc.query("""
-                select d.alg_hash, d.expected_hash, d.mime_type, x.content from pratica p
+                select d.alg_hash, d.expected_hash, d.mime_type, x.size, x.content, x.content_oid from pratica p
                   join pratica_documento d on d.pratica_id = p.id join documento x on x.sha256 = d.sha256
                  where p.cui_uuid = ? and d.resource_id = ? and d.status = 'VERIFIED'""",
-                (rs, i) -> new StoredContent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4)),
+                (rs, i) -> new StoredContent(rs.getString(1), rs.getString(2), rs.getString(3), documents.content(rs)),
                 cuiUuid, resourceId));
     }
 
-    /** The verified documents of a pratica with their content, for channels that carry documents (PEC). */
+    /**
+     * The verified documents of a pratica with their content (a {@link DocumentStore.Content} under "content", read
+     * only if used), for channels that carry documents (PEC).
+     */
     public List<Map<String, Object>> documentsWithContent(UUID id) {
-        return jdbc.queryForList("""
-                select d.name, d.mime_type, d.sha256, x.size, x.content from pratica_documento d join documento x on x.sha256 = d.sha256
-                 where d.pratica_id = ? and d.status = 'VERIFIED' order by d.resource_id""", id);
+        return jdbc.query("""
+                select d.name, d.mime_type, d.sha256, x.size, x.content, x.content_oid
+                  from pratica_documento d join documento x on x.sha256 = d.sha256
+                 where d.pratica_id = ? and d.status = 'VERIFIED' order by d.resource_id""", (rs, i) -> {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("name", rs.getString("name"));
+            row.put("mime_type", rs.getString("mime_type"));
+            row.put("sha256", rs.getString("sha256"));
+            row.put("size", rs.getLong("size"));
+            row.put("content", documents.content(rs));
+            return row;
+        }, id);
     }
 
     private String column(UUID id, String column) {

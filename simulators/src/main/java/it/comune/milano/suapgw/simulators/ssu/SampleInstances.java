@@ -178,6 +178,32 @@ public final class SampleInstances {
             return out;
         }
 
+        /**
+         * The same sample with another content for one document (same resource_id, same version: for a sample not
+         * sent yet), its hash updated wherever the descriptor and the indexes carry it. For large-document runs.
+         */
+        public Sample withDocument(String resourceId, byte[] content) {
+            if (!documents.containsKey(resourceId)) {
+                throw new IllegalArgumentException("unknown resource_id " + resourceId + " for CUI " + cuiUuid);
+            }
+            String hash = Json.sha256(content);
+            ObjectNode desc = descriptor.deepCopy();
+            ObjectNode body = sendInstanceBody.deepCopy();
+            for (String index : List.of("instance_index", "general_index")) {
+                for (JsonNode e : body.path(index)) {
+                    if (!resourceId.equals(e.path("resource_id").asText())) continue;
+                    ((ObjectNode) e).put("hash", hash);
+                    String ref = e.path("ref").asText("");
+                    JsonNode element = ref.isEmpty() ? null : desc.at(ref.startsWith("#") ? ref.substring(1) : ref);
+                    if (element != null && element.isObject()) ((ObjectNode) element).put("hash", hash);
+                }
+            }
+            Map<String, byte[]> docs = new LinkedHashMap<>(documents);
+            docs.put(resourceId, content);
+            return new Sample(index, cuiUuid, cui, desc, body, Collections.unmodifiableMap(docs), procedureCode, regime,
+                    expectedOutcome, scenario, expectedFoMessages, version, expectedEtMessages, expectedRiMessages);
+        }
+
         /** The next version after a correction: one document changed (the first attachment of the first proceeding). */
         public Sample corrected() {
             return next(Revision.CORRECTION, null, null);

@@ -10,7 +10,10 @@ import it.comune.milano.suapgw.connectors.ssu.SsuException;
 import it.comune.milano.suapgw.connectors.ssu.SsuMapper;
 import it.comune.milano.suapgw.gateway.common.GatewayRouteBuilder;
 import it.comune.milano.suapgw.gateway.lifecycle.LifecycleException;
+import it.comune.milano.suapgw.gateway.documenti.ByteRange;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
+import it.comune.milano.suapgw.gateway.security.modi.ModiService;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +98,7 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
      * A document of the instance — one the front-office sent, or the act of the back-office — served only against its
      * hash (If-Match), whole or one byte range (RFC 9110, single part), base64-encoded.
      */
-    protected void document(Exchange e, DocumentAccess access) {
+    protected void document(Exchange e, DocumentAccess access) throws java.io.IOException {
         String cui = e.getMessage().getHeader("cui_uuid", String.class);
         String rid = e.getMessage().getHeader("resource_id", String.class);
         String ifMatch = e.getMessage().getHeader("If-Match", String.class);
@@ -117,28 +120,35 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
         access.resource(praticaId, rid);
         PraticaRepository.StoredContent d = pratiche.verifiedContent(cui, rid)
                 .orElseThrow(() -> new SsuException(SsuErrorCode.ERROR_404_001, "no document " + abbreviate(rid) + " for CUI " + cui));
-        if (!ContentHashes.matches(d.algHash(), ifMatch.replace("\"", ""), d.content())) {
+        // a verified document's content has the hash it was declared with: If-Match is compared with that
+        if (!ContentHashes.sameHash(d.expectedHash(), ifMatch.replace("\"", ""))) {
             throw new SsuException(SsuErrorCode.ERROR_412_001, "If-Match does not match the resource hash");
         }
-        byte[] content = d.content();
+        DocumentStore.Content content = d.content();
+        long size = content.size();
+        ByteRange r = range == null || range.isBlank() ? new ByteRange(0, size - 1) : ByteRange.parse(range, size);
+        if (r == null) {
+            e.setProperty(CONTENT_RANGE, "bytes */" + size);
+            throw new SsuException(SsuErrorCode.ERROR_416_001, "range '" + abbreviate(range) + "' cannot be satisfied for "
+                    + size + " bytes (one range, bytes unit)");
+        }
         e.getMessage().getHeaders().clear();
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain");
         e.getMessage().setHeader("Accept-Ranges", "bytes");
         if (range == null || range.isBlank()) {
             e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-            e.getMessage().setBody(Base64.getEncoder().encodeToString(content));
+        } else {
+            e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 206);
+            e.getMessage().setHeader("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + size);
+        }
+        if (size <= DocumentStore.INLINE_MAX) {
+            e.getMessage().setBody(content.openBase64(r.first(), r.length()).readAllBytes());
             return;
         }
-        ByteRange r = ByteRange.parse(range, content.length);
-        if (r == null) {
-            e.setProperty(CONTENT_RANGE, "bytes */" + content.length);
-            throw new SsuException(SsuErrorCode.ERROR_416_001, "range '" + abbreviate(range) + "' cannot be satisfied for "
-                    + content.length + " bytes (one range, bytes unit)");
-        }
-        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 206);
-        e.getMessage().setHeader("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + content.length);
-        e.getMessage().setBody(Base64.getEncoder().encodeToString(
-                java.util.Arrays.copyOfRange(content, (int) r.first(), (int) r.last() + 1)));
+        // a large document streams out: the ModI Digest of its base64 is taken first, by a pass of its own, so that
+        // the response is signed before its first byte and never held whole (ModiInboundFilter)
+        e.getMessage().setHeader("Digest", ModiService.digest(content.openBase64(r.first(), r.length())));
+        e.getMessage().setBody(content.openBase64(r.first(), r.length()));
     }
 
     /** The CUI's uuid, which names the instance (and a path of the Catalogo): a UUID, else the CUI is invalid. */

@@ -9,6 +9,7 @@ import it.comune.milano.suapgw.gateway.config.GatewayProperties;
 import it.comune.milano.suapgw.gateway.documenti.DocumentLinks;
 import it.comune.milano.suapgw.gateway.pareri.PareriDispatchRoute;
 import it.comune.milano.suapgw.gateway.pareri.PareriService;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository;
 import it.comune.milano.suapgw.gateway.persistence.PareriRepository.DaInviare;
 import jakarta.activation.DataHandler;
@@ -136,7 +137,7 @@ public class PecChannelRoute extends GatewayRouteBuilder {
                 new DataHandler(new ByteArrayDataSource(requestJson.getBytes(StandardCharsets.UTF_8), "application/json")));
         for (Map<String, Object> d : attached) {
             String mime = d.get("mime_type") == null ? "application/octet-stream" : (String) d.get("mime_type");
-            am.addAttachment((String) d.get("name"), new DataHandler(new ByteArrayDataSource((byte[]) d.get("content"), mime)));
+            am.addAttachment((String) d.get("name"), new DataHandler(new ByteArrayDataSource(((DocumentStore.Content) d.get("content")).bytes(), mime)));
         }
         e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body + requestJson));
     }

@@ -111,14 +111,14 @@ public class ModiInboundFilter extends OncePerRequestFilter {
             return;
         }
         Authenticated authenticated = new Authenticated(request, body, client, true);
-        chain.doFilter(authenticated, new SignedResponse(response, client));
+        chain.doFilter(authenticated, new SignedResponse(response, client, modi));
         signWhenComplete(authenticated, response);
     }
 
     private void signWhenComplete(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (isAsyncStarted(request)) return;
         SignedResponse out = WebUtils.getNativeResponse(response, SignedResponse.class);
-        if (out == null) return;
+        if (out == null || out.streamed) return;
         byte[] body = out.getContentAsByteArray();
         String digest = ModiService.digest(body);
         if (digest != null) out.setHeader("Digest", digest);
@@ -126,13 +126,50 @@ public class ModiInboundFilter extends OncePerRequestFilter {
         out.copyBodyToResponse();
     }
 
-    /** The response held until signed, with the caller it answers. */
+    /**
+     * The response held until signed, with the caller it answers. A route that knows its body's digest before writing
+     * it (a stored document) sets {@code Digest} itself: the response is then signed over it up front and streamed,
+     * never held.
+     */
     static final class SignedResponse extends ContentCachingResponseWrapper {
         final String client;
+        private final ModiService modi;
+        private String announcedDigest;
+        boolean streamed;
 
-        SignedResponse(HttpServletResponse response, String client) {
+        SignedResponse(HttpServletResponse response, String client, ModiService modi) {
             super(response);
             this.client = client;
+            this.modi = modi;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            if ("Digest".equalsIgnoreCase(name) && getContentSize() == 0 && !streamed) announcedDigest = value;
+            super.setHeader(name, value);
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            if ("Digest".equalsIgnoreCase(name) && getContentSize() == 0 && !streamed) announcedDigest = value;
+            super.addHeader(name, value);
+        }
+
+        @Override
+        public jakarta.servlet.ServletOutputStream getOutputStream() throws IOException {
+            if (announcedDigest == null) return super.getOutputStream();
+            if (!streamed) {
+                streamed = true;
+                HttpServletResponse raw = (HttpServletResponse) getResponse();
+                raw.setHeader("Agid-JWT-Signature", modi.sign(client, announcedDigest, raw.getContentType()));
+            }
+            return getResponse().getOutputStream();
+        }
+
+        @Override
+        public void flushBuffer() throws IOException {
+            if (streamed) getResponse().flushBuffer();
+            else super.flushBuffer();
         }
     }
 

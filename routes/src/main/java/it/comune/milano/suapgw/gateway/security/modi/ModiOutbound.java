@@ -42,6 +42,12 @@ public class ModiOutbound {
                 e.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), e.getMessage().getHeader("Digest", String.class));
     }
 
+    /** The same, for a body already read as it streamed: {@code bodyDigest} is its {@code SHA-256=...} (null if empty). */
+    public void verifyResponse(Exchange e, String provider, String bodyDigest) {
+        modi.verifyResponseDigest(provider, e.getMessage().getHeader("Agid-JWT-Signature", String.class), bodyDigest,
+                e.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), e.getMessage().getHeader("Digest", String.class));
+    }
+
     private ModiProperties.Peer peer(String provider) {
         ModiProperties.Peer p = props.outbound().get(provider);
         if (p == null) throw new IllegalStateException("suapgw.modi.outbound." + provider + " is not configured (audience, purpose-id)");

@@ -156,6 +156,27 @@ public class ModiService {
         return "SHA-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(ContentHashes.sha256Hex(body)));
     }
 
+    /** {@code SHA-256=<base64>} of a body read to its end (and closed), or null when it is empty. */
+    public static String digest(java.io.InputStream body) throws java.io.IOException {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long n = 0;
+        try (body) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = body.read(buf)) > 0; n += r) sha.update(buf, 0, r);
+        }
+        return digestOf(sha, n);
+    }
+
+    /** {@code SHA-256=<base64>} of a finished SHA-256 over {@code length} bytes, or null when there were none. */
+    public static String digestOf(java.security.MessageDigest sha256, long length) {
+        return length == 0 ? null : "SHA-256=" + Base64.getEncoder().encodeToString(sha256.digest());
+    }
+
     /** Our Agid-JWT-Signature for a message to {@code audience} with this digest and content type. */
     public String sign(String audience, String digest, String contentType) {
         Instant now = Instant.now();
@@ -184,12 +205,17 @@ public class ModiService {
      * @throws ModiException (ERROR_401_004) when it is missing or wrong: the response is not to be trusted
      */
     public void verifyResponseSignature(String providerClientId, String jws, byte[] body, String contentType, String digestHeader) {
+        verifyResponseDigest(providerClientId, jws, digest(body), contentType, digestHeader);
+    }
+
+    /** The same over a body's digest ({@code SHA-256=...}, null for an empty body), for a body that was streamed. */
+    public void verifyResponseDigest(String providerClientId, String jws, String bodyDigest, String contentType, String digestHeader) {
         if (jws == null || jws.isBlank()) throw new ModiException(SsuErrorCode.ERROR_401_004, "response of " + providerClientId + " not signed");
         SignedJWT sig = parse(jws, SsuErrorCode.ERROR_401_004, "response signature");
         JWTClaimsSet c = signedBy(sig, providerClientId, SsuErrorCode.ERROR_401_004);
         if (!providerClientId.equals(c.getIssuer())) throw new ModiException(SsuErrorCode.ERROR_401_004, "response signed by " + c.getIssuer());
         times(c, SsuErrorCode.ERROR_401_004, "response signature");
-        signedHeaders(c, body, contentType, digestHeader, SsuErrorCode.ERROR_401_004);
+        signedHeaders(c, bodyDigest, contentType, digestHeader, SsuErrorCode.ERROR_401_004);
     }
 
     // ------------------------------------------------------------------

@@ -1,10 +1,10 @@
-package it.comune.milano.suapgw.gateway.intake.ssu;
+package it.comune.milano.suapgw.gateway.documenti;
 
-/** One byte range of a representation (RFC 9110 §14.1.2), the only kind the SSU document GET supports. */
-record ByteRange(long first, long last) {
+/** One byte range of a representation (RFC 9110 §14.1.2), the only kind the document GETs support. */
+public record ByteRange(long first, long last) {
 
     /** @return the range within a representation of {@code length} bytes, or null when it cannot be satisfied */
-    static ByteRange parse(String header, long length) {
+    public static ByteRange parse(String header, long length) {
         String h = header.trim();
         if (!h.regionMatches(true, 0, "bytes=", 0, 6) || h.indexOf(',') >= 0 || length == 0) return null;
         String spec = h.substring(6).trim();
@@ -22,5 +22,9 @@ record ByteRange(long first, long last) {
         } catch (NumberFormatException bad) {
             return null;
         }
+    }
+
+    public long length() {
+        return last - first + 1;
     }
 }
