@@ -43,14 +43,14 @@ class ScrivaniaRoutesTest extends RouteTestBase {
 
     @Test
     void aMessageIsAnsweredWithWhatTheIntakeReturns() {
-        when(intake.receive(any(), any())).thenReturn("Ok");
+        when(intake.receiveStreamed(any(), any())).thenReturn("Ok");
 
         assertThat(producer.requestBody("direct:inviaSUAPEnte", List.of(new CooperazioneSUAPEnte()))).isEqualTo("Ok");
     }
 
     @Test
     void aRefusalIsAClientFaultWhoseReasonStartsWithTheCode() {
-        when(intake.receive(any(), any())).thenThrow(new ScrivaniaFault(ScrivaniaFault.Code.PRATICA_UNKNOWN, "no pratica X"));
+        when(intake.receiveStreamed(any(), any())).thenThrow(new ScrivaniaFault(ScrivaniaFault.Code.PRATICA_UNKNOWN, "no pratica X"));
 
         Exchange out = producer.send("direct:inviaSUAPEnte", e -> e.getMessage().setBody(List.of(new CooperazioneSUAPEnte())));
 
@@ -71,7 +71,7 @@ class ScrivaniaRoutesTest extends RouteTestBase {
         Exchange out = producer.send("direct:inviaSUAPEnte", e -> e.getMessage().setBody(List.of(m)));
 
         assertThat(out.getException()).isInstanceOf(SoapFault.class).hasMessageStartingWith("ATTACHMENT_MISSING");
-        verify(intake, never()).receive(any(), any());
+        verify(intake, never()).receiveStreamed(any(), any());
     }
 
     @Test

@@ -39,8 +39,55 @@ public class PraticaPackageReader {
     public static final String RIEPILOGO_NS = "http://www.impresainungiorno.gov.it/schema/suap/pratica";
     public static final String RIEPILOGO_ROOT = "riepilogo-pratica-suap";
 
-    /** A file of the package, by the name the pratica gives it. */
-    public record FilePratica(String name, byte[] content) {
+    /** A file of the package, by the name the pratica gives it, as its sink kept it. */
+    public record FilePratica(String name, StoredFile stored) {
+        public FilePratica(String name, byte[] content) {
+            this(name, new InMemory(content));
+        }
+
+        /** The whole content in memory (a small file, a test). */
+        public byte[] content() {
+            if (stored instanceof InMemory m) return m.content();
+            try (InputStream in = stored.open()) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        public long size() {
+            return stored.size();
+        }
+    }
+
+    /** A file as its sink kept it: its size, and its content read back (as often as needed). */
+    public interface StoredFile {
+        long size();
+
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Where the files go as they stream out of the allegati and their ZIPs, within the limits (a limit passed stops
+     * the stream with the fault); {@link #IN_MEMORY} by default, the gateway's document store when it receives.
+     */
+    @FunctionalInterface
+    public interface FileSink {
+        StoredFile store(String name, InputStream content) throws IOException;
+    }
+
+    public static final FileSink IN_MEMORY = (name, in) -> new InMemory(in.readAllBytes());
+
+    record InMemory(byte[] content) implements StoredFile {
+        @Override
+        public long size() {
+            return content.length;
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(content);
+        }
     }
 
     /** Opens the content of an allegato; called once. */
@@ -79,20 +126,33 @@ public class PraticaPackageReader {
 
     /** @param allegati the allegati of the cooperation message, in order; ZIPs among them are expanded */
     public PraticaPackage readAllegati(List<Allegato> allegati) {
+        return readAllegati(allegati, IN_MEMORY);
+    }
+
+    /**
+     * @param allegati the allegati of the cooperation message, in order; ZIPs among them are expanded
+     * @param sink     where each file streams to, bounded by the limits as it streams
+     */
+    public PraticaPackage readAllegati(List<Allegato> allegati, FileSink sink) {
         List<FilePratica> files = new ArrayList<>();
         long[] total = {0};
         for (Allegato a : allegati) {
             try (InputStream in = a.content().open()) {
                 if (a.name().toLowerCase(Locale.ROOT).endsWith(".zip")) {
-                    files.addAll(unzip(a.name(), in, total));
+                    files.addAll(unzip(a.name(), in, total, sink));
                 } else {
-                    byte[] content = readBounded(in, limits.maxEntryBytes(), a.name());
-                    total[0] += content.length;
-                    if (total[0] > limits.maxTotalBytes()) {
-                        throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_TOTAL_TOO_LARGE, "the allegati exceed "
-                                + limits.maxTotalBytes() + " bytes in total");
-                    }
-                    files.add(new FilePratica(a.name(), content));
+                    long max = limits.maxEntryBytes();
+                    files.add(new FilePratica(a.name(), sink.store(a.name(), new Bounded(in, (size, n) -> {
+                        if (size > max) {
+                            throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_TOO_LARGE,
+                                    "allegato " + a.name() + " is larger than " + max + " bytes");
+                        }
+                        total[0] += n;
+                        if (total[0] > limits.maxTotalBytes()) {
+                            throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_TOTAL_TOO_LARGE, "the allegati exceed "
+                                    + limits.maxTotalBytes() + " bytes in total");
+                        }
+                    }))));
                 }
             } catch (IOException e) {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_MISSING, "allegato " + a.name()
@@ -120,7 +180,7 @@ public class PraticaPackageReader {
         return new PraticaPackage(riepilogo, riepilogoName, others);
     }
 
-    private List<FilePratica> unzip(String zipName, InputStream raw, long[] total) {
+    private List<FilePratica> unzip(String zipName, InputStream raw, long[] total, FileSink sink) {
         List<FilePratica> out = new ArrayList<>();
         CountingInputStream counted = new CountingInputStream(raw);
         try (ZipInputStream in = new ZipInputStream(counted)) {
@@ -138,9 +198,8 @@ public class PraticaPackageReader {
                     throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_TOO_MANY_ENTRIES,
                             zipName + " has more than " + limits.maxEntries() + " entries");
                 }
-                byte[] content = readEntry(zipName, name, in, counted, total);
                 String base = name.substring(name.lastIndexOf('/') + 1);
-                out.add(new FilePratica(base, content));
+                out.add(new FilePratica(base, sink.store(base, entry(zipName, name, in, counted, total))));
             }
             if (entries == 0) {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_INVALID, zipName + " is empty or not a ZIP file");
@@ -153,10 +212,16 @@ public class PraticaPackageReader {
         return out;
     }
 
-    private byte[] readEntry(String zipName, String name, ZipInputStream in, CountingInputStream counted, long[] total)
-            throws IOException {
+    /** The entry being inflated, checked against the limits at every read. */
+    private InputStream entry(String zipName, String name, ZipInputStream in, CountingInputStream counted, long[] total) {
         long compressedStart = counted.count();
-        return copy(in, (size, n) -> {
+        InputStream unclosable = new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+                // the sink closes what it read; the ZIP stream goes on to the next entry
+            }
+        };
+        return new Bounded(unclosable, (size, n) -> {
             total[0] += n;
             if (size > limits.maxEntryBytes()) {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.ZIP_ENTRY_TOO_LARGE, zipName + ": entry '" + name
@@ -181,6 +246,38 @@ public class PraticaPackageReader {
         void check(long size, int n);
     }
 
+    /** A stream checked against its bound at every read: a limit passed stops it before its bytes go further. */
+    private static final class Bounded extends java.io.FilterInputStream {
+        private final Bound bound;
+        private long size;
+
+        Bounded(InputStream in, Bound bound) {
+            super(in);
+            this.bound = bound;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                size += n;
+                bound.check(size, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return super.skip(n) == 0 ? 0 : n; // never reached: sinks read, they do not skip
+        }
+    }
+
     private static byte[] copy(InputStream in, Bound bound) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         byte[] chunk = new byte[64 * 1024];
@@ -195,8 +292,8 @@ public class PraticaPackageReader {
     }
 
     private boolean isRiepilogo(FilePratica f) {
-        try {
-            XMLStreamReader r = xml.createXMLStreamReader(new ByteArrayInputStream(f.content()));
+        try (InputStream content = f.stored().open()) {
+            XMLStreamReader r = xml.createXMLStreamReader(content);
             try {
                 while (r.hasNext()) {
                     int ev = r.next();
@@ -224,6 +321,8 @@ public class PraticaPackageReader {
                         f.name() + ": DOCTYPE and entity declarations are not accepted");
             }
             throw new ScrivaniaFault(ScrivaniaFault.Code.XML_MALFORMED, f.name() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ScrivaniaFault(ScrivaniaFault.Code.XML_MALFORMED, f.name() + " cannot be read back: " + e.getMessage());
         }
     }
 
@@ -239,8 +338,10 @@ public class PraticaPackageReader {
                 }
                 return problems.size() < 10; // collect a few, then stop
             });
-            XMLStreamReader r = xml.createXMLStreamReader(new ByteArrayInputStream(f.content()));
-            JAXBElement<RiepilogoPraticaSUAP> el = u.unmarshal(r, RiepilogoPraticaSUAP.class);
+            JAXBElement<RiepilogoPraticaSUAP> el;
+            try (InputStream content = f.stored().open()) {
+                el = u.unmarshal(xml.createXMLStreamReader(content), RiepilogoPraticaSUAP.class);
+            }
             if (!problems.isEmpty()) {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.RIEPILOGO_INVALID, f.name() + ": " + String.join("; ", problems));
             }
@@ -249,7 +350,7 @@ public class PraticaPackageReader {
             throw new ScrivaniaFault(ScrivaniaFault.Code.RIEPILOGO_INVALID, f.name() + ": "
                     + (problems.isEmpty() ? String.valueOf(e.getLinkedException() != null ? e.getLinkedException().getMessage()
                     : e.getMessage()) : String.join("; ", problems)));
-        } catch (JAXBException | XMLStreamException e) {
+        } catch (JAXBException | XMLStreamException | IOException e) {
             throw new ScrivaniaFault(ScrivaniaFault.Code.XML_MALFORMED, f.name() + ": " + e.getMessage());
         }
     }
@@ -266,9 +367,9 @@ public class PraticaPackageReader {
                         "file " + d.getKey() + " declared in the riepilogo is not in the package");
             }
             BigInteger dim = d.getValue().getDimensione();
-            if (dim != null && dim.longValue() != f.content().length) {
+            if (dim != null && dim.longValue() != f.size()) {
                 throw new ScrivaniaFault(ScrivaniaFault.Code.FILE_SIZE_MISMATCH, "file " + d.getKey() + " is "
-                        + f.content().length + " bytes, the riepilogo declares " + dim);
+                        + f.size() + " bytes, the riepilogo declares " + dim);
             }
         }
     }

@@ -64,6 +64,49 @@ class PraticaPackageReaderTest {
     }
 
     @Test
+    void filesStreamToTheSinkAndALimitStopsTheStreamWhereItIsPassed() throws IOException {
+        long[] taken = {0};
+        java.util.List<String> names = new java.util.ArrayList<>();
+        PraticaPackageReader.FileSink counting = (name, in) -> {
+            names.add(name);
+            byte[] buf = new byte[8192];
+            long n = 0;
+            for (int r; (r = in.read(buf)) > 0; ) {
+                n += r;
+                taken[0] += r;
+            }
+            long size = n;
+            return new PraticaPackageReader.StoredFile() {
+                @Override
+                public long size() {
+                    return size;
+                }
+
+                @Override
+                public java.io.InputStream open() {
+                    return new java.io.ByteArrayInputStream(new byte[(int) size]);
+                }
+            };
+        };
+        byte[] p = zip("a.pdf", random(300 << 10), "dir/b.pdf", random(200 << 10));
+
+        var pkg = reader.readAllegati(List.of(new PraticaPackageReader.Allegato("p.zip", () -> new java.io.ByteArrayInputStream(p))),
+                counting);
+
+        assertThat(names).containsExactly("a.pdf", "b.pdf");
+        assertThat(pkg.files()).extracting(PraticaPackageReader.FilePratica::size).containsExactly(300L << 10, 200L << 10);
+        assertThat(taken[0]).isEqualTo(500 << 10);
+
+        taken[0] = 0;
+        byte[] big = zip("big.pdf", random(3 << 20));
+        assertThatThrownBy(() -> reader.readAllegati(List.of(new PraticaPackageReader.Allegato("p.zip",
+                () -> new java.io.ByteArrayInputStream(big))), counting))
+                .isInstanceOfSatisfying(ScrivaniaFault.class, f -> assertThat(f.code()).isEqualTo(ScrivaniaFault.Code.ZIP_ENTRY_TOO_LARGE));
+        // the sink saw at most one read past the 1 MiB entry limit, not the 3 MiB entry
+        assertThat(taken[0]).isGreaterThan(1 << 19).isLessThanOrEqualTo((1 << 20) + 8192);
+    }
+
+    @Test
     void enforcesEveryLimit() throws IOException {
         refused(ScrivaniaFault.Code.ZIP_TOO_MANY_ENTRIES, file("p.zip", zip("1", new byte[1], "2", new byte[1], "3",
                 new byte[1], "4", new byte[1], "5", new byte[1], "6", new byte[1])));

@@ -33,7 +33,7 @@ public class DocumentDownloadRoute extends GatewayRouteBuilder {
     public void configure() {
         rest(PATH).get("/{sha256}").to("direct:api-get-documento");
 
-        fromApi("direct:api-get-documento", "api-get-documento")
+        fromApi("direct:api-get-documento", "api-get-documento").streamCache("false") // the document streams out
                 .process(e -> {
                     String sha = e.getMessage().getHeader("sha256", String.class);
                     if (sha == null || !SHA256.matcher(sha).matches()) throw ApiProblem.notFound("no such document");

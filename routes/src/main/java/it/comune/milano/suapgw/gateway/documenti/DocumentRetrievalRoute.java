@@ -80,7 +80,8 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
                     documenti.onDescriptor(entry(e).praticaId(), descriptor, ssu.fromDescriptor(descriptor));
                 });
 
-        fromOutbox(OutboxKind.FETCH_DOCUMENT, "fetch-document")
+        // no stream caching here: Camel would otherwise read the whole response into memory before the next step
+        fromOutbox(OutboxKind.FETCH_DOCUMENT, "fetch-document").streamCache("false")
                 .process(e -> {
                     DocumentToFetch d = documenti.documentToFetch(entry(e).praticaId(), entry(e).payload());
                     e.setProperty(DOCUMENT, d);
@@ -117,6 +118,7 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
             if (body.failed) throw bad; // the connection, not the content: retried
             throw new HashMismatchException("document body is not base64: " + bad.getCause().getMessage());
         }
+        e.getMessage().setBody(null); // read: nothing of the response goes further
     }
 
     /** The body as received: its SHA-256 for the ModI Digest, and whether reading it failed (the connection). */

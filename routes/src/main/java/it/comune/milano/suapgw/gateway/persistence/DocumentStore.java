@@ -93,6 +93,12 @@ public class DocumentStore {
                 on conflict (sha256) do nothing""", sha, (long) content.length, content);
     }
 
+    /** A stored content by its SHA-256 (hex). */
+    public Content content(String sha256) {
+        return jdbc.queryForObject("select size, content, content_oid from documento where sha256 = ?",
+                (rs, i) -> content(rs), sha256);
+    }
+
     /**
      * A stored content from a row that selected {@code x.size, x.content, x.content_oid} of {@code documento x}
      * (columns named {@code size}, {@code content}, {@code content_oid}).

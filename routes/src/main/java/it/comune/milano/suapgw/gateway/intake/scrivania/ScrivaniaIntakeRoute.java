@@ -43,7 +43,8 @@ public class ScrivaniaIntakeRoute extends GatewayRouteBuilder {
         Collection<Attachment> parts = cxf == null || cxf.getAttachments() == null ? List.of() : cxf.getAttachments();
         String answer;
         try {
-            answer = scrivania.receive(message, packages.readAllegati(ScrivaniaAttachments.of(message, parts)));
+            List<PraticaPackageReader.Allegato> allegati = ScrivaniaAttachments.of(message, parts);
+            answer = scrivania.receiveStreamed(message, sink -> packages.readAllegati(allegati, sink));
         } catch (ScrivaniaFault f) {
             log.info("inviaSUAPEnte refused: {}", f.getMessage());
             throw new SoapFault(f.getMessage(), Fault.FAULT_CODE_CLIENT);

@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The pre-SSU channel: cooperation messages of the InfoCamere scrivania into the canonical lifecycle. Each message
@@ -75,6 +76,34 @@ public class ScrivaniaIntakeService {
         this.mapper = mapper;
         this.props = props;
         this.json = json;
+    }
+
+    /**
+     * Reads the package with its files streaming into the document store, then receives it, in one transaction: a
+     * refusal at any point (a limit passed, a riepilogo that does not hold) leaves nothing stored.
+     *
+     * @return the {@code return} string of inviaSUAPEnte
+     */
+    @Transactional
+    public String receiveStreamed(CooperazioneSUAPEnte message,
+                                  Function<PraticaPackageReader.FileSink, PraticaPackageReader.PraticaPackage> read) {
+        return receive(message, read.apply((name, in) -> {
+            DocumentStore.Stored s;
+            try {
+                s = documents.store(in, Long.MAX_VALUE); // bounded by the reader's limits
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause(); // the package's own defect (a truncated ZIP): the reader names it
+            }
+            return new InStore(s.sha256(), s.size(), documents.content(s.sha256()));
+        }));
+    }
+
+    /** A file of the package already in the document store. */
+    record InStore(String sha256, long size, DocumentStore.Content content) implements PraticaPackageReader.StoredFile {
+        @Override
+        public java.io.InputStream open() {
+            return content.open();
+        }
     }
 
     /** @return the {@code return} string of inviaSUAPEnte */
@@ -175,8 +204,8 @@ public class ScrivaniaIntakeService {
     /** The documents arrived with the message: verified by computing their hash, stored once by content. */
     private void storeFiles(UUID id, List<PraticaPackageReader.FilePratica> files, String prefix) {
         for (PraticaPackageReader.FilePratica f : files) {
-            pratiche.insertVerified(id, prefix + f.name(), f.name(), null, ScrivaniaMapper.mimeType(f.name()),
-                    documents.store(f.content()));
+            String sha256 = f.stored() instanceof InStore kept ? kept.sha256() : documents.store(f.content());
+            pratiche.insertVerified(id, prefix + f.name(), f.name(), null, ScrivaniaMapper.mimeType(f.name()), sha256);
         }
     }
 

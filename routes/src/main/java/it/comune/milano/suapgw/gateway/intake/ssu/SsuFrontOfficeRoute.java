@@ -111,7 +111,7 @@ public class SsuFrontOfficeRoute extends SsuEserviceRouteBuilder {
                     ok(e);
                 });
 
-        from("direct:ssu-get-document").routeId("ssu-get-document")
+        from("direct:ssu-get-document").routeId("ssu-get-document").streamCache("false") // the document streams out
                 .process(SECURITY)
                 .process(e -> document(e, FRONT_OFFICE));
     }

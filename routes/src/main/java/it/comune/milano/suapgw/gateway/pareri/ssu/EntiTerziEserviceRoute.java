@@ -81,7 +81,7 @@ public class EntiTerziEserviceRoute extends SsuEserviceRouteBuilder {
                     ok(e);
                 });
 
-        from("direct:et-get-document").routeId("et-get-document")
+        from("direct:et-get-document").routeId("et-get-document").streamCache("false") // the document streams out
                 .process(this::caller)
                 .process(e -> {
                     Ente ente = ente(e);
