@@ -5,6 +5,7 @@ import it.comune.milano.suapgw.simulators.scrivania.ScrivaniaSimulator;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ import static org.awaitility.Awaitility.await;
 
 /** The pre-SSU channel end to end: scrivania → PddServiceEnte → lifecycle → PddServiceSUAP.inviaEnteSUAP. */
 class ScrivaniaEndToEndIT extends AbstractGatewayIT {
+    @org.springframework.beans.factory.annotation.Autowired
+    it.comune.milano.suapgw.gateway.documenti.DocumentLinks links;
+
     static final Path VALID = Path.of("../test-data/scrivania/valid");
     static final Path HOSTILE = Path.of("../test-data/scrivania/hostile");
 
@@ -179,6 +183,38 @@ class ScrivaniaEndToEndIT extends AbstractGatewayIT {
         assertThat(unknown.faultString()).startsWith("PRATICA_UNKNOWN");
         ScrivaniaSimulator.Result strange = SCRIVANIA.postEnvelope(communication("sollecito", "0990005", 2), java.util.Map.of());
         assertThat(strange.faultString()).startsWith("TIPO_COOPERAZIONE_INVALID");
+    }
+
+    @Test
+    void aLargeAllegatoStreamsIntoTheStoreAndIsServedBackByItsLink() throws Exception {
+        Path dir = VALID.resolve("01-scia-somministrazione-impresa-ats-polizia");
+        String codice = JSON.readTree(dir.resolve("expected.json").toFile()).path("codicePratica").asText();
+        SCRIVANIA.post(dir);
+        await().atMost(Duration.ofSeconds(30)).until(() -> byCodice(codice) != null);
+        String id = byCodice(codice).path("id").asText();
+        byte[] big = new byte[5 << 20];
+        new java.util.Random(5).nextBytes(big);
+        String envelope = communication("altro", "0990005", 3).replace("</CooperazioneSUAPEnte>", """
+                <allegato nome-file="planimetria-grande.pdf" cod="ALTRO">
+                  <descrizione>Planimetria in alta risoluzione</descrizione>
+                  <mime>application/pdf</mime>
+                  <dimensione>%d</dimensione>
+                  <embedded-file-ref>cid:planimetria-grande.pdf</embedded-file-ref>
+                </allegato>
+                </CooperazioneSUAPEnte>""".formatted(big.length));
+
+        ScrivaniaSimulator.Result r = SCRIVANIA.postEnvelope(envelope, java.util.Map.of("planimetria-grande.pdf", big));
+
+        assertThat(r.returnValue()).as(r.rawBody()).isEqualTo("Pratica aggiornata");
+        String sha = it.comune.milano.suapgw.connectors.contract.ContentHashes.sha256Hex(big);
+        assertThat(jdbc.queryForObject("select content_oid is not null from documento where sha256 = ?", Boolean.class, sha)).isTrue();
+        assertThat(jdbc.queryForObject("select count(*) from pratica_documento where pratica_id = ?::uuid and sha256 = ?",
+                Integer.class, id, sha)).isEqualTo(1);
+        HttpResponse<byte[]> back = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                links.downloadUrl(sha, "polizia-locale"))).header("Range", "bytes=4194304-").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(back.statusCode()).isEqualTo(206);
+        assertThat(back.body()).isEqualTo(java.util.Arrays.copyOfRange(big, 4194304, big.length));
     }
 
     @Test

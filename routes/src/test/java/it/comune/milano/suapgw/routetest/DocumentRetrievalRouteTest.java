@@ -6,6 +6,7 @@ import it.comune.milano.suapgw.gateway.documenti.DocumentRetrievalRoute;
 import it.comune.milano.suapgw.gateway.documenti.DocumentRetrievalService;
 import it.comune.milano.suapgw.gateway.documenti.HashMismatchException;
 import it.comune.milano.suapgw.gateway.outbox.OutboxKind;
+import it.comune.milano.suapgw.gateway.persistence.DocumentStore;
 import it.comune.milano.suapgw.gateway.persistence.PraticaRepository.DocumentToFetch;
 import org.apache.camel.Exchange;
 import org.apache.camel.model.ToDynamicDefinition;
@@ -97,7 +98,9 @@ class DocumentRetrievalRouteTest extends RouteTestBase {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e); // as the store reports it
             }
-            call.getArgument(4, Runnable.class).run();
+            @SuppressWarnings("unchecked")
+            java.util.function.Consumer<DocumentStore.Stored> verify = call.getArgument(4, java.util.function.Consumer.class);
+            verify.accept(new DocumentStore.Stored(ContentHashes.sha256Hex(content), content.length));
             stored.add(content);
             return null;
         }).when(documenti).onDocumentFetched(any(), any(), any(), anyLong(), any());

@@ -26,7 +26,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -101,15 +100,18 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
     private void store(Exchange e) {
         DocumentToFetch d = e.getProperty(DOCUMENT, DocumentToFetch.class);
         HashingStream body = new HashingStream(e.getMessage().getBody(InputStream.class));
-        MessageDigest declared = ContentHashes.newDigest(d.algHash());
-        InputStream content = new DigestInputStream(Base64.getMimeDecoder().wrap(body), declared);
+        // the store hashes with SHA-256 anyway: a declared S256 is checked against that, another alg as it streams
+        boolean s256 = "S256".equals(d.algHash());
+        MessageDigest declared = s256 ? null : ContentHashes.newDigest(d.algHash());
+        InputStream decoded = new Base64DecodingStream(body);
+        InputStream content = s256 ? decoded : new DigestInputStream(decoded, declared);
         try {
-            documenti.onDocumentFetched(entry(e).praticaId(), d.resourceId(), content, maxDocumentBytes, () -> {
+            documenti.onDocumentFetched(entry(e).praticaId(), d.resourceId(), content, maxDocumentBytes, stored -> {
                 modi.verifyResponse(e, modiProps.frontofficeClient(), body.digest());
-                byte[] actual = declared.digest();
+                byte[] actual = s256 ? HexFormat.of().parseHex(stored.sha256()) : declared.digest();
                 if (!ContentHashes.matches(actual, d.expectedHash())) {
-                    throw new HashMismatchException("content (" + d.algHash() + " " + HexFormat.of().formatHex(actual)
-                            + ") does not match declared " + d.algHash() + " " + d.expectedHash());
+                    throw new HashMismatchException("content (" + stored.size() + " bytes, " + d.algHash() + " "
+                            + HexFormat.of().formatHex(actual) + ") does not match declared " + d.algHash() + " " + d.expectedHash());
                 }
             });
         } catch (DocumentTooLargeException big) {

@@ -83,10 +83,13 @@ public class DocumentRetrievalService implements OutboxFailureHandler {
      * the response's signature) and, if it throws, nothing of the document is kept.
      */
     @Transactional
-    public void onDocumentFetched(UUID id, String resourceId, InputStream content, long maxBytes, Runnable verify) {
-        pratiche.lock(id);
+    public void onDocumentFetched(UUID id, String resourceId, InputStream content, long maxBytes,
+                                  java.util.function.Consumer<DocumentStore.Stored> verify) {
+        // the content first, without the pratica's lock: a large document takes minutes to come, and holding the
+        // lock meanwhile stalled every other step of the pratica, each holding a connection of the pool
         DocumentStore.Stored stored = documents.store(content, maxBytes);
-        verify.run();
+        verify.accept(stored);
+        pratiche.lock(id);
         if (!pratiche.markVerified(id, resourceId, stored.sha256())) return; // an earlier delivery of the same fetch did it
         timeline.record(id, TimelineStore.IN, "FRONTOFFICE", "document " + resourceId, "HASH_VERIFIED", stored.sha256(),
                 stored.size() + " bytes");

@@ -60,7 +60,8 @@ public class OutboxRelayRoute extends GatewayRouteBuilder {
 
         from("timer:instance-heartbeat?period={{suapgw.outbox.heartbeat-period-ms}}&delay=0")
                 .routeId("instance-heartbeat")
-                .bean(GatewayInstance.class, "beat");
+                .bean(GatewayInstance.class, "beat")
+                .bean(OutboxService.class, "renewLeases");
     }
 
     /** A transaction of its own for each attempt, whatever the caller holds. */

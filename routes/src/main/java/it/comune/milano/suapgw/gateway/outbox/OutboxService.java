@@ -12,6 +12,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +35,8 @@ public class OutboxService {
     private final GatewayInstance instance;
     /** entries claimed by this instance and not yet booked: claims never exceed what the workers can take */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** the claims this instance holds now (queued or running), whose leases it renews while they last */
+    private final Map<Long, UUID> held = new ConcurrentHashMap<>();
 
     public OutboxService(OutboxStore outbox, DeadLetterStore deadLetters, TimelineStore timeline,
                          List<OutboxFailureHandler> failureHandlers, RetransmissionPolicy ssu, DisservizioStore disservizi,
@@ -54,12 +59,24 @@ public class OutboxService {
         instance.ensureRegistered();
         List<OutboxEntry> claimed = outbox.claimDue(free, cfg.claimSeconds(), instance.id(), cfg.instanceTimeoutSeconds());
         inFlight.addAndGet(claimed.size());
+        claimed.forEach(e -> held.put(e.id(), e.claimToken()));
         return claimed;
     }
 
     /** The entry's attempt is over (booked, failed, or fenced off). */
     public void released(OutboxEntry e) {
+        held.remove(e.id(), e.claimToken());
         inFlight.decrementAndGet();
+    }
+
+    /**
+     * Keeps the leases of the claims this instance still holds: a call longer than the lease (a large document at
+     * the pace of a slow peer) is not claimed again, and run twice, while it runs. A claim that was taken over all the
+     * same stays taken over: only the current token is renewed.
+     */
+    public void renewLeases() {
+        if (held.isEmpty()) return;
+        outbox.renew(Map.copyOf(held), cfg.claimSeconds());
     }
 
     /**

@@ -6,6 +6,7 @@ import org.springframework.stereotype.Repository;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @Repository
@@ -81,6 +82,22 @@ public class OutboxStore {
                 (rs, i) -> new OutboxEntry(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3),
                         rs.getString(4), rs.getInt(5), rs.getTimestamp(6).toInstant(), (UUID) rs.getObject(7)),
                 instance, instanceTimeoutSeconds, limit, claimSeconds, instance);
+    }
+
+    /** Extends the leases of these claims (entry id → claim token) that are still current; @return how many */
+    public int renew(Map<Long, UUID> claims, int claimSeconds) {
+        Long[] ids = claims.keySet().toArray(Long[]::new);
+        UUID[] tokens = java.util.Arrays.stream(ids).map(claims::get).toArray(UUID[]::new);
+        return jdbc.update(con -> {
+            var ps = con.prepareStatement("""
+                    update outbox o set claimed_until = now() + make_interval(secs => ?)
+                      from unnest(?::bigint[], ?::uuid[]) as h(id, token)
+                     where o.id = h.id and o.claim_token = h.token and o.status = 'PENDING'""");
+            ps.setInt(1, claimSeconds);
+            ps.setArray(2, con.createArrayOf("bigint", ids));
+            ps.setArray(3, con.createArrayOf("uuid", tokens));
+            return ps;
+        });
     }
 
     /** @return false when the claim is no longer ours (fenced: nothing changed) */

@@ -28,8 +28,11 @@ import java.util.HexFormat;
 public class DocumentStore {
     /** the largest content kept inline; what is larger is streamed into a large object */
     public static final int INLINE_MAX = 1 << 20;
-    /** the piece a large object is written and read in (a multiple of 3: base64 of whole pieces concatenates) */
-    static final int CHUNK = 3 << 18;
+    /**
+     * the piece a large object is written and read in: a multiple of 3 (base64 of whole pieces concatenates), and with
+     * its base64 under half a G1 region of a small heap (larger arrays are "humongous": costly to allocate and collect)
+     */
+    static final int CHUNK = 3 << 16;
 
     private final JdbcTemplate jdbc;
 
@@ -169,11 +172,9 @@ public class DocumentStore {
     }
 
     /** A stream over pieces fetched on demand. */
-    abstract static class PieceStream extends InputStream {
+    abstract static class PieceStream extends BlockInputStream {
         private long next;
         private final long end;
-        private byte[] piece = new byte[0];
-        private int pos;
 
         PieceStream(long from, long end) {
             this.next = from;
@@ -182,69 +183,31 @@ public class DocumentStore {
 
         abstract byte[] piece(long at, int n);
 
-        private boolean fill() {
-            if (pos < piece.length) return true;
-            if (next >= end) return false;
+        @Override
+        protected byte[] nextBlock() {
+            if (next >= end) return null;
             int n = (int) Math.min(CHUNK, end - next);
-            piece = piece(next, n);
+            byte[] piece = piece(next, n);
             if (piece.length != n) throw new IllegalStateException("large object shorter than its recorded size");
             next += n;
-            pos = 0;
-            return true;
-        }
-
-        @Override
-        public int read() {
-            return fill() ? piece[pos++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) return 0;
-            if (!fill()) return -1;
-            int n = Math.min(len, piece.length - pos);
-            System.arraycopy(piece, pos, b, off, n);
-            pos += n;
-            return n;
+            return piece;
         }
     }
 
     /** Base64 of a stream, encoded a whole number of 3-byte groups at a time (so the pieces concatenate). */
-    static final class Base64Encoding extends InputStream {
+    static final class Base64Encoding extends BlockInputStream {
         private final InputStream in;
         private final byte[] raw = new byte[CHUNK];
-        private byte[] encoded = new byte[0];
-        private int pos;
-        private boolean eof;
 
         Base64Encoding(InputStream in) {
             this.in = in;
         }
 
-        private boolean fill() throws IOException {
-            if (pos < encoded.length) return true;
-            if (eof) return false;
+        @Override
+        protected byte[] nextBlock() throws IOException {
             int n = in.readNBytes(raw, 0, raw.length);
-            if (n < raw.length) eof = true;
-            if (n == 0) return false;
-            encoded = Base64.getEncoder().encode(n == raw.length ? raw : Arrays.copyOf(raw, n));
-            pos = 0;
-            return true;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return fill() ? encoded[pos++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) return 0;
-            if (!fill()) return -1;
-            int n = Math.min(len, encoded.length - pos);
-            System.arraycopy(encoded, pos, b, off, n);
-            pos += n;
-            return n;
+            if (n == 0) return null;
+            return Base64.getEncoder().encode(n == raw.length ? raw : Arrays.copyOf(raw, n));
         }
 
         @Override

@@ -162,6 +162,24 @@ class OutboxStoreTest {
     }
 
     @Test
+    void aRenewedLeaseOutlastsALongCallAndOnlyTheCurrentClaimIsRenewed() {
+        jdbc.update("insert into gateway_instance values ('peer', 'test', now(), now())");
+        long entry = store.enqueue(UUID.randomUUID(), "FETCH_DOCUMENT", null, "doc-1");
+        OutboxEntry running = claim(1).get(0);
+        // the call outlived its lease (a large document at a slow peer's pace)
+        jdbc.update("update outbox set claimed_until = now() - interval '1 second' where id = ?", entry);
+
+        assertThat(store.renew(java.util.Map.of(entry, running.claimToken()), 120)).isEqualTo(1);
+        assertThat(ids(claimAs("peer", 10))).as("renewed: not claimed again while it runs").isEmpty();
+
+        jdbc.update("update outbox set claimed_until = now() - interval '1 second' where id = ?", entry);
+        OutboxEntry takenOver = claimAs("peer", 10).get(0);
+        assertThat(store.renew(java.util.Map.of(entry, running.claimToken()), 120)).as("a stale token renews nothing").isZero();
+        assertThat(store.markDone(entry, running.claimToken())).isFalse();
+        assertThat(store.markDone(entry, takenOver.claimToken())).isTrue();
+    }
+
+    @Test
     void aDeadEntryHoldsItsKeyUntilReplayedAndThenRunsFirstOrUntilDiscarded() {
         UUID p = UUID.randomUUID();
         long first = store.enqueue(p, "FO_NOTIFY", "fo:" + p, "a");

@@ -50,7 +50,7 @@ class DocumentStoreTest {
 
     @Test
     void aLargeContentStreamsIntoALargeObjectAndReadsBackWholeOrByAnyRange() throws IOException {
-        byte[] content = bytes(5 * DocumentStore.CHUNK + 12_345, 1);
+        byte[] content = bytes(DocumentStore.INLINE_MAX + 5 * DocumentStore.CHUNK + 12_345, 1);
 
         DocumentStore.Stored s = tx.execute(t -> store.store(new ByteArrayInputStream(content), Long.MAX_VALUE));
 

@@ -228,7 +228,10 @@ public abstract class HttpSimulator {
         }
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+            // in pieces: one write of a whole large body makes NIO copy it into a direct buffer of the same size
+            for (int off = 0; off < body.length; off += 1 << 16) {
+                out.write(body, off, Math.min(1 << 16, body.length - off));
+            }
         }
     }
 
