@@ -99,6 +99,7 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
      */
     private void store(Exchange e) {
         DocumentToFetch d = e.getProperty(DOCUMENT, DocumentToFetch.class);
+        java.time.Instant received = java.time.Instant.now();
         HashingStream body = new HashingStream(e.getMessage().getBody(InputStream.class));
         // the store hashes with SHA-256 anyway: a declared S256 is checked against that, another alg as it streams
         boolean s256 = "S256".equals(d.algHash());
@@ -107,7 +108,7 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
         InputStream content = s256 ? decoded : new DigestInputStream(decoded, declared);
         try {
             documenti.onDocumentFetched(entry(e).praticaId(), d.resourceId(), content, maxDocumentBytes, stored -> {
-                modi.verifyResponse(e, modiProps.frontofficeClient(), body.digest());
+                modi.verifyResponse(e, modiProps.frontofficeClient(), body.digest(), received);
                 byte[] actual = s256 ? HexFormat.of().parseHex(stored.sha256()) : declared.digest();
                 if (!ContentHashes.matches(actual, d.expectedHash())) {
                     throw new HashMismatchException("content (" + stored.size() + " bytes, " + d.algHash() + " "

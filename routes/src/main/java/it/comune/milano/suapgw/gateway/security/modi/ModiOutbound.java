@@ -42,10 +42,14 @@ public class ModiOutbound {
                 e.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), e.getMessage().getHeader("Digest", String.class));
     }
 
-    /** The same, for a body already read as it streamed: {@code bodyDigest} is its {@code SHA-256=...} (null if empty). */
-    public void verifyResponse(Exchange e, String provider, String bodyDigest) {
+    /**
+     * The same, for a body read as it streamed: {@code bodyDigest} is its {@code SHA-256=...} (null if empty), the
+     * signature's freshness judged at {@code receivedAt} (a large body may take longer than the signature lives).
+     */
+    public void verifyResponse(Exchange e, String provider, String bodyDigest, java.time.Instant receivedAt) {
         modi.verifyResponseDigest(provider, e.getMessage().getHeader("Agid-JWT-Signature", String.class), bodyDigest,
-                e.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), e.getMessage().getHeader("Digest", String.class));
+                e.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), e.getMessage().getHeader("Digest", String.class),
+                receivedAt);
     }
 
     private ModiProperties.Peer peer(String provider) {

@@ -205,16 +205,20 @@ public class ModiService {
      * @throws ModiException (ERROR_401_004) when it is missing or wrong: the response is not to be trusted
      */
     public void verifyResponseSignature(String providerClientId, String jws, byte[] body, String contentType, String digestHeader) {
-        verifyResponseDigest(providerClientId, jws, digest(body), contentType, digestHeader);
+        verifyResponseDigest(providerClientId, jws, digest(body), contentType, digestHeader, Instant.now());
     }
 
-    /** The same over a body's digest ({@code SHA-256=...}, null for an empty body), for a body that was streamed. */
-    public void verifyResponseDigest(String providerClientId, String jws, String bodyDigest, String contentType, String digestHeader) {
+    /**
+     * The same over a body's digest ({@code SHA-256=...}, null for an empty body), for a body that was streamed: its
+     * signature judged fresh or not at {@code receivedAt}, when the response came, not when its last byte did.
+     */
+    public void verifyResponseDigest(String providerClientId, String jws, String bodyDigest, String contentType, String digestHeader,
+                                     Instant receivedAt) {
         if (jws == null || jws.isBlank()) throw new ModiException(SsuErrorCode.ERROR_401_004, "response of " + providerClientId + " not signed");
         SignedJWT sig = parse(jws, SsuErrorCode.ERROR_401_004, "response signature");
         JWTClaimsSet c = signedBy(sig, providerClientId, SsuErrorCode.ERROR_401_004);
         if (!providerClientId.equals(c.getIssuer())) throw new ModiException(SsuErrorCode.ERROR_401_004, "response signed by " + c.getIssuer());
-        times(c, SsuErrorCode.ERROR_401_004, "response signature");
+        times(c, SsuErrorCode.ERROR_401_004, "response signature", receivedAt);
         signedHeaders(c, bodyDigest, contentType, digestHeader, SsuErrorCode.ERROR_401_004);
     }
 
@@ -260,7 +264,10 @@ public class ModiService {
     }
 
     private void times(JWTClaimsSet c, SsuErrorCode code, String what) {
-        Instant now = Instant.now();
+        times(c, code, what, Instant.now());
+    }
+
+    private void times(JWTClaimsSet c, SsuErrorCode code, String what, Instant now) {
         Duration skew = props.clockSkew();
         if (c.getExpirationTime() != null && !now.isBefore(c.getExpirationTime().toInstant().plus(skew))) {
             throw new ModiException(code, what + " expired");

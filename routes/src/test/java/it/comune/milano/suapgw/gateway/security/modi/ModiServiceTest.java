@@ -126,6 +126,18 @@ class ModiServiceTest {
     }
 
     @Test
+    void aStreamedResponsesSignatureIsJudgedFreshWhenTheResponseCameNotWhenItsLastByteDid() {
+        String digest = ModiService.digest(BODY);
+        String ours = modi.sign("frontoffice", digest, "application/json");
+        java.time.Instant received = java.time.Instant.now();
+        // its body streamed for longer than the signature lives: still the response that came, signed and fresh
+        modi.verifyResponseDigest("suapgw-milano", ours, digest, "application/json", digest, received);
+        // one that came after the signature's end is refused
+        assertThat(code(() -> modi.verifyResponseDigest("suapgw-milano", ours, digest, "application/json", digest,
+                received.plus(java.time.Duration.ofMinutes(10))))).isEqualTo(SsuErrorCode.ERROR_401_004);
+    }
+
+    @Test
     void theClientAssertionIsSignedByOurKeyForThePdnd() throws Exception {
         SignedJWT a = SignedJWT.parse(modi.clientAssertion("purpose-1"));
         assertThat(a.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(GATEWAY.toPublicJWK()))).isTrue();
