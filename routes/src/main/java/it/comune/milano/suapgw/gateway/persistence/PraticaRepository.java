@@ -379,23 +379,13 @@ public class PraticaRepository {
                 cuiUuid, resourceId));
     }
 
-    /**
-     * The verified documents of a pratica with their content (a {@link DocumentStore.Content} under "content", read
-     * only if used), for channels that carry documents (PEC).
-     */
+    /** The verified documents of a pratica, each with its content ("content", read only if used), for PEC. */
     public List<Map<String, Object>> documentsWithContent(UUID id) {
-        return jdbc.query("""
-                select d.name, d.mime_type, d.sha256, x.size, x.content, x.content_oid
-                  from pratica_documento d join documento x on x.sha256 = d.sha256
-                 where d.pratica_id = ? and d.status = 'VERIFIED' order by d.resource_id""", (rs, i) -> {
-            Map<String, Object> row = new java.util.LinkedHashMap<>();
-            row.put("name", rs.getString("name"));
-            row.put("mime_type", rs.getString("mime_type"));
-            row.put("sha256", rs.getString("sha256"));
-            row.put("size", rs.getLong("size"));
-            row.put("content", documents.content(rs));
-            return row;
-        }, id);
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                select d.name, d.mime_type, d.sha256, x.size from pratica_documento d join documento x on x.sha256 = d.sha256
+                 where d.pratica_id = ? and d.status = 'VERIFIED' order by d.resource_id""", id);
+        rows.forEach(r -> r.put("content", documents.content((String) r.get("sha256"))));
+        return rows;
     }
 
     private String column(UUID id, String column) {
