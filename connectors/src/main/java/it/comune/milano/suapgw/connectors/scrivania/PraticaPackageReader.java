@@ -17,7 +17,6 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import javax.xml.validation.Schema;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -278,19 +277,6 @@ public class PraticaPackageReader {
         }
     }
 
-    private static byte[] copy(InputStream in, Bound bound) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        byte[] chunk = new byte[64 * 1024];
-        long size = 0;
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-            size += n;
-            bound.check(size, n);
-            buf.write(chunk, 0, n);
-        }
-        return buf.toByteArray();
-    }
-
     private boolean isRiepilogo(FilePratica f) {
         try (InputStream content = f.stored().open()) {
             XMLStreamReader r = xml.createXMLStreamReader(content);
@@ -393,16 +379,6 @@ public class PraticaPackageReader {
             }
         }
         return out;
-    }
-
-    /** Reads at most {@code max} bytes of an attachment stream. */
-    public static byte[] readBounded(InputStream in, long max, String name) throws IOException {
-        return copy(in, (size, n) -> {
-            if (size > max) {
-                throw new ScrivaniaFault(ScrivaniaFault.Code.ATTACHMENT_TOO_LARGE,
-                        "allegato " + name + " is larger than " + max + " bytes");
-            }
-        });
     }
 
     /** Counts the bytes read from the ZIP, i.e. the compressed bytes consumed. */
