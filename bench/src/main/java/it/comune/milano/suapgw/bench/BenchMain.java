@@ -450,7 +450,8 @@ public final class BenchMain {
                         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("UP")) {
                     if (o.launchedAtMillis > 0) {
-                        startupSeconds = (System.currentTimeMillis() - o.launchedAtMillis) / 1000.0;
+                        long readyAt = o.readyAtMillis > 0 ? o.readyAtMillis : System.currentTimeMillis();
+                        startupSeconds = (readyAt - o.launchedAtMillis) / 1000.0;
                     }
                     return true;
                 }
@@ -563,7 +564,7 @@ public final class BenchMain {
                   --no-jfr               no flight recordings
                   --keep-gateway         do not stop the gateway at the end (by default it is stopped and its shutdown timed)
                   --shutdown-timeout=120 seconds the shutdown is waited for
-                set by bin/suapgw-bench: --gateway-url, --gateway-pid, --launched-at-ms, --out, --pg-data, --jdbc-url,
+                set by bin/suapgw-bench: --gateway-url, --gateway-pid, --launched-at-ms, --ready-at-ms, --out, --pg-data, --jdbc-url,
                   --pg-user, --pg-password""";
 
         List<String> scenarios = new ArrayList<>();
@@ -585,6 +586,7 @@ public final class BenchMain {
         String gatewayUrl = SimulatorsMain.setting("SUAPGW_URL", "http://127.0.0.1:8080");
         long gatewayPid;
         long launchedAtMillis;
+        long readyAtMillis;
         Path out = Path.of("target/bench");
         Path pgDataDir;
         String jdbcUrl = "jdbc:postgresql://127.0.0.1:54329/suapgw";
@@ -633,6 +635,7 @@ public final class BenchMain {
                     case "gateway-url" -> o.gatewayUrl = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
                     case "gateway-pid" -> o.gatewayPid = Long.parseLong(value);
                     case "launched-at-ms" -> o.launchedAtMillis = Long.parseLong(value);
+                    case "ready-at-ms" -> o.readyAtMillis = Long.parseLong(value);
                     case "out" -> o.out = Path.of(value);
                     case "pg-data" -> o.pgDataDir = Path.of(value);
                     case "jdbc-url" -> o.jdbcUrl = value;

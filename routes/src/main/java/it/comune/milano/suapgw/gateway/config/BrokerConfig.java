@@ -59,6 +59,9 @@ public class BrokerConfig {
         cfg.setJMXManagementEnabled(false);
         cfg.setSecurityEnabled(true);
         cfg.setPopulateValidatedUser(true);
+        // a broker for one gateway and a dozen enti: the defaults (30 + 5) are a shared server's, and each thread is a stack
+        cfg.setThreadPoolMaxSize(16);
+        cfg.setScheduledThreadPoolMaxSize(3);
         cfg.addAcceptorConfiguration("in-vm", "vm://0");
         String acceptor = "tcp://" + b.tcpHost() + ":" + b.tcpPort() + "?protocols=CORE,AMQP";
         if (b.tlsOn()) {

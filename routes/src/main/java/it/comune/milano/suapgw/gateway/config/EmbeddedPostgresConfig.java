@@ -82,6 +82,18 @@ public class EmbeddedPostgresConfig {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
+                // sized for the box it shares with the gateway (docs/performance.md, "Footprint"): the library asks for
+                // 300 connections (each a share of shared memory); one gateway pools 20, a second instance, the
+                // bench, the fault harness and an operator's psql fit in 100
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("shared_buffers", "128MB")
+                .setServerConfig("work_mem", "4MB")
+                .setServerConfig("maintenance_work_mem", "64MB")
+                // large objects are written in 192 KiB pieces: fewer checkpoints (each forcing full-page images
+                // into the WAL) while a 1 GB document goes in
+                .setServerConfig("max_wal_size", "1GB")
+                .setServerConfig("checkpoint_timeout", "15min")
+                .setServerConfig("wal_compression", "on")
                 .start();
         try {
             provision(pg, dir, superPassword, appPassword);

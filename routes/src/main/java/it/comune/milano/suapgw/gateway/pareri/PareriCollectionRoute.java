@@ -41,7 +41,9 @@ public class PareriCollectionRoute extends GatewayRouteBuilder {
             if (!Ente.ARTEMIS.equals(ente.channel())) continue;
             String queue = props.pareri().replyQueueOf(ente);
             from("jms:queue:" + queue + "?transacted=true&cacheLevelName=CACHE_CONSUMER"
-                    + "&concurrentConsumers={{suapgw.pareri.reply-consumers}}")
+                    // one consumer per ente while its replies are few, up to reply-consumers under load: six enti
+                    // held 24 idle threads
+                    + "&concurrentConsumers=1&maxConcurrentConsumers={{suapgw.pareri.reply-consumers}}")
                     .routeId("pareri-collect-replies-" + ente.code())
                     .process(e -> collect(e.getMessage().getBody(String.class), ente, queue,
                             e.getMessage(JmsMessage.class).getJmsMessage()));

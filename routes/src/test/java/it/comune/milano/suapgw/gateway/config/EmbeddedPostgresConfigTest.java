@@ -44,6 +44,17 @@ class EmbeddedPostgresConfigTest {
         }
     }
 
+    @Test
+    void sizedForTheBoxItSharesWithTheGateway() throws Exception {
+        EmbeddedPostgres pg = start(tmp.resolve("pg"));
+        try (Connection c = asGateway(pg)) {
+            assertThat(show(c, "max_connections")).as("not the library's 300").isEqualTo("100");
+            assertThat(show(c, "shared_buffers")).isEqualTo("128MB");
+            assertThat(show(c, "max_wal_size")).isEqualTo("1GB");
+            assertThat(show(c, "wal_compression")).isEqualTo("on");
+        }
+    }
+
     /**
      * A gateway killed with kill -9 leaves its PostgreSQL running on the data directory: the next start stops that
      * orphan and runs a server of its own, on the same data.

@@ -105,8 +105,21 @@ class KubernetesManifestsTest {
         // the preStop, then Spring's shutdown phases (30 s each by default)
         assertThat((Integer) at(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds"))
                 .isGreaterThanOrEqualTo(preStopSeconds + 30);
-        assertThat(at(c, "resources", "limits", "memory")).isEqualTo("768Mi");
-        assertThat(env(c).get("JAVA_TOOL_OPTIONS")).contains("-Xmx512m");
+        assertThat(at(c, "resources", "limits", "memory")).isEqualTo("640Mi");
+        assertThat(env(c)).containsEntry("MALLOC_ARENA_MAX", "2");
+    }
+
+    /** The pod and the image run with the JVM budget of config/jvm.options, the one bin/suapgw-gateway uses. */
+    @Test
+    void theJvmBudgetOfConfigJvmOptionsInThePodAndTheImage() throws IOException {
+        List<String> budget = Files.readAllLines(CONFIG.resolve("jvm.options")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(budget).contains("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        List<String> pod = List.of(((String) env(container()).get("JAVA_TOOL_OPTIONS")).split("\\s+"));
+        assertThat(pod).containsAll(budget);
+        String pom = Files.readString(Path.of("pom.xml"));
+        String image = pom.substring(pom.indexOf("<JAVA_TOOL_OPTIONS>") + "<JAVA_TOOL_OPTIONS>".length(), pom.indexOf("</JAVA_TOOL_OPTIONS>"));
+        assertThat(List.of(image.strip().split("\\s+"))).containsAll(budget);
     }
 
     @Test
@@ -154,7 +167,7 @@ class KubernetesManifestsTest {
                 .containsEntry("SUAPGW_MAIL_EMBEDDED", "false").containsKeys("SUAPGW_DB_URL", "SUAPGW_BROKER_URL");
         List<String> names = new ArrayList<>(gatewayEnv.keySet());
         names.addAll(env(container()).keySet());
-        names.remove("JAVA_TOOL_OPTIONS");
+        names.removeAll(List.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX"));
         // SUAPGW_* as ${...} of application.yaml; Spring's own (the identity provider) named in its comments
         assertThat(names).allSatisfy(n -> assertThat(applicationYaml)
                 .as(n + " is read by the gateway").contains(n.startsWith("SUAPGW_") ? "${" + n : n));
