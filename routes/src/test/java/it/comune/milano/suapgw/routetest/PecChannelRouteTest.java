@@ -67,6 +67,13 @@ class PecChannelRouteTest extends RouteTestBase {
         assertThat(mail.getMessage().getBody(String.class)).contains("Pratica: CF-1", "Tipo messaggio: richiesta-parere");
         assertThat(mail.getMessage(AttachmentMessage.class).getAttachmentNames())
                 .containsExactlyInAnyOrder("richiesta-parere.json", "modulo.pdf");
+        // read from the store as the message is written, not copied into it
+        jakarta.activation.DataHandler pdf = mail.getMessage(AttachmentMessage.class).getAttachment("modulo.pdf");
+        assertThat(pdf.getDataSource()).isNotInstanceOf(jakarta.mail.util.ByteArrayDataSource.class);
+        assertThat(pdf.getContentType()).isEqualTo("application/pdf");
+        try (java.io.InputStream in = pdf.getInputStream()) {
+            assertThat(in.readAllBytes()).isEqualTo("pdf".getBytes());
+        }
         verify(pareri).onRequestSent(eq(invio.richiesta().id()), eq(VVF.code()), anyString());
     }
 

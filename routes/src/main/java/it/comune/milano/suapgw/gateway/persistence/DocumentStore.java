@@ -127,7 +127,7 @@ public class DocumentStore {
             return new Base64Encoding(open(offset, length));
         }
 
-        /** The whole content in memory; only for what is bounded by its channel (a PEC attachment). */
+        /** The whole content in memory; only for what is bounded and small. */
         default byte[] bytes() {
             try (InputStream in = open()) {
                 return in.readAllBytes();

@@ -137,7 +137,8 @@ public class PecChannelRoute extends GatewayRouteBuilder {
                 new DataHandler(new ByteArrayDataSource(requestJson.getBytes(StandardCharsets.UTF_8), "application/json")));
         for (Map<String, Object> d : attached) {
             String mime = d.get("mime_type") == null ? "application/octet-stream" : (String) d.get("mime_type");
-            am.addAttachment((String) d.get("name"), new DataHandler(new ByteArrayDataSource(((DocumentStore.Content) d.get("content")).bytes(), mime)));
+            am.addAttachment((String) d.get("name"), new DataHandler(
+                    new StoredDocumentDataSource((String) d.get("name"), mime, (DocumentStore.Content) d.get("content"))));
         }
         e.setProperty(ExchangeKeys.SENT_HASH, ContentHashes.sha256Hex(body + requestJson));
     }
