@@ -189,6 +189,9 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
         assertThat(detail(s.cuiUuid()).path("state").asText()).isEqualTo(s.expectedState());
     }
 
+    @Autowired
+    org.springframework.boot.autoconfigure.web.servlet.WebMvcProperties mvc;
+
     @Test
     void aDocumentLargerThanAMebibyteStreamsInAndIsServedBackSignedWholeAndByRange() throws Exception {
         enti();
@@ -203,9 +206,14 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
         assertThat(FO.sendInstance(s).statusCode()).isEqualTo(200);
         awaitFinal(s);
 
-        // kept as a large object, not a bytea
+        // kept as a large object, not a bytea; the front-office sent the standard base64, whose digest is kept: the
+        // whole GET below is signed over it (and its signature checked against the body the client read)
         assertThat(jdbc.queryForObject("select content_oid is not null from documento where sha256 = ?", Boolean.class,
                 s.hash(rid))).isTrue();
+        assertThat(jdbc.queryForObject("select base64_digest from documento where sha256 = ?", String.class, s.hash(rid)))
+                .startsWith("SHA-256=");
+        // a download of a large document lasts longer than Tomcat's 30 s for an asynchronous request: not cut there
+        assertThat(mvc.getAsync().getRequestTimeout()).isGreaterThanOrEqualTo(Duration.ofHours(1));
         var whole = FO.client().getDocument(s.cuiUuid(), rid, "If-Match", s.hash(rid));
         assertThat(whole.statusCode()).isEqualTo(200);
         assertThat(whole.trusted()).as(whole.signatureError()).isTrue();

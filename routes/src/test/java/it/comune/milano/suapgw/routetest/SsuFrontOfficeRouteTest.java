@@ -99,7 +99,7 @@ class SsuFrontOfficeRouteTest extends RouteTestBase {
         String cui = UUID.randomUUID().toString();
         when(pratiche.lockFreeIdByCui(cui)).thenReturn(Optional.of(UUID.randomUUID()));
         when(pratiche.verifiedContent(cui, "doc-9"))
-                .thenReturn(Optional.of(new PraticaRepository.StoredContent("S256", sha, "application/pdf", DocumentStore.Content.of(content))));
+                .thenReturn(Optional.of(new PraticaRepository.StoredContent("S256", sha, "application/pdf", DocumentStore.Content.of(content), null)));
         String path = "/ssu/fo/instance/" + cui + "/document/doc-9";
 
         assertThat(JSON.readTree(get(path).body()).path("code").asText()).isEqualTo("ERROR_428_001");

@@ -104,16 +104,19 @@ public class DocumentRetrievalRoute extends GatewayRouteBuilder {
         // the store hashes with SHA-256 anyway: a declared S256 is checked against that, another alg as it streams
         boolean s256 = "S256".equals(d.algHash());
         MessageDigest declared = s256 ? null : ContentHashes.newDigest(d.algHash());
-        InputStream decoded = new Base64DecodingStream(body);
+        Base64DecodingStream decoded = new Base64DecodingStream(body);
         InputStream content = s256 ? decoded : new DigestInputStream(decoded, declared);
         try {
             documenti.onDocumentFetched(entry(e).praticaId(), d.resourceId(), content, maxDocumentBytes, stored -> {
-                modi.verifyResponse(e, modiProps.frontofficeClient(), body.digest(), received);
+                String bodyDigest = body.digest();
+                modi.verifyResponse(e, modiProps.frontofficeClient(), bodyDigest, received);
                 byte[] actual = s256 ? HexFormat.of().parseHex(stored.sha256()) : declared.digest();
                 if (!ContentHashes.matches(actual, d.expectedHash())) {
                     throw new HashMismatchException("content (" + stored.size() + " bytes, " + d.algHash() + " "
                             + HexFormat.of().formatHex(actual) + ") does not match declared " + d.algHash() + " " + d.expectedHash());
                 }
+                // the body was the standard base64 of the content: its digest is the one a GET of the whole is signed over
+                if (decoded.canonical()) documenti.recordBase64Digest(stored.sha256(), bodyDigest);
             });
         } catch (DocumentTooLargeException big) {
             throw new HashMismatchException("document larger than " + big.maxBytes() + " bytes");

@@ -96,6 +96,11 @@ public class DocumentRetrievalService implements OutboxFailureHandler {
         completa.onComplete(id);
     }
 
+    /** Within {@link #onDocumentFetched}'s verification: the digest of the content's standard base64 (DocumentStore). */
+    public void recordBase64Digest(String sha256, String digest) {
+        documents.recordBase64Digest(sha256, digest);
+    }
+
     /** A fetch that kept failing on a mismatching hash ends in the data-inconsistency path, not in a dead letter. */
     @Override
     public boolean handle(OutboxEntry e, Exception cause, String error) {

@@ -96,6 +96,15 @@ public class DocumentStore {
                 on conflict (sha256) do nothing""", sha, (long) content.length, content);
     }
 
+    /**
+     * The ModI Digest of the standard base64 of a stored content, when it was received as exactly that (the digest
+     * of the body as received); the first one recorded stays.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void recordBase64Digest(String sha256, String digest) {
+        jdbc.update("update documento set base64_digest = ? where sha256 = ? and base64_digest is null", digest, sha256);
+    }
+
     /** A stored content by its SHA-256 (hex). */
     public Content content(String sha256) {
         return jdbc.queryForObject("select size, content, content_oid from documento where sha256 = ?",

@@ -44,7 +44,8 @@ public class PraticaRepository {
     public record DocumentToFetch(String cuiUuid, String resourceId, String algHash, String expectedHash) {
     }
 
-    public record StoredContent(String algHash, String expectedHash, String mimeType, DocumentStore.Content content) {
+    public record StoredContent(String algHash, String expectedHash, String mimeType, DocumentStore.Content content,
+                                String base64Digest) {
     }
 
     private final JdbcTemplate jdbc;
@@ -372,10 +373,11 @@ public class PraticaRepository {
     /** A verified document of an SSU pratica, by CUI and resource id, with its declared hash. */
     public Optional<StoredContent> verifiedContent(String cuiUuid, String resourceId) {
         return first(jdbc.query("""
-                select d.alg_hash, d.expected_hash, d.mime_type, x.size, x.content, x.content_oid from pratica p
+                select d.alg_hash, d.expected_hash, d.mime_type, x.size, x.content, x.content_oid, x.base64_digest from pratica p
                   join pratica_documento d on d.pratica_id = p.id join documento x on x.sha256 = d.sha256
                  where p.cui_uuid = ? and d.resource_id = ? and d.status = 'VERIFIED'""",
-                (rs, i) -> new StoredContent(rs.getString(1), rs.getString(2), rs.getString(3), documents.content(rs)),
+                (rs, i) -> new StoredContent(rs.getString(1), rs.getString(2), rs.getString(3), documents.content(rs),
+                        rs.getString("base64_digest")),
                 cuiUuid, resourceId));
     }
 

@@ -33,6 +33,33 @@ class Base64DecodingStreamTest {
     }
 
     @Test
+    void canonicalOnlyWhenTheTextIsWhatAStandardEncoderWrites() throws IOException {
+        for (int size : new int[]{1, 2, 3, 4, 5, 70_000}) {
+            byte[] content = new byte[size];
+            new Random(size).nextBytes(content);
+            assertThat(canonical(Base64.getEncoder().encodeToString(content))).as("padded, %d bytes", size).isTrue();
+            if (size % 3 != 0) {
+                assertThat(canonical(Base64.getEncoder().withoutPadding().encodeToString(content))).as("unpadded").isFalse();
+            }
+        }
+        byte[] big = new byte[100];
+        assertThat(canonical(Base64.getMimeEncoder().encodeToString(big))).as("MIME lines").isFalse();
+        assertThat(canonical("QUJD\n")).as("a final line break").isFalse();
+        // "QR==" and "QUF=" decode as "QQ==" ("A") and "QUE=" ("AA") do, with bits set after the content
+        assertThat(canonical("QQ==")).isTrue();
+        assertThat(canonical("QR==")).isFalse();
+        assertThat(canonical("QUE=")).isTrue();
+        assertThat(canonical("QUF=")).isFalse();
+    }
+
+    private static boolean canonical(String text) throws IOException {
+        Base64DecodingStream in = new Base64DecodingStream(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(in.canonical()).as("not before the end").isFalse();
+        in.readAllBytes();
+        return in.canonical();
+    }
+
+    @Test
     void anythingButBase64IsAnErrorNamingIt() {
         for (String bad : new String[]{"QUJD=", "QU*D", "QQ==QUJD"}) {
             assertThatThrownBy(() -> new Base64DecodingStream(new ByteArrayInputStream(bad.getBytes(StandardCharsets.US_ASCII)))

@@ -75,6 +75,18 @@ class DocumentStoreTest {
     }
 
     @Test
+    void theDigestOfItsBase64IsKeptOnceTheFirstRecordedStays() {
+        byte[] content = bytes(2 * DocumentStore.INLINE_MAX, 5);
+        DocumentStore.Stored s = tx.execute(t -> store.store(new ByteArrayInputStream(content), Long.MAX_VALUE));
+
+        tx.executeWithoutResult(t -> store.recordBase64Digest(s.sha256(), "SHA-256=first"));
+        tx.executeWithoutResult(t -> store.recordBase64Digest(s.sha256(), "SHA-256=second"));
+
+        assertThat(jdbc.queryForObject("select base64_digest from documento where sha256 = ?", String.class, s.sha256()))
+                .isEqualTo("SHA-256=first");
+    }
+
+    @Test
     void aSmallContentStaysInline() {
         byte[] content = bytes(1000, 2);
 

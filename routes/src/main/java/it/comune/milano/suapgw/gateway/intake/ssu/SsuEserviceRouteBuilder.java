@@ -145,9 +145,12 @@ public abstract class SsuEserviceRouteBuilder extends GatewayRouteBuilder {
             e.getMessage().setBody(content.openBase64(r.first(), r.length()).readAllBytes());
             return;
         }
-        // a large document streams out: the ModI Digest of its base64 is taken first, by a pass of its own, so that
-        // the response is signed before its first byte and never held whole (ModiInboundFilter)
-        e.getMessage().setHeader("Digest", ModiService.digest(content.openBase64(r.first(), r.length())));
+        // a large document streams out: signed before its first byte over the ModI Digest of its base64, never held
+        // whole (ModiInboundFilter). The whole document's digest was kept when it came as exactly that base64;
+        // otherwise (a range, or a content that came otherwise) it is taken by a pass of its own first
+        boolean whole = r.first() == 0 && r.length() == size;
+        e.getMessage().setHeader("Digest", whole && d.base64Digest() != null ? d.base64Digest()
+                : ModiService.digest(content.openBase64(r.first(), r.length())));
         e.getMessage().setBody(content.openBase64(r.first(), r.length()));
     }
 
