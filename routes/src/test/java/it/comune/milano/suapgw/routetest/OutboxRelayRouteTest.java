@@ -75,7 +75,8 @@ class OutboxRelayRouteTest extends RouteTestBase {
             @Override
             public void configure() {
                 from(OutboxKind.CATALOGO_AUDIT.endpoint()).routeId("test-audit-call").to("mock:call");
-                from(OutboxKind.FO_NOTIFY.endpoint()).routeId("test-failing-call")
+                // as the gateway's calls are (RouteConfigurations.OUTBOX_CALL): the attempt handles their failures
+                from(OutboxKind.FO_NOTIFY.endpoint()).routeId("test-failing-call").errorHandler(noErrorHandler())
                         .throwException(new IllegalStateException("front-office down"));
             }
         });
@@ -96,13 +97,25 @@ class OutboxRelayRouteTest extends RouteTestBase {
     }
 
     @Test
-    void aFailingCallIsBookedAsAFailureWithItsCause() {
+    void aFailingCallIsBookedAsAFailureWithItsCauseAndCamelLogsNoErrorOfItsOwn() {
         OutboxEntry e = new OutboxEntry(102, UUID.randomUUID(), OutboxKind.FO_NOTIFY.name(), "end_by_positive_outcome", 3);
+        ch.qos.logback.classic.Logger camelLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.camel");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        camelLog.addAppender(logged);
+        try {
+            DUE.add(e);
 
-        DUE.add(e);
-
-        verify(outbox, timeout(10_000)).failed(eq(e), any(IllegalStateException.class));
+            verify(outbox, timeout(10_000)).failed(eq(e), any(IllegalStateException.class));
+            verify(outbox, timeout(10_000)).released(e);
+        } finally {
+            camelLog.detachAppender(logged);
+        }
         verify(outbox, never()).completed(eq(e), any());
+        // an attempt that fails is an expected event, booked and logged once by OutboxService (WARN, with its retry):
+        // not also an ERROR with a message history per attempt, which is what operators alert on
+        assertThat(logged.list).filteredOn(l -> l.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .extracting(l -> l.getLevel() + " " + l.getLoggerName() + " " + l.getFormattedMessage()).isEmpty();
     }
 
     @Test
