@@ -67,6 +67,25 @@ class BrokerDeadLetterIT extends AbstractGatewayIT {
         assertThat(row).containsEntry("source", "suapgw.pareri.richieste.mobilita").containsEntry("pratica_id", pratica);
     }
 
+    /** The broker shares the gateway's heap: requests an ente leaves unread go to disk past 10 MiB. */
+    @Test
+    void requestsAnEnteLeavesUnreadArePagedToDiskPastTenMebibytes() throws Exception {
+        String address = "suapgw.pareri.richieste.mobilita";
+        var store = broker.getActiveMQServer().getPagingManager().getPageStore(org.apache.activemq.artemis.api.core.SimpleString.of(address));
+        assertThat(store.isPaging()).isFalse();
+        // under the client's 100 KiB large-message threshold (a larger one is a file of its own, not held in memory)
+        String piece = "x".repeat(40 << 10);
+        try (Connection c = gateway.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED)) {
+            MessageProducer p = s.createProducer(s.createQueue(address));
+            for (int i = 0; i < 200; i++) p.send(s.createTextMessage(piece)); // ~16 MiB held as UTF-16
+            s.commit();
+            assertThat(store.isPaging()).isTrue();
+            assertThat(store.getAddressSize()).isLessThanOrEqualTo(12L << 20);
+        } finally {
+            broker.getActiveMQServer().locateQueue(address).deleteAllReferences();
+        }
+    }
+
     @Test
     void noEnteMayReadTheBrokersDeadLetters() throws Exception {
         try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(ENTE_TLS);

@@ -10,6 +10,7 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
@@ -109,7 +110,14 @@ public class BrokerConfig {
         cfg.addAddressConfiguration(deadLetters);
         cfg.putSecurityRoles(DEAD_LETTER_ADDRESS, Set.of(gatewayReads));
 
+        // the broker lives in the gateway's heap (256 MB, config/jvm.options): an ente that does not read its requests
+        // for days pages them to disk past 10 MiB, and all addresses together hold at most 32 MiB in memory (the
+        // default is half the heap). As config/artemis/broker.xml does for an external broker.
+        cfg.setGlobalMaxSize(32L << 20);
         cfg.addAddressSetting("#", new AddressSettings()
+                .setMaxSizeBytes(10L << 20)
+                .setPageSizeBytes(1 << 20)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                 .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_ADDRESS))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue"))
                 .setMaxDeliveryAttempts(10)
