@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
@@ -29,7 +31,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * message schemas), each schema addressed by location and JSON pointer and compiled once.
  */
 public final class JsonContracts {
-    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+    /**
+     * Draft 7, with the members of an OpenAPI document that a schema addressed inside it passes through declared as
+     * annotations: the validator otherwise warned "Unknown keyword openapi/info/paths..." for every document loaded.
+     * Any other unknown keyword (a typo in a schema) is still reported, and so is OpenAPI's {@code discriminator},
+     * which draft 7 does not apply (declaring it an annotation breaks the validator's oneOf).
+     */
+    private static final JsonMetaSchema OPENAPI_DRAFT_7 = JsonMetaSchema.builder(JsonMetaSchema.getV7())
+            .keywords(java.util.stream.Stream.of("openapi", "info", "servers", "paths", "components", "tags",
+                    "externalDocs", "security", "xml", "example", "nullable")
+                    .map(NonValidationKeyword::new).toList())
+            .build();
+    private final JsonSchemaFactory factory = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7))
+            .metaSchema(OPENAPI_DRAFT_7)
+            .build();
     private final SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
             .formatAssertionsEnabled(true)
             .build();
