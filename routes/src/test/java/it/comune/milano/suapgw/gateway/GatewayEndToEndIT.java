@@ -192,6 +192,18 @@ class GatewayEndToEndIT extends AbstractGatewayIT {
     @Autowired
     org.springframework.boot.autoconfigure.web.servlet.WebMvcProperties mvc;
 
+    @Autowired
+    org.apache.camel.CamelContext camel;
+
+    /** Logs (MDC camel.routeId), metrics and tests name routes by their ids: none left to Camel's route1, route2... */
+    @Test
+    void everyRouteHasAStableNameOfItsOwn() {
+        assertThat(camel.getRoutes()).extracting(org.apache.camel.Route::getRouteId)
+                .isNotEmpty()
+                .noneMatch(id -> id.matches("route\\d+"))
+                .contains("rest-ssu-send-instance", "ssu-send-instance", "outbox-attempt");
+    }
+
     @Test
     void aDocumentLargerThanAMebibyteStreamsInAndIsServedBackSignedWholeAndByRange() throws Exception {
         enti();

@@ -44,9 +44,9 @@ public class FunzionarioApiRoute extends GatewayRouteBuilder {
     @Override
     public void configure() {
         rest("/api/funzionario")
-                .get("/comunicazioni").to("direct:funzionario-list")
-                .get("/istanze/{istanza}/comunicazione").to("direct:funzionario-get")
-                .post("/istanze/{istanza}/comunicazione").to("direct:funzionario-decide");
+                .get("/comunicazioni").routeId("rest-funzionario-list").to("direct:funzionario-list")
+                .get("/istanze/{istanza}/comunicazione").routeId("rest-funzionario-get").to("direct:funzionario-get")
+                .post("/istanze/{istanza}/comunicazione").routeId("rest-funzionario-decide").to("direct:funzionario-decide");
 
         fromApi("direct:funzionario-list", "funzionario-list-pending")
                 .process(e -> ApiResponses.json(e, json, read.comunicazioniDaValidare()));

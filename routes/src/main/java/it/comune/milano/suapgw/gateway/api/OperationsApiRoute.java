@@ -41,12 +41,12 @@ public class OperationsApiRoute extends GatewayRouteBuilder {
     @Override
     public void configure() {
         rest("/api")
-                .get("/dead-letters").to("direct:api-list-dead-letters")
-                .get("/quarantine").to("direct:api-list-quarantine")
-                .post("/dead-letters/{id}/replay").to("direct:api-replay-dead-letter")
-                .post("/dead-letters/{id}/discard").to("direct:api-discard-dead-letter")
-                .get("/pareri/scaduti").to("direct:api-pareri-scaduti")
-                .get("/disservizi").to("direct:api-disservizi");
+                .get("/dead-letters").routeId("rest-api-list-dead-letters").to("direct:api-list-dead-letters")
+                .get("/quarantine").routeId("rest-api-list-quarantine").to("direct:api-list-quarantine")
+                .post("/dead-letters/{id}/replay").routeId("rest-api-replay-dead-letter").to("direct:api-replay-dead-letter")
+                .post("/dead-letters/{id}/discard").routeId("rest-api-discard-dead-letter").to("direct:api-discard-dead-letter")
+                .get("/pareri/scaduti").routeId("rest-api-pareri-scaduti").to("direct:api-pareri-scaduti")
+                .get("/disservizi").routeId("rest-api-disservizi").to("direct:api-disservizi");
 
         // open outages of the SSU's components (§8.5.5); ?all=true includes the closed ones
         fromApi("direct:api-disservizi", "api-outages")

@@ -38,11 +38,11 @@ public class PraticheApiRoute extends GatewayRouteBuilder {
     @Override
     public void configure() {
         rest("/api")
-                .get("/pratiche").to("direct:api-list-pratiche")
-                .get("/pratiche/{id}").to("direct:api-get-pratica")
-                .get("/pratiche/{id}/timeline").to("direct:api-get-timeline")
-                .get("/pratiche/{id}/verifica").to("direct:api-verify-timeline")
-                .get("/stats").to("direct:api-stats");
+                .get("/pratiche").routeId("rest-api-list-pratiche").to("direct:api-list-pratiche")
+                .get("/pratiche/{id}").routeId("rest-api-get-pratica").to("direct:api-get-pratica")
+                .get("/pratiche/{id}/timeline").routeId("rest-api-get-timeline").to("direct:api-get-timeline")
+                .get("/pratiche/{id}/verifica").routeId("rest-api-verify-timeline").to("direct:api-verify-timeline")
+                .get("/stats").routeId("rest-api-stats").to("direct:api-stats");
 
         fromApi("direct:api-list-pratiche", "api-list-pratiche")
                 .process(e -> {

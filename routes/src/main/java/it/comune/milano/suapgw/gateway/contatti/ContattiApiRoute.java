@@ -31,11 +31,11 @@ public class ContattiApiRoute extends GatewayRouteBuilder {
     @Override
     public void configure() {
         rest("/api/contatti")
-                .get().to("direct:api-contatti-list")
-                .post().to("direct:api-contatti-create")
-                .get("/kpi").to("direct:api-contatti-kpi")
-                .get("/{id}").to("direct:api-contatti-get")
-                .post("/{id}/seguito/chiuso").to("direct:api-contatti-close");
+                .get().routeId("rest-api-contatti-list").to("direct:api-contatti-list")
+                .post().routeId("rest-api-contatti-create").to("direct:api-contatti-create")
+                .get("/kpi").routeId("rest-api-contatti-kpi").to("direct:api-contatti-kpi")
+                .get("/{id}").routeId("rest-api-contatti-get").to("direct:api-contatti-get")
+                .post("/{id}/seguito/chiuso").routeId("rest-api-contatti-close").to("direct:api-contatti-close");
 
         fromApi("direct:api-contatti-create", "api-contatti-create")
                 .convertBodyTo(String.class)

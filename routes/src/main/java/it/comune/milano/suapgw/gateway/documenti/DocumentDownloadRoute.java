@@ -31,7 +31,7 @@ public class DocumentDownloadRoute extends GatewayRouteBuilder {
 
     @Override
     public void configure() {
-        rest(PATH).get("/{sha256}").to("direct:api-get-documento");
+        rest(PATH).get("/{sha256}").routeId("rest-api-get-documento").to("direct:api-get-documento");
 
         fromApi("direct:api-get-documento", "api-get-documento").streamCache("false") // the document streams out
                 .process(e -> {

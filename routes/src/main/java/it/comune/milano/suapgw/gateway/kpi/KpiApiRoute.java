@@ -31,7 +31,7 @@ public class KpiApiRoute extends GatewayRouteBuilder {
 
     @Override
     public void configure() {
-        rest("/api").get("/kpi").to("direct:api-kpi");
+        rest("/api").get("/kpi").routeId("rest-api-kpi").to("direct:api-kpi");
 
         fromApi("direct:api-kpi", "api-kpi")
                 .process(e -> {

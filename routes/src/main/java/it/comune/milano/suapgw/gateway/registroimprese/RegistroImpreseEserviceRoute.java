@@ -38,8 +38,8 @@ public class RegistroImpreseEserviceRoute extends SsuEserviceRouteBuilder {
     public void configure() {
         ssuErrorHandling();
         rest("/ssu/ri")
-                .post("/retry").to("direct:ri-retry")
-                .get("/instance/{cui_uuid}/document/{resource_id}").to("direct:ri-get-document");
+                .post("/retry").routeId("rest-ri-retry").to("direct:ri-retry")
+                .get("/instance/{cui_uuid}/document/{resource_id}").routeId("rest-ri-get-document").to("direct:ri-get-document");
 
         from("direct:ri-retry").routeId("ri-retry")
                 .process(this::caller)

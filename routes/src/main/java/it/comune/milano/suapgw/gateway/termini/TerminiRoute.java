@@ -44,8 +44,8 @@ public class TerminiRoute extends GatewayRouteBuilder {
                 .process(e -> scadenze.onTimer(entry(e).praticaId(), Long.parseLong(entry(e).payload())));
 
         rest("/api")
-                .get("/pratiche/{id}/termini").to("direct:api-termini-pratica")
-                .get("/termini/scadenza").to("direct:api-termini-scadenza");
+                .get("/pratiche/{id}/termini").routeId("rest-api-termini-pratica").to("direct:api-termini-pratica")
+                .get("/termini/scadenza").routeId("rest-api-termini-scadenza").to("direct:api-termini-scadenza");
 
         fromApi("direct:api-termini-pratica", "api-termini-pratica")
                 .process(e -> {

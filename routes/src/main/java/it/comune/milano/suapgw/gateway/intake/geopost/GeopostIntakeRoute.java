@@ -48,7 +48,7 @@ public class GeopostIntakeRoute extends GatewayRouteBuilder {
     public void configure() {
         GatewayProperties.Osp cfg = props.osp();
 
-        rest("/geopost").post("/eventi").to("direct:geopost-push");
+        rest("/geopost").post("/eventi").routeId("rest-geopost-push").to("direct:geopost-push");
 
         from("direct:geopost-push").routeId("geopost-event-push")
                 .convertBodyTo(byte[].class)

@@ -51,11 +51,11 @@ public class SsuFrontOfficeRoute extends SsuEserviceRouteBuilder {
         ssuErrorHandling();
 
         rest("/ssu/fo")
-                .post("/send_instance").to("direct:ssu-send-instance")
-                .post("/notify_receipt").to("direct:ssu-notify-receipt")
-                .post("/retry").to("direct:ssu-retry")
-                .post("/cancel_instance").to("direct:ssu-cancel-instance")
-                .get("/instance/{cui_uuid}/document/{resource_id}").to("direct:ssu-get-document");
+                .post("/send_instance").routeId("rest-ssu-send-instance").to("direct:ssu-send-instance")
+                .post("/notify_receipt").routeId("rest-ssu-notify-receipt").to("direct:ssu-notify-receipt")
+                .post("/retry").routeId("rest-ssu-retry").to("direct:ssu-retry")
+                .post("/cancel_instance").routeId("rest-ssu-cancel-instance").to("direct:ssu-cancel-instance")
+                .get("/instance/{cui_uuid}/document/{resource_id}").routeId("rest-ssu-get-document").to("direct:ssu-get-document");
 
         from("direct:ssu-send-instance").routeId("ssu-send-instance")
                 .process(SECURITY)

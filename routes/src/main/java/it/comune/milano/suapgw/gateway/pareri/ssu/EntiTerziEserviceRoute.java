@@ -50,11 +50,11 @@ public class EntiTerziEserviceRoute extends SsuEserviceRouteBuilder {
         ssuErrorHandling();
 
         rest("/ssu/et")
-                .post("/send_conclusions").to("direct:et-send-conclusions")
-                .post("/request_integration").to("direct:et-request-integration")
-                .post("/request_cdss").to("direct:et-request-cdss")
-                .post("/retry").to("direct:et-retry")
-                .get("/instance/{cui_uuid}/document/{resource_id}").to("direct:et-get-document");
+                .post("/send_conclusions").routeId("rest-et-send-conclusions").to("direct:et-send-conclusions")
+                .post("/request_integration").routeId("rest-et-request-integration").to("direct:et-request-integration")
+                .post("/request_cdss").routeId("rest-et-request-cdss").to("direct:et-request-cdss")
+                .post("/retry").routeId("rest-et-retry").to("direct:et-retry")
+                .get("/instance/{cui_uuid}/document/{resource_id}").routeId("rest-et-get-document").to("direct:et-get-document");
 
         fromEnte("et-send-conclusions", SsuContract.SEND_CONCLUSIONS, enti::conclusions);
         fromEnte("et-request-integration", SsuContract.ET_REQUEST_INTEGRATION, enti::integrationRequest);
