@@ -163,13 +163,18 @@ class ScrivaniaEndToEndIT extends AbstractGatewayIT {
         return env.replaceAll("(?s)<allegato .*?</allegato>\\s*", "");
     }
 
+    /** The sample pratica of {@code dir} posted by the scrivania, once the gateway has it: its id. */
+    private String received(Path dir, String codice) throws Exception {
+        SCRIVANIA.post(dir);
+        await().atMost(Duration.ofSeconds(30)).until(() -> byCodice(codice) != null);
+        return byCodice(codice).path("id").asText();
+    }
+
     @Test
     void communicationsOnAKnownPraticaAreRecordedAndOnAnUnknownOneRefused() throws Exception {
         Path dir = VALID.resolve("01-scia-somministrazione-impresa-ats-polizia");
         String codice = JSON.readTree(dir.resolve("expected.json").toFile()).path("codicePratica").asText();
-        SCRIVANIA.post(dir);
-        await().atMost(Duration.ofSeconds(30)).until(() -> byCodice(codice) != null);
-        String id = byCodice(codice).path("id").asText();
+        String id = received(dir, codice);
         for (String[] c : new String[][]{{"conferenza-servizi", "0990001"}, {"rilascio-provvedimento", "0990002"}, {"altro", "0990003"}}) {
             ScrivaniaSimulator.Result r = SCRIVANIA.postEnvelope(communication(c[0], c[1], 2), java.util.Map.of());
             assertThat(r.returnValue()).as(c[0] + ": " + r.rawBody()).isEqualTo("Pratica aggiornata");
@@ -189,9 +194,7 @@ class ScrivaniaEndToEndIT extends AbstractGatewayIT {
     void aLargeAllegatoStreamsIntoTheStoreAndIsServedBackByItsLink() throws Exception {
         Path dir = VALID.resolve("01-scia-somministrazione-impresa-ats-polizia");
         String codice = JSON.readTree(dir.resolve("expected.json").toFile()).path("codicePratica").asText();
-        SCRIVANIA.post(dir);
-        await().atMost(Duration.ofSeconds(30)).until(() -> byCodice(codice) != null);
-        String id = byCodice(codice).path("id").asText();
+        String id = received(dir, codice);
         byte[] big = new byte[5 << 20];
         new java.util.Random(5).nextBytes(big);
         String envelope = communication("altro", "0990005", 3).replace("</CooperazioneSUAPEnte>", """

@@ -376,8 +376,7 @@ public class PraticaRepository {
                 select d.alg_hash, d.expected_hash, d.mime_type, x.size, x.content, x.content_oid, x.base64_digest from pratica p
                   join pratica_documento d on d.pratica_id = p.id join documento x on x.sha256 = d.sha256
                  where p.cui_uuid = ? and d.resource_id = ? and d.status = 'VERIFIED'""",
-                (rs, i) -> new StoredContent(rs.getString(1), rs.getString(2), rs.getString(3), documents.content(rs),
-                        rs.getString("base64_digest")),
+                (rs, i) -> new StoredContent(rs.getString(1), rs.getString(2), rs.getString(3), documents.content(rs), rs.getString(7)),
                 cuiUuid, resourceId));
     }
 
