@@ -58,6 +58,15 @@ public class SecurityConfig {
     public SecurityConfig(SecretsGuard secrets) {
     }
 
+    /**
+     * No observation per security filter: the request's own span (HTTP server observation) stays, but wrapping each of
+     * the chain's filters in observations of their own took ~5% of the gateway's CPU in the bench's end-to-end profile.
+     */
+    @Bean
+    static org.springframework.security.config.observation.SecurityObservationSettings securityObservationSettings() {
+        return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
+    }
+
     @Bean
     @Order(1)
     public SecurityFilterChain ssuEservices(HttpSecurity http) throws Exception {
