@@ -15,12 +15,15 @@ import java.time.Duration;
 @EnableConfigurationProperties({ModiProperties.class, it.comune.milano.suapgw.gateway.security.systems.SystemsProperties.class})
 public class ModiConfig {
     @Bean
-    public ModiService modiService(ModiProperties props, JtiStore jtis, ObjectMapper json) {
+    public ModiService modiService(ModiProperties props, JtiStore jtis, ObjectMapper json, io.micrometer.core.instrument.MeterRegistry meters) {
         if (props.clientId() == null || props.privateKey() == null || props.pdnd() == null) {
             throw new IllegalStateException("suapgw.modi is not configured: client-id, kid, private-key and pdnd.* are required"
                     + " (docs/modi-pdnd.md)");
         }
-        return ModiService.of(props, jtis, http(), json);
+        ModiService modi = ModiService.of(props, jtis, http(), json);
+        io.micrometer.core.instrument.FunctionCounter.builder("suapgw.modi.signatures", modi, ModiService::signatures)
+                .description("ModI signatures (RS256) made: requests, responses, PDND client assertions").register(meters);
+        return modi;
     }
 
     @Bean

@@ -115,7 +115,9 @@ class ModiServiceTest {
     @Test
     void ourSignatureVerifiesAsAProvidersResponseAndATamperedOneDoesNot() {
         String digest = ModiService.digest(BODY);
+        long before = modi.signatures();
         String ours = modi.sign("frontoffice", digest, "application/json");
+        assertThat(modi.signatures()).as("counted for suapgw.modi.signatures").isEqualTo(before + 1);
         modi.verifyResponseSignature("suapgw-milano", ours, BODY, "application/json", digest);
         assertThatThrownBy(() -> modi.verifyResponseSignature("suapgw-milano", ours, "{}".getBytes(), "application/json",
                 ModiService.digest("{}".getBytes()))).isInstanceOf(ModiException.class);
