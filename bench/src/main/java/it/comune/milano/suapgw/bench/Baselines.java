@@ -39,6 +39,9 @@ import java.util.stream.Stream;
  * configured as the gateway's embedded one (persistence on, default journal: AIO when available, else NIO, same
  * disk), over its in-VM acceptor as the gateway sends. Not the gateway's own broker: its users may send only to the
  * enti's queues, where bench messages would be consumed as requests.</li>
+ * <li>{@link #rsaSign}: RS256 signatures (RSA 2048, SHA-256) of a short token, one thread per core: the ModI signature
+ * the gateway puts on every response it gives and every request it makes (and each peer on its own). No signed-message
+ * rate on this box can pass it.</li>
  * </ul>
  */
 final class Baselines {
@@ -52,6 +55,20 @@ final class Baselines {
                 .GET().build();
         return Load.maxRate("http-liveness", connections, duration,
                 i -> () -> client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    static Load.Result rsaSign(Duration duration) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.KeyPair keys = g.generateKeyPair();
+        byte[] token = new byte[600]; // about a ModI Agid-JWT-Signature's header and claims, base64url
+        java.util.Arrays.fill(token, (byte) 'a');
+        return Load.maxRate("rsa-sign", Runtime.getRuntime().availableProcessors(), duration, i -> () -> {
+            java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+            rs256.initSign(keys.getPrivate());
+            rs256.update(token);
+            return rs256.sign().length == 256;
+        });
     }
 
     static Load.Result postgres(String jdbcUrl, String user, String password, int connections, Duration duration) throws Exception {

@@ -208,9 +208,15 @@ public final class BenchMain {
         if (jfr != null) {
             jfr.start(name);
         }
+        long signedBefore = gatewaySignatures();
         ProcessProbe.Sampling sampling = probe == null ? null : probe.start();
         Row row = scenario.run();
         ProcessProbe.Usage usage = sampling == null ? null : sampling.stop();
+        long signed = gatewaySignatures() - signedBefore;
+        if (signedBefore >= 0 && signed > 0 && row.operations() > 0) {
+            notes.add(String.format(Locale.ROOT, "%s: the gateway made %d ModI signatures (RS256), %.1f per %s", name, signed,
+                    (double) signed / row.operations(), row.unit().replace("/s", "").replace("req", "request").replace("pratiche", "pratica")));
+        }
         if (jfr != null) {
             Path file = o.out.resolve(name + ".jfr");
             String r = jfr.stop(name, file);
@@ -224,6 +230,31 @@ public final class BenchMain {
         rows.put(name, row);
         out.printf("scenario %s: %.1f %s (%s)%s%n", name, row.figure(), row.unit(), row.note(),
                 row.load().firstError() == null ? "" : "; first error: " + row.load().firstError());
+    }
+
+    private final HttpClient metricsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * The gateway's {@code suapgw.modi.signatures} counter (its Prometheus endpoint, as an administrator of the demo's
+     * identity provider), or -1 when it cannot be read.
+     */
+    private long gatewaySignatures() {
+        try {
+            HttpRequest get = HttpRequest.newBuilder(URI.create(o.gatewayUrl + "/actuator/prometheus")).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", it.comune.milano.suapgw.simulators.support.DemoIdp.demo().bearer("suapgw-bench",
+                            it.comune.milano.suapgw.simulators.support.DemoIdp.AMMINISTRATORE)).GET().build();
+            HttpResponse<String> r = metricsClient.send(get, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return -1;
+            }
+            return r.body().lines().filter(l -> l.startsWith("suapgw_modi_signatures_total"))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private void baselines() throws Exception {
@@ -243,6 +274,11 @@ public final class BenchMain {
             Load.Result r = Baselines.artemis(o.out.resolve("artemis-baseline"), o.connections, d, journal);
             return new Row("artemis-send", r.rate(), "msgs/s", null, Double.NaN, r, null, r.ok(),
                     "durable 1 KB sends, in-VM, broker of the bench JVM, journal " + journal + ", " + o.connections + " producers");
+        });
+        measured("rsa-sign", () -> {
+            Load.Result r = Baselines.rsaSign(d);
+            return new Row("rsa-sign", r.rate(), "signs/s", null, Double.NaN, r, null, r.ok(),
+                    "RS256 (RSA 2048) signatures, bench JVM, one thread per core: the ModI signature of each message");
         });
     }
 
@@ -496,7 +532,7 @@ public final class BenchMain {
                 continue;
             }
             List<String> ratios = new ArrayList<>();
-            for (String b : List.of("http-liveness", "pg-commit", "artemis-send")) {
+            for (String b : List.of("http-liveness", "pg-commit", "artemis-send", "rsa-sign")) {
                 if (rows.containsKey(b)) {
                     ratios.add(b + " " + ratio(r.figure() / figure(b)));
                 }
@@ -522,6 +558,10 @@ public final class BenchMain {
             }
             t.println("  first frame of the gateway's own code (" + Jfr.OWN_PACKAGE + "*):");
             for (Jfr.Hot h : p.getValue().topOwnFrames()) {
+                t.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100 * h.share(), h.frame());
+            }
+            t.println("  by layer (the innermost frame of a library or of the gateway decides; JDK frames go to their caller):");
+            for (Jfr.Hot h : p.getValue().layers()) {
                 t.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100 * h.share(), h.frame());
             }
         }

@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Flight recordings of the gateway, one per scenario ({@code jcmd <pid> JFR.start / JFR.stop}), and their hot frames:
@@ -24,7 +26,56 @@ final class Jfr {
     record Hot(String frame, long samples, double share) {
     }
 
-    record Profile(long samples, List<Hot> topFrames, List<Hot> topOwnFrames) {
+    record Profile(long samples, List<Hot> topFrames, List<Hot> topOwnFrames, List<Hot> layers) {
+    }
+
+    /**
+     * The layers a sample's CPU is charged to: the innermost frame that belongs to one of them decides (a JDK frame such
+     * as a HashMap lookup is charged to the layer that called it). Checked in this order, so that cryptography or
+     * hashing is not charged to the library that asked for it.
+     */
+    static final Map<String, Pattern> LAYERS = layers(
+            "RSA sign/verify (ModI, PDND)", "^(sun\\.security\\.rsa|java\\.security\\.Signature)",
+            "SHA-256 and other digests", "^(sun\\.security\\.provider\\.(SHA|Digest)|java\\.security\\.MessageDigest)",
+            "JOSE/JWT (Nimbus)", "^com\\.nimbusds",
+            "JSON Schema validation", "^com\\.networknt",
+            "Jackson", "^com\\.fasterxml\\.jackson",
+            "JAXB", "^(org\\.glassfish\\.jaxb|com\\.sun\\.xml\\.bind|jakarta\\.xml\\.bind)",
+            "XML parsing (StAX, Xerces)", "^(com\\.ctc\\.wstx|org\\.codehaus\\.stax2|com\\.sun\\.org\\.apache\\.xerces|javax\\.xml)",
+            "CXF (SOAP)", "^org\\.apache\\.cxf",
+            "PostgreSQL driver", "^org\\.postgresql",
+            "Connection pool", "^com\\.zaxxer\\.hikari",
+            "Artemis (client and broker)", "^org\\.apache\\.activemq",
+            "Spring JMS", "^org\\.springframework\\.jms",
+            "HTTP client (Apache HC5)", "^org\\.apache\\.hc",
+            "Tracing and observations", "^(io\\.micrometer|io\\.opentelemetry)",
+            "Logging", "^(ch\\.qos\\.logback|org\\.slf4j)",
+            "Camel type conversion", "^org\\.apache\\.camel\\.(impl\\.converter|spi\\.TypeConvertible|support\\.TypeConverter)",
+            "gateway code", "^it\\.comune\\.milano\\.suapgw\\.",
+            "Spring transactions and JDBC", "^org\\.springframework\\.(transaction|jdbc|dao)",
+            "Spring Security", "^org\\.springframework\\.security",
+            "Spring (web, AOP, other)", "^org\\.springframework",
+            "Camel engine", "^org\\.apache\\.camel",
+            "Tomcat", "^org\\.apache\\.(catalina|coyote|tomcat)");
+
+    private static Map<String, Pattern> layers(String... nameAndRegex) {
+        Map<String, Pattern> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameAndRegex.length; i += 2) {
+            m.put(nameAndRegex[i], Pattern.compile(nameAndRegex[i + 1]));
+        }
+        return m;
+    }
+
+    /** The layer of the innermost frame that has one ({@link #LAYERS}), or "JDK and other". */
+    static String layerOf(List<String> framesInnermostFirst) {
+        for (String frame : framesInnermostFirst) {
+            for (Map.Entry<String, Pattern> l : LAYERS.entrySet()) {
+                if (l.getValue().matcher(frame).find()) {
+                    return l.getKey();
+                }
+            }
+        }
+        return "JDK and other";
     }
 
     static final String OWN_PACKAGE = "it.comune.milano.suapgw.";
@@ -68,6 +119,7 @@ final class Jfr {
     static Profile profile(Path recording, int n) throws IOException {
         Map<String, Long> top = new HashMap<>();
         Map<String, Long> own = new HashMap<>();
+        Map<String, Long> layers = new HashMap<>();
         long samples = 0;
         try (RecordingFile f = new RecordingFile(recording)) {
             while (f.hasMoreEvents()) {
@@ -81,6 +133,7 @@ final class Jfr {
                 }
                 samples++;
                 top.merge(name(st.getFrames().get(0)), 1L, Long::sum);
+                layers.merge(layerOf(st.getFrames().stream().map(Jfr::name).toList()), 1L, Long::sum);
                 for (RecordedFrame frame : st.getFrames()) {
                     if (frame.isJavaFrame() && frame.getMethod().getType().getName().startsWith(OWN_PACKAGE)) {
                         own.merge(name(frame), 1L, Long::sum);
@@ -89,7 +142,7 @@ final class Jfr {
                 }
             }
         }
-        return new Profile(samples, hottest(top, samples, n), hottest(own, samples, n));
+        return new Profile(samples, hottest(top, samples, n), hottest(own, samples, n), hottest(layers, samples, layers.size()));
     }
 
     private static String name(RecordedFrame frame) {
