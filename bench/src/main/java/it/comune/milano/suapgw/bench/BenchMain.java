@@ -55,6 +55,7 @@ public final class BenchMain {
     private final Map<String, Row> rows = new LinkedHashMap<>();
     private final Map<String, Jfr.Profile> profiles = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final HttpClient metricsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ProcessProbe probe;
     private Jfr jfr;
     private SimulatorsMain.Simulators sims;
@@ -231,8 +232,6 @@ public final class BenchMain {
         out.printf("scenario %s: %.1f %s (%s)%s%n", name, row.figure(), row.unit(), row.note(),
                 row.load().firstError() == null ? "" : "; first error: " + row.load().firstError());
     }
-
-    private final HttpClient metricsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * The gateway's {@code suapgw.modi.signatures} counter (its Prometheus endpoint, as an administrator of the demo's
