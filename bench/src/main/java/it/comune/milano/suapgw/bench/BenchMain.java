@@ -1,5 +1,6 @@
 package it.comune.milano.suapgw.bench;
 
+import it.comune.milano.suapgw.simulators.demo.DemoDriver;
 import it.comune.milano.suapgw.simulators.demo.SimulatorsMain;
 import it.comune.milano.suapgw.simulators.enti.EnteSimulator;
 import it.comune.milano.suapgw.simulators.ssu.CatalogoSimulator;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class BenchMain {
 
-    static final List<String> SCENARIOS = List.of("intake", "e2e", "large");
+    static final List<String> SCENARIOS = List.of("intake", "e2e", "mixed", "large");
 
     /** A measured row of the table. */
     record Row(String name, double figure, String unit, String baseline, double baselineFigure, Load.Result load,
@@ -149,6 +150,9 @@ public final class BenchMain {
                         String.format(Locale.ROOT, "%d/%d final, %d as the sample expects, %d not submitted; mix %s, %d submitters",
                                 r.done, o.pratiche, r.asExpected, r.load.errors(), o.mix, o.submitters));
             });
+        }
+        if (o.scenarios.contains("mixed")) {
+            measured("mixed", this::mixed);
         }
         if (o.scenarios.contains("intake")) {
             measured("intake-fixed", () -> {
@@ -469,6 +473,38 @@ public final class BenchMain {
         return new E2e(r, done, asExpected);
     }
 
+    /**
+     * Every channel at once: {@code --pratiche} SSU pratiche by the e2e submitters while the demo driver posts every
+     * scrivania case (the legacy channel, SOAP) and files every OSP istanza through GEOPOST, judging each of those
+     * against its expected outcome as the demo does. The rate is pratiche of all channels final over the whole run;
+     * the latencies are the SSU pratiche's (the demo driver polls the others).
+     */
+    private Row mixed() throws Exception {
+        DemoDriver channels = new DemoDriver(o.gatewayUrl, sims.catalogo(), sims.fo(), sims.samples(),
+                new PrintStream(OutputStream.nullOutputStream()))
+                .legacy(sims.scrivania(), sims.legacyCases())
+                .osp(sims.geopost(), sims.osapi(), sims.geri(), sims.ospCases());
+        long start = System.nanoTime();
+        java.util.concurrent.CompletableFuture<DemoDriver.DemoResult> others =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> channels.run(0, o.e2eTimeout));
+        E2e ssu = e2e(o.pratiche, o.submitters, "mixed");
+        DemoDriver.DemoResult r = others.get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long legacyFinal = r.legacy().stream().filter(DemoDriver.LegacyOutcome::reachedFinal).count();
+        long legacyOk = r.legacy().stream().filter(DemoDriver.LegacyOutcome::ok).count();
+        long ospFinal = r.osp().stream().filter(DemoDriver.OspOutcome::reachedFinal).count();
+        long ospOk = r.osp().stream().filter(DemoDriver.OspOutcome::ok).count();
+        long done = ssu.done() + legacyFinal + ospFinal;
+        long total = o.pratiche + r.legacy().size() + r.osp().size();
+        String firstError = ssu.load().firstError() != null ? ssu.load().firstError()
+                : done < total ? (total - done) + " pratiche not final after " + o.e2eTimeout.toSeconds() + " s" : null;
+        Load.Result load = new Load.Result("mixed", done, total - done, 0, seconds, ssu.load().latencyMicros(), firstError);
+        return new Row("mixed", load.rate(), "pratiche/s", "e2e", figure("e2e"), load, null, done, String.format(Locale.ROOT,
+                "all channels at once: SSU %d/%d final (%d as the sample expects, mix %s, %d submitters), scrivania %d/%d (%d as"
+                        + " expected), GEOPOST/OSP %d/%d (%d as expected); latency: the SSU pratiche's", ssu.done(), o.pratiche,
+                ssu.asExpected(), o.mix, o.submitters, legacyFinal, r.legacy().size(), legacyOk, ospFinal, r.osp().size(), ospOk));
+    }
+
     // ------------------------------------------------------------------ startup
 
     /** Polls the readiness probe; the startup time is from the gateway's launch (given by the script) to UP. */
@@ -584,8 +620,10 @@ public final class BenchMain {
     static final class Options {
         static final String USAGE = """
                 usage: bin/suapgw-bench [scenario...] [--option=value...]
-                  scenarios: intake (send_instance at --rate, then at max rate), e2e (--pratiche end to end), large (one
-                             pratica with a --large-mb document fetched, stored and served back); default: all
+                  scenarios: intake (send_instance at --rate, then at max rate), e2e (--pratiche end to end), mixed
+                             (--pratiche SSU pratiche while every scrivania case and every GEOPOST istanza of
+                             test-data runs too), large (one pratica with a --large-mb document fetched, stored and
+                             served back); default: all
                   --duration=20          seconds of each intake run
                   --connections=16       concurrent connections (intake, and the baselines)
                   --rate=200             fixed rate of intake-fixed, requests/s
