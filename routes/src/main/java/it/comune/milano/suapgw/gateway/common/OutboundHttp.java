@@ -3,6 +3,7 @@ package it.comune.milano.suapgw.gateway.common;
 import it.comune.milano.suapgw.connectors.contract.ContentHashes;
 import it.comune.milano.suapgw.gateway.outbox.OutboxEntry;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * An outbound HTTP call prepared on the exchange: nothing of the inbound message travels with it (headers cleared),
@@ -31,7 +32,8 @@ public final class OutboundHttp {
     /** A GET through the HTTP component named {@code component} (one with its own timeouts). */
     public static void get(Exchange e, String component, String url, String query) {
         e.getMessage().getHeaders().clear();
-        e.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
+        // the component's own enum: as a string, camel-http looked up a type converter for it at every call
+        e.getMessage().setHeader(Exchange.HTTP_METHOD, HttpMethods.GET);
         if (query != null) e.getMessage().setHeader(Exchange.HTTP_QUERY, query);
         e.getMessage().setBody(null);
         target(e, component, url);
@@ -45,7 +47,7 @@ public final class OutboundHttp {
 
     public static void postJson(Exchange e, String url, String body) {
         e.getMessage().getHeaders().clear();
-        e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+        e.getMessage().setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(body);
         target(e, "http", url);
