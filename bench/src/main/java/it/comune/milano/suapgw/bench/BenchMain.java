@@ -221,7 +221,7 @@ public final class BenchMain {
         // the scenarios' (a baseline's one or two are the gateway's own background calls)
         if (signedBefore >= 0 && signed > 0 && row.operations() > 0 && row.baseline() != null) {
             notes.add(String.format(Locale.ROOT, "%s: the gateway made %d ModI signatures (RS256), %.1f per %s", name, signed,
-                    (double) signed / row.operations(), row.unit().replace("/s", "").replace("req", "request").replace("pratiche", "pratica")));
+                    (double) signed / row.operations(), row.unit().startsWith("pratiche") ? "pratica" : "request"));
         }
         if (jfr != null) {
             Path file = o.out.resolve(name + ".jfr");

@@ -29,6 +29,8 @@ final class Jfr {
     record Profile(long samples, List<Hot> topFrames, List<Hot> topOwnFrames, List<Hot> layers) {
     }
 
+    static final String OWN_PACKAGE = "it.comune.milano.suapgw.";
+
     /**
      * The layers a sample's CPU is charged to: the innermost frame that belongs to one of them decides (a JDK frame such
      * as a HashMap lookup is charged to the layer that called it). Checked in this order, so that cryptography or
@@ -51,7 +53,7 @@ final class Jfr {
             "Tracing and observations", "^(io\\.micrometer|io\\.opentelemetry)",
             "Logging", "^(ch\\.qos\\.logback|org\\.slf4j)",
             "Camel type conversion", "^org\\.apache\\.camel\\.(impl\\.converter|spi\\.TypeConvertible|support\\.TypeConverter)",
-            "gateway code", "^it\\.comune\\.milano\\.suapgw\\.",
+            "gateway code", "^" + Pattern.quote(OWN_PACKAGE),
             "Spring transactions and JDBC", "^org\\.springframework\\.(transaction|jdbc|dao)",
             "Spring Security", "^org\\.springframework\\.security",
             "Spring (web, AOP, other)", "^org\\.springframework",
@@ -77,8 +79,6 @@ final class Jfr {
         }
         return "JDK and other";
     }
-
-    static final String OWN_PACKAGE = "it.comune.milano.suapgw.";
 
     private final long pid;
 
